@@ -1,0 +1,5 @@
+"""Entry point for `python -m relance`."""
+
+from relance.cli import main
+
+raise SystemExit(main())

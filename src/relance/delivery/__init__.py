@@ -1,0 +1,1 @@
+"""Getting messages out: reminder text, the outbox, later SMTP and letters."""

@@ -1,0 +1,1 @@
+"""Pure logic: money, dates, aging, next actions, plans. No I/O, no clock."""

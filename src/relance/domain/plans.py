@@ -1,0 +1,85 @@
+"""Payment plan schedules: equal instalments that sum exactly to the total."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+from enum import Enum
+
+from relance.domain.dates import add_months
+from relance.domain.money import from_decimal, parse_amount
+
+
+class Frequency(Enum):
+    """How often instalments fall due."""
+
+    WEEK = "week"
+    TWO_WEEKS = "2weeks"
+    MONTH = "month"
+
+
+@dataclass(frozen=True)
+class ScheduledInstalment:
+    """One instalment of a proposed plan."""
+
+    seq: int
+    due_on: date
+    amount: int
+    is_deposit: bool = False
+
+
+def split_evenly(total: int, parts: int) -> list[int]:
+    """Equal shares in minor units, the remainder of the division on the last one."""
+    if parts < 1:
+        raise ValueError("at least one instalment is needed")
+    share = total // parts
+    return [share] * (parts - 1) + [total - share * (parts - 1)]
+
+
+def due_date(first: date, index: int, every: Frequency) -> date:
+    """The due date of instalment ``index`` (0-based) counting from ``first``."""
+    if every is Frequency.WEEK:
+        return first + timedelta(weeks=index)
+    if every is Frequency.TWO_WEEKS:
+        return first + timedelta(weeks=2 * index)
+    return add_months(first, index, first.day)
+
+
+def schedule(
+    total: int,
+    instalments: int,
+    first: date,
+    every: Frequency,
+    deposit: int = 0,
+    deposit_on: date | None = None,
+) -> list[ScheduledInstalment]:
+    """A plan's instalments: an optional deposit first, then equal shares of the rest."""
+    if total <= 0:
+        raise ValueError("there is nothing to spread over a plan")
+    if not 0 <= deposit < total:
+        raise ValueError("the deposit must be less than the total")
+    items: list[ScheduledInstalment] = []
+    if deposit:
+        items.append(ScheduledInstalment(1, deposit_on or first, deposit, is_deposit=True))
+    start = len(items)
+    for index, amount in enumerate(split_evenly(total - deposit, instalments)):
+        day = due_date(first, index + (1 if deposit and deposit_on is None else 0), every)
+        items.append(ScheduledInstalment(start + index + 1, day, amount))
+    return items
+
+
+def parse_deposit(text: str, total: int) -> int:
+    """A deposit as ``30%`` of the total or as an amount such as ``500.00``."""
+    cleaned = text.strip()
+    if not cleaned:
+        return 0
+    if cleaned.endswith("%"):
+        try:
+            percent = Decimal(cleaned[:-1].strip())
+        except InvalidOperation:
+            raise ValueError(f"not a percentage: {cleaned!r}") from None
+        if not 0 < percent < 100:
+            raise ValueError("a deposit percentage must be between 0 and 100")
+        return from_decimal(Decimal(total) / 100 * percent / 100)
+    return parse_amount(cleaned)

@@ -1,0 +1,47 @@
+"""Where relance keeps its files: the database, the outbox and the config file."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from platformdirs import user_config_path, user_data_path
+
+APP_NAME = "relance"
+DB_FILENAME = "relance.db"
+CONFIG_FILENAME = "config.toml"
+
+
+def database_path(cli_value: str | None = None) -> Path:
+    """The database file: ``--db``, then ``RELANCE_DB``, then the platform data directory."""
+    chosen = cli_value or os.environ.get("RELANCE_DB")
+    if chosen:
+        return Path(chosen).expanduser()
+    return user_data_path(APP_NAME) / DB_FILENAME
+
+
+def config_path() -> Path:
+    """The config file: ``RELANCE_CONFIG``, then the platform config directory."""
+    chosen = os.environ.get("RELANCE_CONFIG")
+    if chosen:
+        return Path(chosen).expanduser()
+    return user_config_path(APP_NAME) / CONFIG_FILENAME
+
+
+def outbox_path(db_path: Path) -> Path:
+    """The outbox of a book: a folder beside its database file."""
+    return db_path.parent / f"{db_path.stem}-outbox"
+
+
+def ensure_private_dir(folder: Path) -> Path:
+    """Create a folder (and missing parents) readable by its owner only."""
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return folder
+
+
+def create_private_file(path: Path) -> None:
+    """Create an empty file with mode 0600 if it does not exist, whatever the umask."""
+    ensure_private_dir(path.parent)
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+    os.close(fd)
+    os.chmod(path, 0o600)

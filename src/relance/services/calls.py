@@ -1,0 +1,90 @@
+"""Logging a phone call; its outcome schedules the follow-up and may record a promise."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from relance.domain.calls import CallOutcome, follow_up
+from relance.domain.money import decimal_string, format_money
+from relance.services.history import record_event
+from relance.services.results import ActionResult
+from relance.services.validation import Form
+from relance.store.database import transaction
+from relance.store.lookup import get_client
+from relance.store.models import Client, Promise
+from relance.store.summary import refresh_client_summary
+
+OUTCOMES = tuple(outcome.value for outcome in CallOutcome)
+
+
+def log_call(
+    client_id: int,
+    outcome: str,
+    at: datetime,
+    *,
+    note: str = "",
+    promised_amount: str = "",
+    promised_on: str = "",
+    who: str = "",
+) -> ActionResult:
+    """Record a call with its outcome; "promised" also records the promise to pay."""
+    form = Form()
+    picked = form.choice("outcome", outcome, OUTCOMES)
+    choice = CallOutcome(picked) if picked in OUTCOMES else CallOutcome.NO_ANSWER
+    clean_note = form.text("note", note)
+    clean_who = form.line("who", who)
+    amount = 0
+    pay_by = None
+    if choice is CallOutcome.PROMISED:
+        amount = form.amount("amount", promised_amount)
+        pay_by = form.day("on", promised_on, today=at.date())
+        if pay_by is not None and pay_by < at.date():
+            form.fail("on", "the promised date is in the past")
+    form.check()
+    scheduled = follow_up(choice, at.date(), pay_by)
+    with transaction():
+        client = get_client(client_id)
+        summary = f"call: {choice.label}"
+        if choice is CallOutcome.PROMISED:
+            summary += f" {format_money(amount, client.currency)} by {pay_by}"
+        if clean_note:
+            summary += f" — {clean_note}"
+        event_id = record_event(
+            client_id,
+            "call",
+            summary,
+            at,
+            channel="phone",
+            outcome=choice.value,
+            body=clean_note,
+            amount=amount or None,
+            follow_up_action=scheduled.action,
+            follow_up_on=scheduled.on,
+        )
+        if choice is CallOutcome.PROMISED:
+            assert pay_by is not None
+            Promise.create(
+                client=client_id,
+                event=event_id,
+                amount=amount,
+                due_on=pay_by,
+                made_on=at.date(),
+                made_by=clean_who,
+                words=clean_note,
+            )
+        if choice is CallOutcome.DISPUTE and not client.disputed:
+            Client.update(disputed=True).where(Client.id == client_id).execute()
+            record_event(
+                client_id, "dispute", "dispute opened during a call", at, outcome="on",
+                direction="internal",
+            )
+        refresh_client_summary(client_id)
+    record = {
+        "outcome": choice.value,
+        "note": clean_note,
+        "follow_up": scheduled.action,
+        "follow_up_on": scheduled.on.isoformat(),
+    }
+    if pay_by is not None:
+        record |= {"promised_amount": decimal_string(amount), "promised_on": pay_by.isoformat()}
+    return ActionResult(client_id, f"{client.name}: {summary}", event_id, record)

@@ -1,0 +1,125 @@
+"""Client actions: add a client, note, snooze, dispute on/off."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from relance.services.history import record_event
+from relance.services.results import ActionResult
+from relance.services.validation import Form, InvalidInput
+from relance.store.database import transaction
+from relance.store.lookup import get_client, name_taken
+from relance.store.models import Client, Contact
+from relance.store.summary import refresh_client_summary
+
+KINDS = ("b2b", "b2c")
+LANGUAGES = ("fr", "en")
+
+
+def add_client(
+    name: str,
+    at: datetime,
+    *,
+    email: str = "",
+    phone: str = "",
+    kind: str = "b2b",
+    language: str = "fr",
+    contact_name: str = "",
+    address: str = "",
+) -> ActionResult:
+    """Create a client with its billing contact."""
+    form = Form()
+    clean_name = form.line("name", name, required=True)
+    clean_email = form.line("email", email)
+    if clean_email and ("@" not in clean_email or " " in clean_email):
+        form.fail("email", f"not an e-mail address: {clean_email!r}")
+    clean_phone = form.line("phone", phone, limit=40)
+    clean_kind = form.choice("kind", kind, KINDS)
+    clean_lang = form.choice("language", language, LANGUAGES)
+    clean_contact = form.line("contact", contact_name)
+    clean_address = form.text("address", address)
+    form.check()
+    with transaction():
+        if name_taken(clean_name):
+            raise InvalidInput.one("name", f"a client named {clean_name!r} already exists")
+        client = Client.create(
+            name=clean_name,
+            kind=clean_kind,
+            language=clean_lang,
+            jurisdiction="fr-b2c" if clean_kind == "b2c" else "fr-b2b",
+            created_at=at,
+        )
+        if clean_email or clean_phone or clean_contact or clean_address:
+            Contact.create(
+                client=client,
+                name=clean_contact,
+                email=clean_email,
+                phone=clean_phone,
+                address=clean_address,
+                is_billing=True,
+            )
+        event_id = record_event(
+            client.id, "note", "client added", at, direction="internal", outcome="client-added"
+        )
+        refresh_client_summary(client.id)
+    return ActionResult(
+        client.id,
+        f"added client {clean_name} (id {client.id})",
+        event_id,
+        {"client_id": client.id, "name": clean_name, "kind": clean_kind, "language": clean_lang},
+    )
+
+
+def add_note(client_id: int, text: str, at: datetime) -> ActionResult:
+    """Write a free note in the client's history."""
+    form = Form()
+    note = form.text("text", text, required=True)
+    form.check()
+    with transaction():
+        client = get_client(client_id)
+        event_id = record_event(client.id, "note", note, at, direction="internal")
+    return ActionResult(client_id, f"note added to {client.name}", event_id, {"note": note})
+
+
+def snooze_client(client_id: int, until: str, at: datetime) -> ActionResult:
+    """Hold every action for a client until a date; today lifts the snooze."""
+    form = Form()
+    day = form.day("until", until, today=at.date())
+    if day is not None and day < at.date():
+        form.fail("until", "the snooze date is in the past")
+    form.check()
+    assert day is not None
+    lifting = day == at.date()
+    with transaction():
+        client = get_client(client_id)
+        Client.update(snoozed_until=None if lifting else day).where(Client.id == client_id).execute()
+        summary = "snooze lifted" if lifting else f"snoozed until {day.isoformat()}"
+        event_id = record_event(client_id, "snooze", summary, at, direction="internal")
+        refresh_client_summary(client_id)
+    return ActionResult(
+        client_id,
+        f"{client.name}: {summary}",
+        event_id,
+        {"snoozed_until": None if lifting else day.isoformat()},
+    )
+
+
+def set_dispute(client_id: int, on: bool, at: datetime, note: str = "") -> ActionResult:
+    """Mark a client as disputing (off the reminder sequence) or resolve the dispute."""
+    form = Form()
+    clean_note = form.text("note", note)
+    form.check()
+    with transaction():
+        client = get_client(client_id)
+        if bool(client.disputed) == on:
+            state = "already disputed" if on else "not disputed"
+            raise InvalidInput.one("on", f"{client.name} is {state}")
+        Client.update(disputed=on).where(Client.id == client_id).execute()
+        summary = "dispute opened" if on else "dispute resolved"
+        if clean_note:
+            summary = f"{summary}: {clean_note}"
+        event_id = record_event(
+            client_id, "dispute", summary, at, direction="internal", outcome="on" if on else "off"
+        )
+        refresh_client_summary(client_id)
+    return ActionResult(client_id, f"{client.name}: {summary}", event_id, {"disputed": on})

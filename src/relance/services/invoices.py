@@ -1,0 +1,84 @@
+"""Adding an invoice to a client's book."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from relance.domain.money import decimal_string, format_money
+from relance.services.history import record_event
+from relance.services.results import ActionResult
+from relance.services.validation import Form, InvalidInput
+from relance.store.database import transaction
+from relance.store.lookup import get_client
+from relance.store.models import Client, Invoice
+from relance.store.summary import refresh_client_summary
+
+
+def add_invoice(
+    client_id: int,
+    number: str,
+    amount: str,
+    issued: str,
+    due: str,
+    at: datetime,
+    *,
+    currency: str = "",
+    source: str = "manual",
+) -> ActionResult:
+    """Record an invoice issued to a client; its number must be new."""
+    form = Form()
+    clean_number = form.line("number", number, required=True, limit=60)
+    minor = form.amount("amount", amount)
+    issued_on = form.day("issued", issued, today=at.date())
+    due_on = form.day("due", due, today=at.date())
+    if issued_on and due_on and due_on < issued_on:
+        form.fail("due", "the due date is before the issue date")
+    code = form.currency("currency", currency) if currency.strip() else ""
+    form.check()
+    with transaction():
+        client = get_client(client_id)
+        if Invoice.select().where(Invoice.number == clean_number).exists():
+            raise InvalidInput.one("number", f"invoice {clean_number} already exists")
+        has_invoices = Invoice.select().where(Invoice.client == client_id).exists()
+        code = code or client.currency
+        if code != client.currency:
+            if has_invoices:
+                raise InvalidInput.one(
+                    "currency", f"{client.name} is billed in {client.currency}, not {code}"
+                )
+            Client.update(currency=code).where(Client.id == client_id).execute()
+        invoice = Invoice.create(
+            client=client_id,
+            number=clean_number,
+            issued_on=issued_on,
+            due_on=due_on,
+            amount=minor,
+            currency=code,
+            source=source,
+            created_at=at,
+        )
+        summary = f"invoice {clean_number} added: {format_money(minor, code)} due {due_on}"
+        event_id = record_event(
+            client_id,
+            "note",
+            summary,
+            at,
+            direction="internal",
+            outcome="invoice-added",
+            amount=minor,
+            invoice_id=invoice.id,
+        )
+        refresh_client_summary(client_id)
+    return ActionResult(
+        client_id,
+        f"{client.name}: {summary}",
+        event_id,
+        {
+            "invoice_id": invoice.id,
+            "number": clean_number,
+            "amount": decimal_string(minor),
+            "currency": code,
+            "issued_on": str(issued_on),
+            "due_on": str(due_on),
+        },
+    )

@@ -1,0 +1,1 @@
+"""Storage: Peewee models on SQLite, migrations, and the queries that feed screens."""

@@ -1,0 +1,242 @@
+"""Everything about one client, as plain rows for the detail pane and ``relance show``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from peewee import JOIN, fn
+
+from relance.domain.dates import days_overdue
+from relance.store.lookup import ClientNotFound
+from relance.store.models import (
+    Allocation,
+    Client,
+    Contact,
+    ContactEvent,
+    Instalment,
+    Invoice,
+    Payment,
+    PaymentPlan,
+    Promise,
+)
+
+
+@dataclass(frozen=True)
+class ContactRow:
+    """A person or address at the client."""
+
+    name: str
+    role: str
+    email: str
+    phone: str
+    address: str
+    is_billing: bool
+
+
+@dataclass(frozen=True)
+class InvoiceRow:
+    """One invoice with what has been paid and how late it is."""
+
+    invoice_id: int
+    number: str
+    issued_on: date
+    due_on: date
+    amount: int
+    paid: int
+    currency: str
+    days_overdue: int
+
+    @property
+    def outstanding(self) -> int:
+        """What is still owed on it."""
+        return max(0, self.amount - self.paid)
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """One line of the client's history."""
+
+    event_id: int
+    kind: str
+    at: datetime
+    summary: str
+    outcome: str
+    channel: str
+    direction: str
+    body: str
+    amount: int | None
+    follow_up_action: str
+    follow_up_on: date | None
+
+
+@dataclass(frozen=True)
+class PaymentRow:
+    """Money received, with what it was applied to."""
+
+    payment_id: int
+    amount: int
+    received_on: date
+    method: str
+    reference: str
+    allocated: int
+
+
+@dataclass(frozen=True)
+class PromiseRow:
+    """A promise to pay."""
+
+    promise_id: int
+    amount: int
+    due_on: date
+    made_on: date
+    made_by: str
+    words: str
+    status: str
+
+
+@dataclass(frozen=True)
+class InstalmentRow:
+    """One instalment of a plan."""
+
+    seq: int
+    due_on: date
+    amount: int
+    paid: int
+    is_deposit: bool
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    """A payment plan and its schedule."""
+
+    plan_id: int
+    status: str
+    total: int
+    frequency: str
+    created_on: date
+    instalments: list[InstalmentRow]
+
+
+@dataclass(frozen=True)
+class ClientDetail:
+    """The detail pane's content for one client."""
+
+    client_id: int
+    name: str
+    kind: str
+    language: str
+    jurisdiction: str
+    currency: str
+    payment_terms_days: int
+    payer_profile: str
+    disputed: bool
+    snoozed_until: date | None
+    notes: str
+    outstanding: int
+    overdue: int
+    days_overdue: int
+    credit: int
+    next_action: str
+    next_action_on: date | None
+    contacts: list[ContactRow]
+    invoices: list[InvoiceRow]
+    history: list[EventRow]
+    payments: list[PaymentRow]
+    promises: list[PromiseRow]
+    plans: list[PlanRow]
+
+
+def client_detail(client_id: int, today: date) -> ClientDetail:
+    """Load one client with contacts, invoices, history, payments, promises and plans."""
+    client = Client.get_or_none(Client.id == client_id)
+    if client is None:
+        raise ClientNotFound(f"no client with id {client_id}")
+    invoices = [
+        InvoiceRow(
+            invoice_id=inv.id,
+            number=inv.number,
+            issued_on=inv.issued_on,
+            due_on=inv.due_on,
+            amount=inv.amount,
+            paid=inv.paid,
+            currency=inv.currency,
+            days_overdue=days_overdue(inv.due_on, today) if inv.amount > inv.paid else 0,
+        )
+        for inv in client.invoices.order_by(Invoice.due_on.desc(), Invoice.number.desc())
+    ]
+    payments = [
+        PaymentRow(
+            payment_id=pay.id,
+            amount=pay.amount,
+            received_on=pay.received_on,
+            method=pay.method,
+            reference=pay.reference,
+            allocated=pay.allocated or 0,
+        )
+        for pay in Payment.select(Payment, fn.SUM(Allocation.amount).alias("allocated"))
+        .join(Allocation, on=(Allocation.payment == Payment.id), join_type=JOIN.LEFT_OUTER)
+        .where(Payment.client == client_id)
+        .group_by(Payment.id)
+        .order_by(Payment.received_on.desc(), Payment.id.desc())
+    ]
+    open_items = [inv for inv in invoices if inv.outstanding]
+    return ClientDetail(
+        client_id=client.id,
+        name=client.name,
+        kind=client.kind,
+        language=client.language,
+        jurisdiction=client.jurisdiction,
+        currency=client.currency,
+        payment_terms_days=client.payment_terms_days,
+        payer_profile=client.profile_override or client.payer_profile,
+        disputed=client.disputed,
+        snoozed_until=client.snoozed_until,
+        notes=client.notes,
+        outstanding=sum(inv.outstanding for inv in open_items),
+        overdue=sum(inv.outstanding for inv in open_items if inv.due_on < today),
+        days_overdue=max((inv.days_overdue for inv in open_items), default=0),
+        credit=sum(pay.amount - pay.allocated for pay in payments),
+        next_action=client.next_action,
+        next_action_on=client.next_action_on,
+        contacts=[
+            ContactRow(c.name, c.role, c.email, c.phone, c.address, c.is_billing)
+            for c in client.contacts.order_by(Contact.is_billing.desc(), Contact.id)
+        ],
+        invoices=invoices,
+        history=[
+            EventRow(
+                event_id=ev.id,
+                kind=ev.kind,
+                at=ev.happened_at,
+                summary=ev.summary,
+                outcome=ev.outcome,
+                channel=ev.channel,
+                direction=ev.direction,
+                body=ev.body,
+                amount=ev.amount,
+                follow_up_action=ev.follow_up_action,
+                follow_up_on=ev.follow_up_on,
+            )
+            for ev in client.events.order_by(ContactEvent.happened_at.desc(), ContactEvent.id.desc())
+        ],
+        payments=payments,
+        promises=[
+            PromiseRow(p.id, p.amount, p.due_on, p.made_on, p.made_by, p.words, p.status)
+            for p in client.promises.order_by(Promise.due_on.desc())
+        ],
+        plans=[
+            PlanRow(
+                plan_id=plan.id,
+                status=plan.status,
+                total=plan.total,
+                frequency=plan.frequency,
+                created_on=plan.created_on,
+                instalments=[
+                    InstalmentRow(i.seq, i.due_on, i.amount, i.paid, i.is_deposit)
+                    for i in plan.instalments.order_by(Instalment.seq)
+                ],
+            )
+            for plan in client.plans.order_by(PaymentPlan.created_on.desc(), PaymentPlan.id.desc())
+        ],
+    )

@@ -1,0 +1,23 @@
+"""Storage failures, each with a message fit to show the user as it is."""
+
+from __future__ import annotations
+
+
+class StoreError(Exception):
+    """A database problem the user can understand and act on."""
+
+
+class NotARelanceDatabase(StoreError):
+    """The file exists but is not a relance book."""
+
+
+class DatabaseLocked(StoreError):
+    """Another process held the database for longer than the busy timeout."""
+
+
+class DatabaseUnavailable(StoreError):
+    """The file cannot be opened, read or written (permissions, disk, folder)."""
+
+
+class SchemaTooNew(StoreError):
+    """The book was written by a newer relance than this one."""

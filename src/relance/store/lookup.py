@@ -1,0 +1,44 @@
+"""Finding clients by id, by exact name, or by a fragment of their name."""
+
+from __future__ import annotations
+
+from peewee import fn
+
+from relance.store.errors import StoreError
+from relance.store.models import Client
+
+
+class ClientNotFound(StoreError):
+    """No client answers to the id or name given."""
+
+
+def get_client(client_id: int) -> Client:
+    """The client row, or a clear refusal."""
+    client = Client.get_or_none(Client.id == client_id)
+    if client is None:
+        raise ClientNotFound(f"no client with id {client_id}")
+    return client
+
+
+def find_client_id(reference: str) -> int:
+    """Resolve a client given by id or by exact name."""
+    text = reference.strip()
+    if text.isdigit() and Client.select().where(Client.id == int(text)).exists():
+        return int(text)
+    found = Client.select(Client.id).where(Client.name == text).first()
+    if found is None:
+        raise ClientNotFound(f"no client {reference!r} (give its id or exact name)")
+    return int(found.id)
+
+
+def name_taken(name: str) -> bool:
+    """True if a client already has this name, ignoring case."""
+    return Client.select().where(fn.LOWER(Client.name) == name.lower()).exists()
+
+
+def search_clients(text: str, limit: int = 20) -> list[tuple[int, str]]:
+    """Clients whose name contains ``text``, for go-to and completion."""
+    query = Client.select(Client.id, Client.name)
+    if text:
+        query = query.where(fn.INSTR(fn.LOWER(Client.name), text.lower()) > 0)
+    return list(query.order_by(Client.name).limit(limit).tuples())

@@ -1,0 +1,170 @@
+"""The schema as numbered forward migrations; a new database runs them all from the first."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+# "RELA": marks a SQLite file as a relance book, so a stranger's database is never touched.
+APPLICATION_ID = 0x52454C41
+
+SCHEMA_V1 = """
+CREATE TABLE client (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL DEFAULT 'b2b' CHECK (kind IN ('b2b', 'b2c')),
+    language TEXT NOT NULL DEFAULT 'fr',
+    jurisdiction TEXT NOT NULL DEFAULT 'fr-b2b',
+    currency TEXT NOT NULL DEFAULT 'EUR',
+    payment_terms_days INTEGER NOT NULL DEFAULT 30,
+    payer_profile TEXT NOT NULL DEFAULT 'unknown',
+    profile_override TEXT,
+    snoozed_until DATE,
+    disputed INTEGER NOT NULL DEFAULT 0,
+    notes TEXT NOT NULL DEFAULT '',
+    created_at DATETIME NOT NULL
+);
+CREATE TABLE contact (
+    id INTEGER PRIMARY KEY,
+    client_id INTEGER NOT NULL REFERENCES client (id),
+    name TEXT NOT NULL DEFAULT '',
+    role TEXT NOT NULL DEFAULT '',
+    email TEXT NOT NULL DEFAULT '',
+    phone TEXT NOT NULL DEFAULT '',
+    address TEXT NOT NULL DEFAULT '',
+    is_billing INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX contact_client_id ON contact (client_id);
+CREATE TABLE invoice (
+    id INTEGER PRIMARY KEY,
+    client_id INTEGER NOT NULL REFERENCES client (id),
+    number TEXT NOT NULL UNIQUE,
+    issued_on DATE NOT NULL,
+    due_on DATE NOT NULL,
+    amount INTEGER NOT NULL CHECK (amount > 0),
+    amount_excl_tax INTEGER,
+    currency TEXT NOT NULL DEFAULT 'EUR',
+    paid INTEGER NOT NULL DEFAULT 0 CHECK (paid >= 0),
+    source TEXT NOT NULL DEFAULT 'manual',
+    created_at DATETIME NOT NULL,
+    CHECK (due_on >= issued_on)
+);
+CREATE INDEX invoice_client_id ON invoice (client_id, due_on);
+CREATE TABLE payment (
+    id INTEGER PRIMARY KEY,
+    client_id INTEGER NOT NULL REFERENCES client (id),
+    amount INTEGER NOT NULL CHECK (amount > 0),
+    received_on DATE NOT NULL,
+    method TEXT NOT NULL DEFAULT '',
+    reference TEXT NOT NULL DEFAULT '',
+    created_at DATETIME NOT NULL
+);
+CREATE INDEX payment_client_id ON payment (client_id);
+CREATE TABLE payment_plan (
+    id INTEGER PRIMARY KEY,
+    client_id INTEGER NOT NULL REFERENCES client (id),
+    status TEXT NOT NULL DEFAULT 'proposed',
+    total INTEGER NOT NULL CHECK (total > 0),
+    frequency TEXT NOT NULL DEFAULT 'month',
+    created_on DATE NOT NULL
+);
+CREATE INDEX payment_plan_client_id ON payment_plan (client_id);
+CREATE TABLE instalment (
+    id INTEGER PRIMARY KEY,
+    plan_id INTEGER NOT NULL REFERENCES payment_plan (id),
+    seq INTEGER NOT NULL,
+    due_on DATE NOT NULL,
+    amount INTEGER NOT NULL CHECK (amount > 0),
+    paid INTEGER NOT NULL DEFAULT 0,
+    is_deposit INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX instalment_plan_id ON instalment (plan_id);
+CREATE TABLE allocation (
+    id INTEGER PRIMARY KEY,
+    payment_id INTEGER NOT NULL REFERENCES payment (id),
+    invoice_id INTEGER REFERENCES invoice (id),
+    instalment_id INTEGER REFERENCES instalment (id),
+    amount INTEGER NOT NULL CHECK (amount > 0)
+);
+CREATE INDEX allocation_payment_id ON allocation (payment_id);
+CREATE INDEX allocation_invoice_id ON allocation (invoice_id);
+CREATE TABLE contact_event (
+    id INTEGER PRIMARY KEY,
+    client_id INTEGER NOT NULL REFERENCES client (id),
+    invoice_id INTEGER REFERENCES invoice (id),
+    kind TEXT NOT NULL,
+    direction TEXT NOT NULL DEFAULT 'out',
+    channel TEXT NOT NULL DEFAULT '',
+    outcome TEXT NOT NULL DEFAULT '',
+    summary TEXT NOT NULL,
+    body TEXT NOT NULL DEFAULT '',
+    amount INTEGER,
+    happened_at DATETIME NOT NULL,
+    author TEXT NOT NULL DEFAULT '',
+    follow_up_action TEXT NOT NULL DEFAULT '',
+    follow_up_on DATE
+);
+CREATE INDEX contact_event_client_id ON contact_event (client_id, happened_at);
+CREATE TABLE promise (
+    id INTEGER PRIMARY KEY,
+    client_id INTEGER NOT NULL REFERENCES client (id),
+    event_id INTEGER NOT NULL REFERENCES contact_event (id),
+    amount INTEGER NOT NULL CHECK (amount > 0),
+    due_on DATE NOT NULL,
+    made_on DATE NOT NULL,
+    made_by TEXT NOT NULL DEFAULT '',
+    words TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL DEFAULT 'open'
+);
+CREATE INDEX promise_client_id ON promise (client_id);
+-- The history is append-only: corrections are new events, never edits.
+CREATE TRIGGER contact_event_no_update BEFORE UPDATE ON contact_event
+BEGIN SELECT RAISE(ABORT, 'the history is append-only'); END;
+CREATE TRIGGER contact_event_no_delete BEFORE DELETE ON contact_event
+BEGIN SELECT RAISE(ABORT, 'the history is append-only'); END;
+"""
+
+# Version 2 adds the triage index: the list's sort keys, kept on the client row.
+SCHEMA_V2 = """
+ALTER TABLE client ADD COLUMN outstanding INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE client ADD COLUMN open_invoices INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE client ADD COLUMN oldest_due_on DATE;
+ALTER TABLE client ADD COLUMN next_action TEXT NOT NULL DEFAULT '';
+ALTER TABLE client ADD COLUMN next_action_on DATE;
+CREATE INDEX client_by_overdue
+    ON client (oldest_due_on IS NULL, oldest_due_on, outstanding DESC, id);
+CREATE INDEX client_by_outstanding ON client (outstanding DESC, id);
+CREATE INDEX client_by_name ON client (name COLLATE NOCASE, id);
+CREATE INDEX client_by_next_action ON client (next_action_on IS NULL, next_action_on, id);
+"""
+
+Migration = Callable[[sqlite3.Connection], None]
+
+
+def _script(sql: str) -> Migration:
+    """A migration that runs a SQL script statement by statement, inside the caller's txn."""
+
+    def run(connection: sqlite3.Connection) -> None:
+        for statement in _statements(sql):
+            connection.execute(statement)
+
+    return run
+
+
+def _statements(sql: str) -> list[str]:
+    """Split a script on semicolons, keeping trigger bodies whole."""
+    statements: list[str] = []
+    buffer = ""
+    for line in sql.splitlines(keepends=True):
+        if line.lstrip().startswith("--"):
+            continue
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            statements.append(buffer.strip())
+            buffer = ""
+    return [s for s in statements if s]
+
+
+# Index i holds the migration that brings the schema from version i to version i + 1.
+MIGRATIONS: list[Migration] = [_script(SCHEMA_V1), _script(SCHEMA_V2)]
+LATEST_VERSION = len(MIGRATIONS)

@@ -1,0 +1,163 @@
+"""Peewee models for the book; the schema itself is written by ``migrations``."""
+
+from __future__ import annotations
+
+from peewee import (
+    BooleanField,
+    CharField,
+    DatabaseProxy,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+database = DatabaseProxy()
+
+
+class BaseModel(Model):
+    """Every table lives in the one database the proxy points at."""
+
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class Client(BaseModel):
+    """Someone who owes, or may owe, the user money.
+
+    The last five columns are the triage index: kept exact in the transaction of every
+    change so that the list sorts and pages from an index instead of aggregating invoices.
+    """
+
+    name = CharField(unique=True)
+    kind = CharField(default="b2b")
+    language = CharField(default="fr")
+    jurisdiction = CharField(default="fr-b2b")
+    currency = CharField(default="EUR")
+    payment_terms_days = IntegerField(default=30)
+    payer_profile = CharField(default="unknown")
+    profile_override = CharField(null=True)
+    snoozed_until = DateField(null=True)
+    disputed = BooleanField(default=False)
+    notes = TextField(default="")
+    created_at = DateTimeField()
+    outstanding = IntegerField(default=0)
+    open_invoices = IntegerField(default=0)
+    oldest_due_on = DateField(null=True)
+    next_action = CharField(default="")
+    next_action_on = DateField(null=True)
+
+
+class Contact(BaseModel):
+    """A person or address at a client: who to write to, who to call."""
+
+    client = ForeignKeyField(Client, backref="contacts")
+    name = CharField(default="")
+    role = CharField(default="")
+    email = CharField(default="")
+    phone = CharField(default="")
+    address = TextField(default="")
+    is_billing = BooleanField(default=False)
+
+
+class Invoice(BaseModel):
+    """An invoice issued to a client; ``paid`` is the sum of its allocations."""
+
+    client = ForeignKeyField(Client, backref="invoices")
+    number = CharField(unique=True)
+    issued_on = DateField()
+    due_on = DateField()
+    amount = IntegerField()
+    amount_excl_tax = IntegerField(null=True)
+    currency = CharField(default="EUR")
+    paid = IntegerField(default=0)
+    source = CharField(default="manual")
+    created_at = DateTimeField()
+
+
+class Payment(BaseModel):
+    """Money received from a client."""
+
+    client = ForeignKeyField(Client, backref="payments")
+    amount = IntegerField()
+    received_on = DateField()
+    method = CharField(default="")
+    reference = CharField(default="")
+    created_at = DateTimeField()
+
+
+class PaymentPlan(BaseModel):
+    """A schedule of instalments offered to, or agreed with, a client."""
+
+    client = ForeignKeyField(Client, backref="plans")
+    status = CharField(default="proposed")
+    total = IntegerField()
+    frequency = CharField(default="month")
+    created_on = DateField()
+
+
+class Instalment(BaseModel):
+    """One dated share of a payment plan."""
+
+    plan = ForeignKeyField(PaymentPlan, backref="instalments")
+    seq = IntegerField()
+    due_on = DateField()
+    amount = IntegerField()
+    paid = IntegerField(default=0)
+    is_deposit = BooleanField(default=False)
+
+
+class Allocation(BaseModel):
+    """The share of a payment applied to an invoice (and, with a plan, to an instalment)."""
+
+    payment = ForeignKeyField(Payment, backref="allocations")
+    invoice = ForeignKeyField(Invoice, backref="allocations", null=True)
+    instalment = ForeignKeyField(Instalment, backref="allocations", null=True)
+    amount = IntegerField()
+
+
+class ContactEvent(BaseModel):
+    """One line of the append-only history: a call, a reminder, a payment, a note…"""
+
+    client = ForeignKeyField(Client, backref="events")
+    invoice = ForeignKeyField(Invoice, null=True)
+    kind = CharField()
+    direction = CharField(default="out")
+    channel = CharField(default="")
+    outcome = CharField(default="")
+    summary = TextField()
+    body = TextField(default="")
+    amount = IntegerField(null=True)
+    happened_at = DateTimeField()
+    author = CharField(default="")
+    follow_up_action = CharField(default="")
+    follow_up_on = DateField(null=True)
+
+
+class Promise(BaseModel):
+    """A client's promise to pay an amount by a date."""
+
+    client = ForeignKeyField(Client, backref="promises")
+    event = ForeignKeyField(ContactEvent)
+    amount = IntegerField()
+    due_on = DateField()
+    made_on = DateField()
+    made_by = CharField(default="")
+    words = TextField(default="")
+    status = CharField(default="open")
+
+
+ALL_MODELS = (
+    Client,
+    Contact,
+    Invoice,
+    Payment,
+    PaymentPlan,
+    Instalment,
+    Allocation,
+    ContactEvent,
+    Promise,
+)

@@ -1,0 +1,1 @@
+"""Modal forms: one per user action, each dismissing with the service's result."""
