@@ -69,6 +69,8 @@ def save_setting(config: Config, key: str, value: Any) -> Config:
     ensure_private_dir(config.path.parent)
     temporary = config.path.with_name(config.path.name + ".tmp")
     fd = os.open(temporary, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    # The mode above only applies to a new file; a stale temporary keeps its own.
+    os.fchmod(fd, 0o600)
     with os.fdopen(fd, "wb") as handle:
         tomli_w.dump(raw, handle)
     os.replace(temporary, config.path)

@@ -19,7 +19,12 @@ def printable(value: str, *, keep_newlines: bool = True) -> str:
             out.append(char)
         elif unicodedata.category(char) in _INVISIBLE_CATEGORIES:
             code = ord(char)
-            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+            if code < 0x100:
+                out.append(f"\\x{code:02x}")
+            elif code < 0x10000:
+                out.append(f"\\u{code:04x}")
+            else:
+                out.append(f"\\U{code:08x}")
         else:
             out.append(char)
     return "".join(out)

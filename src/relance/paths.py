@@ -35,7 +35,12 @@ def outbox_path(db_path: Path) -> Path:
 
 def ensure_private_dir(folder: Path) -> Path:
     """Create a folder (and missing parents) readable by its owner only."""
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    # mkdir(parents=True) gives the parents the default mode; create each one private instead.
+    missing = [folder, *folder.parents]
+    for parent in reversed(missing):
+        if not parent.exists():
+            parent.mkdir(mode=0o700, exist_ok=True)
+            os.chmod(parent, 0o700)
     return folder
 
 

@@ -117,7 +117,9 @@ def _render_fr(c: ReminderContent) -> RenderedReminder:
             f"Malgré nos précédentes relances, {_money(c, c.total)} restent dus à ce jour. "
             "Nous vous demandons de régler cette somme sans délai."
         )
-    table = _table(c, ("Facture", "Émise le", "Échéance", "Montant TTC", "Payé", "Reste dû", "Jours"))
+    table = _table(
+        c, ("Facture", "Émise le", "Échéance", "Montant TTC", "Payé", "Reste dû", "Jours")
+    )
     payment = f"Règlement par virement sur l'IBAN {c.creditor_iban}." if c.creditor_iban else ""
     closing = (
         "Si le règlement a été effectué entre-temps, merci de ne pas tenir compte de ce message."

@@ -16,8 +16,12 @@ def parse_date(text: str, *, today: date | None = None) -> date:
     if today is not None:
         if cleaned.lower() in {"today", "0"}:
             return today
-        if cleaned[:1] in "+-" and cleaned[1:].isdigit():
-            return today + timedelta(days=int(cleaned))
+        # isdecimal, not isdigit: "²" is a digit that int() cannot read.
+        if cleaned[:1] in "+-" and cleaned[1:].isdecimal():
+            try:
+                return today + timedelta(days=int(cleaned))
+            except OverflowError:
+                raise DateError(f"date out of range: {cleaned!r}") from None
     try:
         return date.fromisoformat(cleaned)
     except ValueError:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
-_AMOUNT = re.compile(r"^(?P<units>\d+)(?:\.(?P<cents>\d{1,2}))?$")
+# ASCII only: other scripts' digits (Arabic-Indic, full-width) are not the documented form.
+_AMOUNT = re.compile(r"^(?P<units>\d+)(?:\.(?P<cents>\d{1,2}))?$", re.ASCII)
 # Amounts above this are almost surely typos, and they would overflow SQLite's INTEGER anyway.
 MAX_MINOR = 10**15
 
@@ -24,7 +25,7 @@ def parse_amount(text: str, *, allow_zero: bool = False) -> int:
         raise AmountError("amount must not be negative")
     match = _AMOUNT.match(cleaned)
     if match is None:
-        if re.match(r"^\d+\.\d{3,}$", cleaned):
+        if re.match(r"^\d+\.\d{3,}$", cleaned, re.ASCII):
             raise AmountError("amount has more than two decimals")
         raise AmountError(f"not an amount: {cleaned!r} (write it like 1234.56)")
     cents = (match["cents"] or "").ljust(2, "0")

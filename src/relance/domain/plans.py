@@ -59,6 +59,9 @@ def schedule(
         raise ValueError("there is nothing to spread over a plan")
     if not 0 <= deposit < total:
         raise ValueError("the deposit must be less than the total")
+    if total - deposit < instalments:
+        # Each instalment must be at least one cent; a zero share is no instalment at all.
+        raise ValueError(f"too many instalments for {total - deposit} minor units")
     items: list[ScheduledInstalment] = []
     if deposit:
         items.append(ScheduledInstalment(1, deposit_on or first, deposit, is_deposit=True))
@@ -79,7 +82,7 @@ def parse_deposit(text: str, total: int) -> int:
             percent = Decimal(cleaned[:-1].strip())
         except InvalidOperation:
             raise ValueError(f"not a percentage: {cleaned!r}") from None
-        if not 0 < percent < 100:
+        if not percent.is_finite() or not 0 < percent < 100:
             raise ValueError("a deposit percentage must be between 0 and 100")
         return from_decimal(Decimal(total) / 100 * percent / 100)
     return parse_amount(cleaned)

@@ -75,7 +75,11 @@ def log_call(
         if choice is CallOutcome.DISPUTE and not client.disputed:
             Client.update(disputed=True).where(Client.id == client_id).execute()
             record_event(
-                client_id, "dispute", "dispute opened during a call", at, outcome="on",
+                client_id,
+                "dispute",
+                "dispute opened during a call",
+                at,
+                outcome="on",
                 direction="internal",
             )
         refresh_client_summary(client_id)

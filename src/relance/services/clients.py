@@ -92,7 +92,9 @@ def snooze_client(client_id: int, until: str, at: datetime) -> ActionResult:
     lifting = day == at.date()
     with transaction():
         client = get_client(client_id)
-        Client.update(snoozed_until=None if lifting else day).where(Client.id == client_id).execute()
+        Client.update(snoozed_until=None if lifting else day).where(
+            Client.id == client_id
+        ).execute()
         summary = "snooze lifted" if lifting else f"snoozed until {day.isoformat()}"
         event_id = record_event(client_id, "snooze", summary, at, direction="internal")
         refresh_client_summary(client_id)

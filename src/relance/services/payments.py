@@ -48,9 +48,7 @@ def record_payment(
         if clean_number:
             chosen = [inv for inv in invoices if inv.number == clean_number]
             if not chosen:
-                raise InvalidInput.one(
-                    "invoice", f"{client.name} has no invoice {clean_number}"
-                )
+                raise InvalidInput.one("invoice", f"{client.name} has no invoice {clean_number}")
             first_id = chosen[0].invoice_id
         allocations, credit = allocate_payment(minor, invoices, first_id)
         payment = Payment.create(
@@ -104,9 +102,11 @@ def record_payment(
 
 def _settle_promises(client_id: int) -> None:
     """Mark open promises kept once the payments made since each promise cover it."""
-    for promise in Promise.select().where(
-        (Promise.client == client_id) & (Promise.status == "open")
-    ).order_by(Promise.due_on):
+    for promise in (
+        Promise.select()
+        .where((Promise.client == client_id) & (Promise.status == "open"))
+        .order_by(Promise.due_on)
+    ):
         received = sum(
             p.amount
             for p in Payment.select(Payment.amount).where(

@@ -66,6 +66,10 @@ def preview_plan(
         raise InvalidInput.one("deposit", str(error)) from None
     if deposit_minor >= total:
         raise InvalidInput.one("deposit", "the deposit must be less than the total")
+    if total - deposit_minor < count:
+        # Every instalment must be at least one cent.
+        spread = format_money(total - deposit_minor, client.currency)
+        raise InvalidInput.one("instalments", f"{spread} cannot be cut into {count} instalments")
     # The deposit falls on the first date and the equal shares follow one period apart.
     items = schedule(total, count, first_on, Frequency(frequency), deposit_minor)
     return PlanPreview(total, client.currency, items)
@@ -87,11 +91,17 @@ def propose_plan(
         )
         client = get_client(client_id)
         row = PaymentPlan.create(
-            client=client_id, total=plan.total, frequency=every or "month", created_on=at.date()
+            client=client_id,
+            total=plan.total,
+            frequency=(every or "month").strip().lower(),
+            created_on=at.date(),
         )
         for item in plan.instalments:
             Instalment.create(
-                plan=row, seq=item.seq, due_on=item.due_on, amount=item.amount,
+                plan=row,
+                seq=item.seq,
+                due_on=item.due_on,
+                amount=item.amount,
                 is_deposit=item.is_deposit,
             )
         lines = "\n".join(

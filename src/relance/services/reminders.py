@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from email.utils import formataddr
 from pathlib import Path
 
 from relance.config import Creditor
@@ -38,7 +39,11 @@ def draft_reminder(client_id: int, today: date, creditor: Creditor) -> RenderedR
     client = get_client(client_id)
     lines = [
         OverdueLine(
-            inv.number, inv.issued_on, inv.due_on, inv.amount, inv.paid,
+            inv.number,
+            inv.issued_on,
+            inv.due_on,
+            inv.amount,
+            inv.paid,
             days_overdue(inv.due_on, today),
         )
         for inv in Invoice.select()
@@ -56,9 +61,14 @@ def draft_reminder(client_id: int, today: date, creditor: Creditor) -> RenderedR
         .where((Contact.client == client_id) & (Contact.is_billing == True))  # noqa: E712
         .first()
     )
+    # Count the reminders of this episode only: since the oldest invoice listed fell due.
     sent_before = (
         ContactEvent.select()
-        .where((ContactEvent.client == client_id) & (ContactEvent.kind == "email"))
+        .where(
+            (ContactEvent.client == client_id)
+            & (ContactEvent.kind == "email")
+            & (ContactEvent.happened_at >= lines[0].due_on)
+        )
         .count()
     )
     return render_reminder(
@@ -90,7 +100,9 @@ def send_reminder(
     """Write the reminder (as drafted, or as the user edited it) to the outbox and log it."""
     draft = draft_reminder(client_id, at.date(), creditor)
     form = Form()
-    final_subject = form.line("subject", draft.subject if subject is None else subject, required=True)
+    final_subject = form.line(
+        "subject", draft.subject if subject is None else subject, required=True
+    )
     final_body = form.text("body", draft.body if body is None else body, required=True)
     form.check()
     recipients = reminder_recipients(client_id)
@@ -98,7 +110,8 @@ def send_reminder(
     if not recipients:
         raise InvalidInput.one("to", f"{client.name} has no e-mail address; add one to a contact")
     mail = OutgoingMail(
-        sender=f"{creditor.name} <{creditor.email}>" if creditor.email else FALLBACK_SENDER,
+        # formataddr quotes a name such as "Martin, Jeanne" that would otherwise read as two.
+        sender=formataddr((creditor.name, creditor.email)) if creditor.email else FALLBACK_SENDER,
         recipients=recipients,
         subject=final_subject,
         body=final_body,

@@ -98,7 +98,8 @@ class Form:
     def count(self, field: str, text: str, *, low: int, high: int) -> int:
         """A whole number within bounds."""
         value = text.strip()
-        if not value.isdigit() or not low <= int(value) <= high:
+        # isdecimal, not isdigit: "²" is a digit that int() cannot read.
+        if not value.isdecimal() or not low <= int(value) <= high:
             self.fail(field, f"{field} must be a whole number from {low} to {high}")
             return low
         return int(value)

@@ -23,13 +23,19 @@ from relance.store.models import database
 BUSY_TIMEOUT_MS = 5000
 SQLITE_HEADER = b"SQLite format 3\x00"
 
-PRAGMAS = {
-    "journal_mode": "wal",
-    "foreign_keys": 1,
-    "busy_timeout": BUSY_TIMEOUT_MS,
-    # FULL: a committed payment survives a power cut, not only a crash of the app.
-    "synchronous": "full",
-}
+
+def connection_pragmas() -> dict[str, object]:
+    """Per-connection settings; WAL is set once, after the file is known to be a book.
+
+    Setting ``journal_mode`` here would rewrite the header of a stranger's database
+    before ``_migrate`` could refuse it.
+    """
+    return {
+        "foreign_keys": 1,
+        "busy_timeout": BUSY_TIMEOUT_MS,
+        # FULL: a committed payment survives a power cut, not only a crash of the app.
+        "synchronous": "full",
+    }
 
 
 def open_database(path: Path) -> SqliteDatabase:
@@ -37,20 +43,25 @@ def open_database(path: Path) -> SqliteDatabase:
     _check_file(path)
     db = SqliteDatabase(
         str(path),
-        pragmas=PRAGMAS,
+        pragmas=connection_pragmas(),
         timeout=BUSY_TIMEOUT_MS / 1000,
         lock_type="IMMEDIATE",
     )
+    db.register_function(casefold, "casefold", 1, deterministic=True)
     database.initialize(db)
-    with translate_errors(path):
-        db.connect(reuse_if_open=True)
-        upgraded_from = _migrate(db.connection(), path)
-    if upgraded_from:
-        from relance.store.summary import refresh_all_summaries
-
-        with transaction():
-            refresh_all_summaries()
+    try:
+        with translate_errors(path):
+            db.connect(reuse_if_open=True)
+            _migrate(db.connection(), path)
+    except BaseException:
+        db.close()
+        raise
     return db
+
+
+def casefold(value: object) -> object:
+    """Unicode case folding for SQL (``fn.casefold``): SQLite's LOWER folds ASCII only."""
+    return value.casefold() if isinstance(value, str) else value
 
 
 def close_database() -> None:
@@ -72,7 +83,7 @@ def translate_errors(path: Path | None = None) -> Iterator[None]:
     where = f" {path}" if path else ""
     try:
         yield
-    except OperationalError as error:
+    except (OperationalError, sqlite3.OperationalError) as error:
         text = str(error)
         if "locked" in text or "busy" in text:
             raise DatabaseLocked(
@@ -83,7 +94,7 @@ def translate_errors(path: Path | None = None) -> Iterator[None]:
         if "disk" in text or "full" in text or "unable to open" in text:
             raise DatabaseUnavailable(f"cannot use the database{where}: {text}") from None
         raise
-    except DatabaseError as error:
+    except (DatabaseError, sqlite3.DatabaseError) as error:
         if "not a database" in str(error) or "malformed" in str(error):
             raise NotARelanceDatabase(f"{path or 'the file'} is not a relance database") from None
         raise
@@ -120,12 +131,19 @@ def _migrate(connection: sqlite3.Connection, path: Path) -> int:
             f"{path} was written by a newer relance (schema {version}, this one knows "
             f"{LATEST_VERSION}); upgrade relance"
         )
+    if connection.execute("PRAGMA journal_mode = wal").fetchone()[0] != "wal":
+        raise DatabaseUnavailable(f"{path}: cannot switch the database to WAL journaling")
     if version == LATEST_VERSION:
         return 0
     connection.execute("BEGIN IMMEDIATE")
     try:
         for step in range(version, LATEST_VERSION):
             MIGRATIONS[step](connection)
+        if version:
+            # In the migration's transaction, so an upgraded book never has a stale index.
+            from relance.store.summary import refresh_all_summaries
+
+            refresh_all_summaries()
         connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         connection.execute(f"PRAGMA user_version = {LATEST_VERSION}")
         connection.execute("COMMIT")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any, cast
 
 from peewee import JOIN, fn
 
@@ -172,7 +173,8 @@ def client_detail(client_id: int, today: date) -> ClientDetail:
             received_on=pay.received_on,
             method=pay.method,
             reference=pay.reference,
-            allocated=pay.allocated or 0,
+            # The SUM's alias, set on each row by the query below.
+            allocated=cast(Any, pay).allocated or 0,
         )
         for pay in Payment.select(Payment, fn.SUM(Allocation.amount).alias("allocated"))
         .join(Allocation, on=(Allocation.payment == Payment.id), join_type=JOIN.LEFT_OUTER)
@@ -218,7 +220,9 @@ def client_detail(client_id: int, today: date) -> ClientDetail:
                 follow_up_action=ev.follow_up_action,
                 follow_up_on=ev.follow_up_on,
             )
-            for ev in client.events.order_by(ContactEvent.happened_at.desc(), ContactEvent.id.desc())
+            for ev in client.events.order_by(
+                ContactEvent.happened_at.desc(), ContactEvent.id.desc()
+            )
         ],
         payments=payments,
         promises=[

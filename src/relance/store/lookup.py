@@ -23,8 +23,10 @@ def get_client(client_id: int) -> Client:
 def find_client_id(reference: str) -> int:
     """Resolve a client given by id or by exact name."""
     text = reference.strip()
-    if text.isdigit() and Client.select().where(Client.id == int(text)).exists():
-        return int(text)
+    # isdecimal, not isdigit ("²" is a digit int() cannot read); SQLite ids fit in 63 bits.
+    as_id = int(text) if text.isdecimal() and int(text) < 2**63 else None
+    if as_id is not None and Client.select().where(Client.id == as_id).exists():
+        return as_id
     found = Client.select(Client.id).where(Client.name == text).first()
     if found is None:
         raise ClientNotFound(f"no client {reference!r} (give its id or exact name)")
@@ -33,12 +35,12 @@ def find_client_id(reference: str) -> int:
 
 def name_taken(name: str) -> bool:
     """True if a client already has this name, ignoring case."""
-    return Client.select().where(fn.LOWER(Client.name) == name.lower()).exists()
+    return Client.select().where(fn.casefold(Client.name) == name.casefold()).exists()
 
 
 def search_clients(text: str, limit: int = 20) -> list[tuple[int, str]]:
     """Clients whose name contains ``text``, for go-to and completion."""
     query = Client.select(Client.id, Client.name)
     if text:
-        query = query.where(fn.INSTR(fn.LOWER(Client.name), text.lower()) > 0)
-    return list(query.order_by(Client.name).limit(limit).tuples())
+        query = query.where(fn.INSTR(fn.casefold(Client.name), text.casefold()) > 0)
+    return [(client.id, client.name) for client in query.order_by(Client.name).limit(limit)]

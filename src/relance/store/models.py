@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from peewee import (
+    AutoField,
     BooleanField,
     CharField,
     DatabaseProxy,
@@ -14,11 +17,17 @@ from peewee import (
     TextField,
 )
 
+if TYPE_CHECKING:
+    from peewee import ModelSelect
+
 database = DatabaseProxy()
 
 
 class BaseModel(Model):
     """Every table lives in the one database the proxy points at."""
+
+    # Peewee adds this key itself; declaring it lets the type checker see ``.id``.
+    id = AutoField()
 
     class Meta:
         database = database
@@ -49,6 +58,14 @@ class Client(BaseModel):
     oldest_due_on = DateField(null=True)
     next_action = CharField(default="")
     next_action_on = DateField(null=True)
+
+    # Backrefs that Peewee adds at run time, declared for the type checker only.
+    contacts: ModelSelect[Contact]
+    invoices: ModelSelect[Invoice]
+    payments: ModelSelect[Payment]
+    plans: ModelSelect[PaymentPlan]
+    events: ModelSelect[ContactEvent]
+    promises: ModelSelect[Promise]
 
 
 class Contact(BaseModel):
@@ -98,6 +115,8 @@ class PaymentPlan(BaseModel):
     frequency = CharField(default="month")
     created_on = DateField()
 
+    instalments: ModelSelect[Instalment]
+
 
 class Instalment(BaseModel):
     """One dated share of a payment plan."""
@@ -108,6 +127,8 @@ class Instalment(BaseModel):
     amount = IntegerField()
     paid = IntegerField(default=0)
     is_deposit = BooleanField(default=False)
+
+    allocations: ModelSelect[Allocation]
 
 
 class Allocation(BaseModel):

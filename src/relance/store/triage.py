@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import Enum
+from typing import cast
 
 from peewee import SQL, fn
 
@@ -70,14 +72,19 @@ def _ordering(sort: SortKey) -> list:
         return [SQL("name COLLATE NOCASE"), Client.id]
     if sort is SortKey.NEXT_ACTION:
         return [Client.next_action_on.is_null(), Client.next_action_on, Client.id]
-    return [Client.oldest_due_on.is_null(), Client.oldest_due_on, Client.outstanding.desc(), Client.id]
+    return [
+        Client.oldest_due_on.is_null(),
+        Client.oldest_due_on,
+        Client.outstanding.desc(),
+        Client.id,
+    ]
 
 
 def _filtered(query, where: TriageFilter):  # type: ignore[no-untyped-def]
     """Apply the name fragment and due-by filters to a client query."""
     if where.text:
-        escaped = where.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        query = query.where(SQL("client.name LIKE ? ESCAPE '\\'", [f"%{escaped}%"]))
+        # INSTR, not LIKE: no wildcards to escape, and casefold also folds accented capitals.
+        query = query.where(fn.INSTR(fn.casefold(Client.name), where.text.casefold()) > 0)
     if where.due_by is not None:
         query = query.where(Client.next_action_on <= where.due_by)
     return query
@@ -139,7 +146,9 @@ def triage_count(where: TriageFilter | None = None) -> int:
     return _filtered(Client.select(), where or TriageFilter()).count()
 
 
-def triage_position(client_id: int, today: date, sort: SortKey, where: TriageFilter | None = None) -> int | None:
+def triage_position(
+    client_id: int, today: date, sort: SortKey, where: TriageFilter | None = None
+) -> int | None:
     """The 0-based row of a client in the sorted list, or None if the filter hides it."""
     ids = _filtered(Client.select(Client.id), where or TriageFilter()).order_by(*_ordering(sort))
     for index, (row_id,) in enumerate(ids.tuples().iterator()):
@@ -170,7 +179,8 @@ def book_totals(today: date) -> Totals:
         .group_by(Invoice.currency, Invoice.due_on)
         .tuples()
     )
-    for currency, due_on, amount in open_rows:
+    # .tuples() yields plain tuples; the stubs type it as the model.
+    for currency, due_on, amount in cast("Iterable[tuple[str, object, int]]", open_rows):
         per_currency[currency].append(OpenAmount(_date(due_on), amount))
     buckets: dict[Bucket, dict[str, int]] = {bucket: {} for bucket in Bucket}
     outstanding: dict[str, int] = {}
@@ -187,7 +197,9 @@ def book_totals(today: date) -> Totals:
     since = today - timedelta(days=90)
     invoiced = (
         Invoice.select(fn.COALESCE(fn.SUM(Invoice.amount), 0))
-        .where((Invoice.currency == main) & (Invoice.issued_on > since) & (Invoice.issued_on <= today))
+        .where(
+            (Invoice.currency == main) & (Invoice.issued_on > since) & (Invoice.issued_on <= today)
+        )
         .scalar()
     )
     return Totals(
@@ -206,5 +218,3 @@ def book_totals(today: date) -> Totals:
 def _date(value: object) -> date:
     """Grouped dates may come back as text."""
     return value if isinstance(value, date) else date.fromisoformat(str(value))
-
-

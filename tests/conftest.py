@@ -1,0 +1,47 @@
+"""Generic fixtures: an isolated environment, a fixed clock and a book on disk under tmp_path."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from peewee import SqliteDatabase
+
+from relance.store.database import close_database, open_database
+
+FIXED_TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture(autouse=True)
+def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point every path relance reads at tmp_path and fix the clock, so no test sees $HOME."""
+    monkeypatch.setenv("RELANCE_DB", str(tmp_path / "env" / "relance.db"))
+    monkeypatch.setenv("RELANCE_CONFIG", str(tmp_path / "env" / "config.toml"))
+    monkeypatch.setenv("RELANCE_TODAY", FIXED_TODAY.isoformat())
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "home" / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "home" / "config"))
+
+
+@pytest.fixture
+def today() -> date:
+    """The fixed day every test runs on."""
+    return FIXED_TODAY
+
+
+@pytest.fixture
+def at(today: date) -> datetime:
+    """A fixed moment on the fixed day, as services take it."""
+    return datetime.combine(today, datetime.min.time()).replace(hour=9, minute=30)
+
+
+@pytest.fixture
+def book(tmp_path: Path) -> Iterator[SqliteDatabase]:
+    """A fresh book in a file under tmp_path, closed after the test."""
+    db = open_database(tmp_path / "book" / "relance.db")
+    try:
+        yield db
+    finally:
+        close_database()
