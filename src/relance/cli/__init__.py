@@ -1,0 +1,77 @@
+"""The `relance` command: parse, run one command, and turn every failure into one line."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+
+from relance import clock
+from relance.cli.context import Context
+from relance.cli.errors import (
+    EXIT_BAD_INPUT,
+    EXIT_FAILURE,
+    EXIT_INTERRUPTED,
+    CommandError,
+)
+from relance.cli.output import Output
+from relance.cli.parser import build_parser
+from relance.config import ConfigError
+from relance.literal import one_line
+from relance.services.validation import InvalidInput
+from relance.store.database import close_database
+from relance.store.errors import StoreError
+from relance.store.lookup import ClientNotFound
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line and return its exit status; never shows a traceback."""
+    try:
+        return _run(list(sys.argv[1:] if argv is None else argv))
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (`relance today | head`); silence the final flush too.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_FAILURE
+    except SystemExit as done:
+        # --help and --version end through argparse's own exit.
+        return done.code if isinstance(done.code, int) else EXIT_FAILURE
+    except CommandError as error:
+        return _refuse(str(error), error.exit_status)
+    except InvalidInput as error:
+        return _refuse(invalid_input_message(error), EXIT_BAD_INPUT)
+    except (ClientNotFound, clock.ClockError, ConfigError) as error:
+        return _refuse(str(error), EXIT_BAD_INPUT)
+    except StoreError as error:
+        return _refuse(str(error), EXIT_FAILURE)
+    except OSError as error:
+        target = f" {error.filename}" if error.filename else ""
+        return _refuse(f"cannot use{target}: {error.strerror or error}", EXIT_FAILURE)
+    except Exception as error:
+        return _refuse(f"unexpected error: {type(error).__name__}: {error}", EXIT_FAILURE)
+    finally:
+        close_database()
+
+
+def _run(argv: list[str]) -> int:
+    """Parse the arguments and run the chosen command."""
+    args = build_parser().parse_args(argv)
+    context = Context(args=args, today=clock.today(), out=Output(sys.stdout))
+    status: int = args.handler(context)
+    return status
+
+
+def invalid_input_message(error: InvalidInput) -> str:
+    """Every refused field on one line, each message naming its field."""
+    parts = []
+    for field, message in error.errors.items():
+        parts.append(message if message.startswith(field) else f"{field}: {message}")
+    return "; ".join(parts)
+
+
+def _refuse(message: str, status: int) -> int:
+    """Print one line on stderr and return the exit status."""
+    print(f"relance: {one_line(message)}", file=sys.stderr)
+    return status

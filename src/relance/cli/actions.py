@@ -1,0 +1,172 @@
+"""The scriptable twins of the TUI's actions: each calls one service and prints what it did."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from relance.cli.context import Context
+from relance.cli.errors import BadInput
+from relance.config import load_config
+from relance.paths import outbox_path
+from relance.services.calls import log_call
+from relance.services.clients import add_client, add_note, set_dispute, snooze_client
+from relance.services.invoices import add_invoice
+from relance.services.payments import record_payment
+from relance.services.plans import propose_plan
+from relance.services.reminders import draft_reminder, reminder_recipients, send_reminder
+from relance.services.results import ActionResult
+
+
+def report(ctx: Context, result: ActionResult) -> int:
+    """Print an action's summary, or with ``--json`` its record, client and event ids."""
+    if ctx.args.json:
+        ctx.out.json(action_record(result))
+    else:
+        ctx.out.line(result.summary)
+    return 0
+
+
+def action_record(result: ActionResult) -> dict[str, Any]:
+    """What `--json` prints for an action."""
+    return {**result.record, "client_id": result.client_id, "event_id": result.event_id}
+
+
+def client_add(ctx: Context) -> int:
+    """`relance client add`: prints the new id alone, so `id=$(relance client add X)` works."""
+    args = ctx.args
+    ctx.open_book(create=True)
+    result = add_client(
+        args.name,
+        ctx.now(),
+        email=args.email,
+        phone=args.phone,
+        kind=args.kind,
+        language=args.lang,
+    )
+    if args.json:
+        ctx.out.json(action_record(result))
+    else:
+        ctx.out.line(str(result.client_id))
+    return 0
+
+
+def invoice_add(ctx: Context) -> int:
+    """`relance invoice add`."""
+    args = ctx.args
+    ctx.open_book()
+    result = add_invoice(
+        ctx.client_id(),
+        args.number,
+        args.amount,
+        args.issued,
+        args.due,
+        ctx.now(),
+        currency=args.currency,
+    )
+    return report(ctx, result)
+
+
+def payment_add(ctx: Context) -> int:
+    """`relance payment add`."""
+    args = ctx.args
+    ctx.open_book()
+    result = record_payment(
+        ctx.client_id(),
+        args.amount,
+        ctx.now(),
+        received_on=args.on,
+        method=args.method,
+        reference=args.reference,
+        invoice_number=args.invoice,
+    )
+    return report(ctx, result)
+
+
+def call(ctx: Context) -> int:
+    """`relance call`: a promise needs its amount and date, other outcomes take neither."""
+    args = ctx.args
+    if args.outcome == "promised":
+        missing = [
+            name for name, value in (("--amount", args.amount), ("--on", args.on)) if not value
+        ]
+        if missing:
+            raise BadInput(f"--outcome promised needs {' and '.join(missing)}")
+    elif args.amount or args.on:
+        raise BadInput("--amount and --on only go with --outcome promised")
+    ctx.open_book()
+    result = log_call(
+        ctx.client_id(),
+        args.outcome,
+        ctx.now(),
+        note=args.note,
+        promised_amount=args.amount,
+        promised_on=args.on,
+    )
+    return report(ctx, result)
+
+
+def remind(ctx: Context) -> int:
+    """`relance remind`: writes the reminder to the outbox, or with ``--dry-run`` only shows it."""
+    config = load_config()
+    path = ctx.open_book()
+    client_id = ctx.client_id()
+    if not ctx.args.dry_run:
+        result = send_reminder(client_id, ctx.now(), outbox_path(path), config.creditor)
+        return report(ctx, result)
+    draft = draft_reminder(client_id, ctx.today, config.creditor)
+    recipients = reminder_recipients(client_id)
+    if ctx.args.json:
+        ctx.out.json(
+            {
+                "client_id": client_id,
+                "dry_run": True,
+                "to": recipients,
+                "subject": draft.subject,
+                "body": draft.body,
+            }
+        )
+        return 0
+    ctx.out.line("To: " + (", ".join(recipients) or "(nobody: the client has no e-mail address)"))
+    ctx.out.line("Subject: " + draft.subject)
+    ctx.out.line("")
+    ctx.out.block(draft.body)
+    return 0
+
+
+def plan_propose(ctx: Context) -> int:
+    """`relance plan propose`: prints the summary and the schedule."""
+    args = ctx.args
+    ctx.open_book()
+    result = propose_plan(
+        ctx.client_id(),
+        args.instalments,
+        ctx.now(),
+        every=args.every,
+        first=args.first,
+        deposit=args.deposit,
+    )
+    if not args.json:
+        ctx.out.line(result.summary)
+        for seq, item in enumerate(result.record.get("instalments", []), start=1):
+            ctx.out.line(f"  {seq}. {item['due_on']}  {item['amount']}")
+        return 0
+    return report(ctx, result)
+
+
+def note(ctx: Context) -> int:
+    """`relance note`."""
+    ctx.open_book()
+    return report(ctx, add_note(ctx.client_id(), ctx.args.text, ctx.now()))
+
+
+def snooze(ctx: Context) -> int:
+    """`relance snooze`."""
+    ctx.open_book()
+    return report(ctx, snooze_client(ctx.client_id(), ctx.args.until, ctx.now()))
+
+
+def dispute(ctx: Context) -> int:
+    """`relance dispute CLIENT on|off`."""
+    ctx.open_book()
+    result = set_dispute(ctx.client_id(), ctx.args.state == "on", ctx.now(), note=ctx.args.note)
+    return report(ctx, result)

@@ -1,0 +1,77 @@
+"""Opening the TUI: on the user's book, or on a throwaway copy of the sample (`demo`)."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from relance.cli.context import Context
+from relance.cli.errors import BadInput, NoTerminal
+from relance.config import Config, load_config
+from relance.paths import outbox_path
+from relance.store.database import close_database, open_database
+
+DEMO_FILENAME = "relance-demo.db"
+
+
+def has_terminal() -> bool:
+    """True when both ends of the session are a terminal the app can draw in and read keys from."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def tui(ctx: Context) -> int:
+    """`relance`: the app on the book from ``--db`` or ``RELANCE_DB``, created if missing."""
+    config = load_config()
+    _require_terminal()
+    path = ctx.open_book(create=True)
+    return run_app(path, config, ctx.today)
+
+
+def demo(ctx: Context) -> int:
+    """`relance demo`: the app on a fresh sample book; kept only at an explicit ``--db`` path."""
+    config = load_config()
+    # Only --db counts here: RELANCE_DB may be the user's real book.
+    if ctx.args.db:
+        path = Path(ctx.args.db).expanduser()
+        if path.exists():
+            raise BadInput(f"{path} already exists; demo --db needs a new file")
+        _require_terminal()
+        return _demo_on(path, config, ctx.today)
+    _require_terminal()
+    folder = Path(tempfile.mkdtemp(prefix="relance-demo-"))
+    try:
+        return _demo_on(folder / DEMO_FILENAME, config, ctx.today)
+    finally:
+        close_database()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _demo_on(path: Path, config: Config, today: date) -> int:
+    """Create a book at ``path``, fill it with the sample and open the app on it."""
+    from relance.services.sample import load_sample
+
+    open_database(path)
+    # Replaying the sample through the services takes a couple of seconds: say so.
+    print("relance: preparing the sample book…", file=sys.stderr, flush=True)
+    load_sample(today)
+    return run_app(path, config, today)
+
+
+def run_app(db_path: Path, config: Config, today: date) -> int:
+    """Run the TUI until the user quits; its return code is the exit status."""
+    from relance.tui.app import RelanceApp
+
+    app = RelanceApp(db_path, config, today, outbox_path(db_path))
+    app.run()
+    return app.return_code or 0
+
+
+def _require_terminal() -> None:
+    """Refuse to start the app with no terminal rather than hang waiting for keys."""
+    if not has_terminal():
+        raise NoTerminal(
+            "the app needs a terminal; for scripts use `relance today` or `relance show CLIENT`"
+        )

@@ -1,0 +1,144 @@
+"""The command line grammar: commands, options, and one-line usage errors."""
+
+from __future__ import annotations
+
+import argparse
+from typing import NoReturn
+
+from relance import __version__
+from relance.cli import actions, launch, views
+from relance.cli.errors import UsageError
+from relance.services.calls import OUTCOMES
+from relance.services.clients import KINDS, LANGUAGES
+from relance.services.plans import FREQUENCIES
+
+
+class CommandLineParser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line, raised rather than printed with usage."""
+
+    def error(self, message: str) -> NoReturn:
+        """Refuse the command line with one line that points at the help."""
+        raise UsageError(f"{message} (see `{self.prog} --help`)")
+
+
+def build_parser() -> CommandLineParser:
+    """The whole grammar: `relance [--db PATH] [COMMAND ...]`."""
+    parser = CommandLineParser(
+        prog="relance",
+        description="Get paid: a keyboard-driven book of who owes you what. "
+        "With no command, opens the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"relance {__version__}")
+    parser.add_argument(
+        "--db", metavar="PATH", default=None, help="the database file (default: $RELANCE_DB)"
+    )
+    parser.set_defaults(handler=launch.tui, json=False)
+    # Subcommands accept --db too; SUPPRESS keeps a value given before the subcommand.
+    db_after = CommandLineParser(add_help=False)
+    db_after.add_argument(
+        "--db", metavar="PATH", default=argparse.SUPPRESS, help="the database file"
+    )
+    as_json = CommandLineParser(add_help=False)
+    as_json.add_argument("--json", action="store_true", help="print JSON for scripts")
+    common = [db_after]
+    scripted = [db_after, as_json]
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    demo = commands.add_parser(
+        "demo", parents=common, help="open the app on a throwaway copy of the sample data"
+    )
+    demo.set_defaults(handler=launch.demo)
+
+    init = commands.add_parser("init", parents=common, help="create the database")
+    init.add_argument("--sample", action="store_true", help="fill it with the sample book")
+    init.set_defaults(handler=views.init)
+
+    today = commands.add_parser("today", parents=scripted, help="the triage list")
+    today.set_defaults(handler=views.today)
+
+    show = commands.add_parser("show", parents=scripted, help="one client in full")
+    _client_argument(show)
+    show.set_defaults(handler=views.show)
+
+    client = commands.add_parser("client", parents=common, help="client commands")
+    client_commands = client.add_subparsers(dest="client_command", metavar="ACTION", required=True)
+    client_add = client_commands.add_parser("add", parents=scripted, help="add a client")
+    client_add.add_argument("name", metavar="NAME")
+    client_add.add_argument("--email", metavar="E", default="")
+    client_add.add_argument("--phone", metavar="P", default="")
+    client_add.add_argument("--kind", choices=KINDS, default="b2b")
+    client_add.add_argument("--lang", choices=LANGUAGES, default="fr")
+    client_add.set_defaults(handler=actions.client_add)
+
+    invoice = commands.add_parser("invoice", parents=common, help="invoice commands")
+    invoice_commands = invoice.add_subparsers(
+        dest="invoice_command", metavar="ACTION", required=True
+    )
+    invoice_add = invoice_commands.add_parser("add", parents=scripted, help="add an invoice")
+    _client_argument(invoice_add)
+    invoice_add.add_argument("number", metavar="NUMBER")
+    invoice_add.add_argument("amount", metavar="AMOUNT", help="like 1234.56")
+    invoice_add.add_argument("--issued", metavar="DATE", required=True)
+    invoice_add.add_argument("--due", metavar="DATE", required=True)
+    invoice_add.add_argument("--currency", metavar="CODE", default="", help="default: the client's")
+    invoice_add.set_defaults(handler=actions.invoice_add)
+
+    payment = commands.add_parser("payment", parents=common, help="payment commands")
+    payment_commands = payment.add_subparsers(
+        dest="payment_command", metavar="ACTION", required=True
+    )
+    payment_add = payment_commands.add_parser("add", parents=scripted, help="record a payment")
+    _client_argument(payment_add)
+    payment_add.add_argument("amount", metavar="AMOUNT", help="like 1234.56")
+    payment_add.add_argument(
+        "--on", metavar="DATE", default="", help="received on (default: today)"
+    )
+    payment_add.add_argument("--invoice", metavar="NUMBER", default="", help="pay this one first")
+    payment_add.add_argument("--method", metavar="M", default="")
+    payment_add.add_argument("--reference", metavar="R", default="")
+    payment_add.set_defaults(handler=actions.payment_add)
+
+    call = commands.add_parser("call", parents=scripted, help="log a phone call")
+    _client_argument(call)
+    call.add_argument("--outcome", choices=OUTCOMES, required=True)
+    call.add_argument("--amount", metavar="A", default="", help="promised amount")
+    call.add_argument("--on", metavar="DATE", default="", help="promised date")
+    call.add_argument("--note", metavar="T", default="")
+    call.set_defaults(handler=actions.call)
+
+    remind = commands.add_parser("remind", parents=scripted, help="send a reminder to the outbox")
+    _client_argument(remind)
+    remind.add_argument("--dry-run", action="store_true", help="show it, write nothing")
+    remind.set_defaults(handler=actions.remind)
+
+    plan = commands.add_parser("plan", parents=common, help="payment plan commands")
+    plan_commands = plan.add_subparsers(dest="plan_command", metavar="ACTION", required=True)
+    propose = plan_commands.add_parser("propose", parents=scripted, help="propose a payment plan")
+    _client_argument(propose)
+    propose.add_argument("--instalments", metavar="N", required=True)
+    propose.add_argument("--every", choices=FREQUENCIES, default="month")
+    propose.add_argument("--first", metavar="DATE", default="", help="default: the next 20th")
+    propose.add_argument("--deposit", metavar="X", default="", help="an amount or a percentage")
+    propose.set_defaults(handler=actions.plan_propose)
+
+    note = commands.add_parser("note", parents=scripted, help="add a note to the history")
+    _client_argument(note)
+    note.add_argument("text", metavar="TEXT")
+    note.set_defaults(handler=actions.note)
+
+    snooze = commands.add_parser("snooze", parents=scripted, help="hold a client until a date")
+    _client_argument(snooze)
+    snooze.add_argument("--until", metavar="DATE", required=True, help="`today` lifts it")
+    snooze.set_defaults(handler=actions.snooze)
+
+    dispute = commands.add_parser("dispute", parents=scripted, help="turn a dispute on or off")
+    _client_argument(dispute)
+    dispute.add_argument("state", choices=("on", "off"))
+    dispute.add_argument("--note", metavar="T", default="")
+    dispute.set_defaults(handler=actions.dispute)
+    return parser
+
+
+def _client_argument(parser: argparse.ArgumentParser) -> None:
+    """The CLIENT positional: an id or an exact name."""
+    parser.add_argument("client", metavar="CLIENT", help="client id or exact name")

@@ -1,0 +1,66 @@
+"""Commands that read the book or create it: `today`, `show`, `init`."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from relance.cli.context import Context
+from relance.cli.errors import BadInput
+from relance.cli.reports import (
+    FLAG_LEGEND,
+    all_triage_rows,
+    client_record,
+    client_report,
+    flag_letters,
+    totals_line,
+    triage_record,
+    triage_table,
+)
+from relance.paths import database_path
+from relance.store.detail import client_detail
+from relance.store.triage import book_totals, triage_count
+
+
+def today(ctx: Context) -> int:
+    """`relance today`: the triage list, most days overdue first."""
+    ctx.open_book()
+    rows = all_triage_rows(ctx.today)
+    if ctx.args.json:
+        ctx.out.json([triage_record(row, ctx.today) for row in rows])
+        return 0
+    if not rows:
+        ctx.out.line("No clients yet: add one with `relance client add NAME`.")
+        return 0
+    ctx.out.render(triage_table(rows, ctx.today, ctx.out.console.width))
+    if any(flag_letters(row, ctx.today) for row in rows):
+        ctx.out.render(Text(FLAG_LEGEND, style="dim"))
+    ctx.out.render(totals_line(book_totals(ctx.today)))
+    return 0
+
+
+def show(ctx: Context) -> int:
+    """`relance show CLIENT`: one client with invoices, history, payments, plans, promises."""
+    ctx.open_book()
+    detail = client_detail(ctx.client_id(), ctx.today)
+    if ctx.args.json:
+        ctx.out.json(client_record(detail))
+    else:
+        ctx.out.render(client_report(detail, ctx.today))
+    return 0
+
+
+def init(ctx: Context) -> int:
+    """`relance init [--sample]`: create the book and print its path; fill it with the sample."""
+    path = database_path(ctx.args.db)
+    ctx.open_book(create=True)
+    count = 0
+    if ctx.args.sample:
+        if triage_count() > 0:
+            raise BadInput(f"{path} already has clients; --sample only fills an empty book")
+        from relance.services.sample import load_sample
+
+        count = load_sample(ctx.today)
+    ctx.out.line(str(path.absolute()))
+    if ctx.args.sample:
+        ctx.out.line(f"loaded the sample book: {count} clients")
+    return 0
