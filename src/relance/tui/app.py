@@ -1,0 +1,128 @@
+"""The relance Textual app: session state, themes, key remaps, and the main screen."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import ClassVar
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from relance.clock import now
+from relance.config import DEFAULT_THEME, Config, ConfigError, save_setting
+from relance.tui.commands import ThemeCommands
+from relance.tui.main_screen import MainScreen
+from relance.tui.themes import APP_VARIABLES, BUNDLED_THEMES, FALLBACK_THEME, load_themes
+
+
+def theme_folders(config: Config) -> list[Path]:
+    """Where themes are read from: the bundled folder, then ``themes/`` beside the config file."""
+    return [BUNDLED_THEMES, config.path.parent / "themes"]
+
+
+class RelanceApp(App[None]):
+    """The morning triage app over one book (the database is opened by the caller)."""
+
+    CSS_PATH = "relance.tcss"
+    TITLE = "relance"
+    COMMANDS: ClassVar = App.COMMANDS | {ThemeCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "Palette",
+            show=False,
+            priority=True,
+            id="command_palette",
+            tooltip="Go to a client, switch theme",
+        ),
+    ]
+
+    def __init__(
+        self,
+        db_path: Path,
+        config: Config,
+        today: date,
+        outbox: Path,
+        *,
+        theme_dirs: Sequence[Path] | None = None,
+    ) -> None:
+        self.db_path = db_path
+        self.config = config
+        self.today = today
+        self.outbox = outbox
+        self._remember_theme = False
+        super().__init__()
+        loaded = load_themes(theme_dirs if theme_dirs is not None else theme_folders(config))
+        for theme in loaded.themes:
+            self.register_theme(theme)
+        self.theme_failures = loaded.failures
+
+    def action_time(self) -> datetime:
+        """The moment of an action: today's session date at the current time of day."""
+        return datetime.combine(self.today, now().time())
+
+    def get_default_screen(self) -> Screen[None]:
+        """The main screen is the app's first and only base screen."""
+        return MainScreen()
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        """relance's own colour variables, taken from the theme's colours when it sets none."""
+        generated = self.current_theme.to_color_system().generate()
+        return {name: generated[source] for name, source in APP_VARIABLES.items()}
+
+    def on_mount(self) -> None:
+        """Apply the saved theme (or a fallback) and the key remaps from the config."""
+        wanted = self.config.theme
+        if wanted in self.available_themes:
+            self.theme = wanted
+        else:
+            fallback = DEFAULT_THEME if DEFAULT_THEME in self.available_themes else FALLBACK_THEME
+            self.theme = fallback
+            if wanted != DEFAULT_THEME:
+                self.notify(
+                    f"theme {wanted!r} not found; using {fallback}",
+                    severity="warning",
+                    markup=False,
+                )
+        self._remember_theme = True
+        if self.theme_failures:
+            self.notify(
+                "\n".join(self.theme_failures),
+                title="Some theme files were skipped",
+                severity="error",
+                timeout=10,
+                markup=False,
+            )
+        if self.config.keys:
+            self.set_keymap(self.config.keys)
+
+    def switch_theme(self, name: str) -> None:
+        """Apply a theme chosen in the palette; the watcher saves it."""
+        if name in self.available_themes:
+            self.theme = name
+
+    def watch_theme(self, name: str) -> None:
+        """Save a theme the user picked (not the one applied at start-up) to the config file."""
+        if self._remember_theme and name != self.config.theme:
+            self._save_theme(name)
+
+    @work(thread=True, group="config", exit_on_error=False)
+    def _save_theme(self, name: str) -> None:
+        """Worker: write the theme to the config file."""
+        try:
+            saved = save_setting(self.config, "theme", name)
+        except (OSError, ConfigError) as error:
+            self.call_from_thread(
+                self.notify, f"could not save the theme: {error}", severity="error", markup=False
+            )
+            return
+        self.call_from_thread(self._saved, saved)
+
+    def _saved(self, config: Config) -> None:
+        """Keep the config as it now is on disk."""
+        self.config = config

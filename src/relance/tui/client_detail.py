@@ -1,0 +1,321 @@
+"""The detail pane: one client's contacts, invoices, commitments and history, newest first."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar
+
+from rich.console import Group, RenderableType
+from rich.style import Style
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from relance.literal import literal, one_line
+from relance.store.detail import ClientDetail, EventRow, InvoiceRow
+from relance.tui.look import VERY_LATE_DAYS, CellStyles, money, user_text
+
+
+class EventMark:
+    """The tag shown before each history line, and the group that colours it."""
+
+    OUTREACH = ("call", "email", "letter", "sms", "visit")
+    MONEY = ("payment", "promise", "plan")
+    TROUBLE = ("dispute", "legal")
+    WORDS: ClassVar[dict[str, str]] = {
+        "call": "CALL",
+        "email": "EMAIL",
+        "letter": "LETTER",
+        "sms": "SMS",
+        "visit": "VISIT",
+        "note": "NOTE",
+        "payment": "PAID",
+        "promise": "PROMISE",
+        "plan": "PLAN",
+        "dispute": "DISPUTE",
+        "snooze": "SNOOZE",
+        "legal": "LEGAL",
+    }
+    MEANINGS: ClassVar[dict[str, str]] = {
+        "CALL": "phone call",
+        "EMAIL": "e-mail or reminder sent",
+        "LETTER": "letter or formal notice",
+        "SMS": "text message",
+        "VISIT": "visit in person",
+        "NOTE": "note, client added",
+        "PAID": "payment received",
+        "PROMISE": "promise to pay",
+        "PLAN": "payment plan",
+        "DISPUTE": "dispute opened or resolved",
+        "SNOOZE": "snoozed or snooze lifted",
+        "LEGAL": "legal step",
+    }
+
+    @classmethod
+    def for_kind(cls, kind: str, styles: CellStyles) -> Text:
+        """The mark of one kind of event, padded to line up."""
+        word = cls.WORDS.get(kind, one_line(kind).upper()[:7])
+        if kind in cls.OUTREACH:
+            style = styles.contact
+        elif kind in cls.MONEY:
+            style = styles.money
+        elif kind in cls.TROUBLE:
+            style = styles.late  # already bold: trouble stands out
+        else:
+            style = styles.muted
+        return Text(word.ljust(7), style=style)
+
+
+PROFILES = {"careless": "careless payer", "bad_faith": "bad-faith payer"}
+# Narrower than this, the history shows dates without the time of day.
+DETAIL_COMPACT_BELOW = 80
+LANGUAGES = {"fr": "French", "en": "English"}
+
+
+def header(detail: ClientDetail, today: date, styles: CellStyles) -> RenderableType:
+    """Name, badges, profile and the money position of the client."""
+    facts = [detail.kind.upper(), LANGUAGES.get(detail.language, detail.language)]
+    facts.append(f"terms {detail.payment_terms_days} days")
+    if detail.payer_profile in PROFILES:
+        facts.append(PROFILES[detail.payer_profile])
+    title = Text(" · ".join(facts), style=styles.muted)
+    for badge, active, style in (
+        ("DISPUTE", detail.disputed, styles.late),
+        (
+            f"SNOOZED until {detail.snoozed_until}",
+            detail.snoozed_until is not None and detail.snoozed_until > today,
+            styles.muted,
+        ),
+        ("PROMISE", any(p.status == "open" for p in detail.promises), styles.flag),
+        (
+            "PLAN",
+            any(p.status in ("proposed", "accepted", "active") for p in detail.plans),
+            styles.money,
+        ),
+    ):
+        if active:
+            title.append("  ")
+            title.append(f" {badge} ", Style(reverse=True) + style)
+    position = Text()
+    if detail.outstanding:
+        position.append("Owes ", styles.muted)
+        position.append(money(detail.outstanding, detail.currency), styles.strong)
+        if detail.overdue:
+            position.append(" · overdue ", styles.muted)
+            position.append(money(detail.overdue, detail.currency), styles.late)
+        if detail.days_overdue:
+            late_style = styles.late if detail.days_overdue > VERY_LATE_DAYS else styles.due
+            position.append(f" · {detail.days_overdue} days late", late_style)
+    else:
+        position.append("Nothing owed", styles.money)
+    if detail.credit > 0:
+        position.append(" · credit ", styles.muted)
+        position.append(money(detail.credit, detail.currency), styles.money)
+    lines: list[RenderableType] = [title, position]
+    if detail.next_action:
+        upcoming = Text("Next: ", styles.muted)
+        upcoming.append(detail.next_action, styles.strong)
+        if detail.next_action_on is not None:
+            due = detail.next_action_on <= today
+            if detail.next_action_on == today:
+                upcoming.append(" today", styles.due)
+            else:
+                upcoming.append(" on ", styles.muted)
+                upcoming.append(str(detail.next_action_on), styles.due if due else styles.strong)
+        lines.append(upcoming)
+    if detail.notes.strip():
+        lines.append(literal(detail.notes.strip(), "italic"))
+    return Group(*lines)
+
+
+def contacts(detail: ClientDetail, styles: CellStyles) -> RenderableType:
+    """Each contact on one line: who, role, e-mail, phone, address."""
+    if not detail.contacts:
+        return Text("No contact yet.", style=styles.muted)
+    lines: list[Text] = []
+    for person in detail.contacts:
+        line = Text()
+        if person.name:
+            line.append_text(user_text(person.name, styles.strong))
+        roles = [person.role] if person.role else []
+        if person.is_billing:
+            roles.append("billing")
+        if roles:
+            line.append_text(
+                user_text(
+                    f" ({', '.join(roles)})" if person.name else ", ".join(roles), styles.muted
+                )
+            )
+        for value, style in (
+            (person.email, styles.contact),
+            (person.phone, Style()),
+            (person.address, styles.muted),
+        ):
+            if value:
+                line.append(" · ", styles.muted)
+                line.append_text(user_text(value, style))
+        lines.append(line)
+    return Group(*lines)
+
+
+def invoices(rows: list[InvoiceRow], styles: CellStyles, *, compact: bool) -> RenderableType:
+    """The invoices, open ones in full colour, paid ones dimmed."""
+    if not rows:
+        return Text("No invoice yet — press i to add one.", style=styles.muted)
+    table = Table(box=None, padding=(0, 1), pad_edge=False, expand=False, show_edge=False)
+    table.add_column("Number", style="", no_wrap=True, overflow="ellipsis", max_width=18)
+    table.add_column("Issued", no_wrap=True)
+    table.add_column("Due", no_wrap=True)
+    table.add_column("Amount", justify="right", no_wrap=True)
+    table.add_column("Paid", justify="right", no_wrap=True)
+    table.add_column("Late", justify="right", no_wrap=True)
+    for row in rows:
+        settled = row.outstanding == 0
+        if row.days_overdue:
+            late_style = styles.late if row.days_overdue > VERY_LATE_DAYS else styles.due
+            late = Text(f"{row.days_overdue}d", style=late_style)
+        else:
+            late = Text("paid" if settled else "–", style=styles.muted)
+        table.add_row(
+            user_text(row.number),
+            Text(row.issued_on.isoformat()),
+            Text(row.due_on.isoformat()),
+            Text(money(row.amount, row.currency)),
+            Text(money(row.paid, row.currency) if row.paid else "–"),
+            late,
+            style=styles.muted if settled else None,
+        )
+    table.header_style = styles.muted + styles.strong
+    return table
+
+
+def commitments(detail: ClientDetail, today: date, styles: CellStyles) -> RenderableType | None:
+    """Open promises and live payment plans, or nothing when there are none."""
+    lines: list[Text] = []
+    for promise in detail.promises:
+        if promise.status != "open":
+            continue
+        line = Text("Promise ", styles.flag)
+        line.append(money(promise.amount, detail.currency), styles.strong)
+        line.append(f" by {promise.due_on}", styles.due if promise.due_on < today else "")
+        if promise.made_by:
+            line.append_text(user_text(f" · {promise.made_by}", styles.muted))
+        if promise.words:
+            line.append_text(user_text(f" · “{promise.words}”", styles.muted))
+        lines.append(line)
+    for plan in detail.plans:
+        if plan.status not in ("proposed", "accepted", "active"):
+            continue
+        line = Text(f"Plan {plan.status} ", styles.money)
+        line.append(money(plan.total, detail.currency), styles.strong)
+        line.append(f" in {len(plan.instalments)} × {plan.frequency}", styles.muted)
+        upcoming = next((i for i in plan.instalments if i.paid < i.amount), None)
+        if upcoming is not None:
+            line.append(" · next ", styles.muted)
+            line.append(money(upcoming.amount - upcoming.paid, detail.currency))
+            line.append(f" on {upcoming.due_on}", styles.due if upcoming.due_on < today else "")
+        lines.append(line)
+    return Group(*lines) if lines else None
+
+
+def history(events: list[EventRow], styles: CellStyles, *, compact: bool) -> RenderableType:
+    """The history log, newest first, one mark per kind of event."""
+    if not events:
+        return Text("Nothing recorded yet.", style=styles.muted)
+    table = Table(box=None, padding=(0, 1), pad_edge=False, show_header=False, expand=True)
+    table.add_column("When", no_wrap=True, style=styles.muted)
+    table.add_column("Kind", no_wrap=True)
+    table.add_column("What", ratio=1, overflow="fold")
+    for event in events:
+        moment = event.at.strftime("%Y-%m-%d") if compact else event.at.strftime("%Y-%m-%d %H:%M")
+        what = user_text(event.summary)
+        if event.direction == "in":
+            what = Text("← ", styles.muted) + what
+        table.add_row(moment, EventMark.for_kind(event.kind, styles), what)
+    return table
+
+
+class DetailSection(Static):
+    """One block of the detail pane, with its heading in the border title."""
+
+
+class ClientDetailPane(VerticalScroll):
+    """Everything about the highlighted client; focus it (enter) to scroll through it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "scroll_down", "Down", show=False, id="detail_down"),
+        Binding("k", "scroll_up", "Up", show=False, id="detail_up"),
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.client_id: int | None = None
+        self.detail: ClientDetail | None = None
+        self._drawn_with: tuple[date, CellStyles, bool] | None = None
+
+    @property
+    def compact(self) -> bool:
+        """True when the pane is too narrow for the time of day in the history."""
+        return 0 < self.size.width < DETAIL_COMPACT_BELOW
+
+    def on_resize(self) -> None:
+        """Redraw when the pane crosses the compact width."""
+        if self.detail is not None and self._drawn_with is not None:
+            today, styles, compact = self._drawn_with
+            if compact != self.compact:
+                self.show_detail(self.detail, today, styles)
+
+    def compose(self) -> ComposeResult:
+        """A heading block, then one section per kind of content."""
+        yield Static(Text("Loading…"), id="detail-header")
+        yield DetailSection(id="detail-commitments", classes="section")
+        yield DetailSection(id="detail-contacts", classes="section")
+        yield DetailSection(id="detail-invoices", classes="section")
+        yield DetailSection(id="detail-history", classes="section")
+
+    def show_message(self, message: Text) -> None:
+        """Show a line instead of a client (loading, empty book, nothing highlighted)."""
+        self.client_id = None
+        self.detail = None
+        self._drawn_with = None
+        self.query_one("#detail-header", Static).update(message)
+        for section in self.query(DetailSection):
+            section.display = False
+        self.border_title = Text("Client")
+
+    def show_detail(self, detail: ClientDetail, today: date, styles: CellStyles) -> None:
+        """Fill the pane with one client's detail."""
+        compact = self.compact
+        self._drawn_with = (today, styles, compact)
+        scrolled_to_top = self.client_id != detail.client_id
+        self.client_id = detail.client_id
+        self.detail = detail
+        self.border_title = user_text(detail.name)
+        self.query_one("#detail-header", Static).update(header(detail, today, styles))
+        promised = commitments(detail, today, styles)
+        self._section("#detail-commitments", "Commitments", promised)
+        self._section("#detail-contacts", "Contacts", contacts(detail, styles))
+        open_count = sum(1 for row in detail.invoices if row.outstanding)
+        self._section(
+            "#detail-invoices",
+            f"Invoices · {open_count} open of {len(detail.invoices)}",
+            invoices(detail.invoices, styles, compact=compact),
+        )
+        self._section(
+            "#detail-history",
+            f"History · {len(detail.history)}",
+            history(detail.history, styles, compact=compact),
+        )
+        if scrolled_to_top:
+            self.scroll_home(animate=False)
+
+    def _section(self, selector: str, title: str, content: RenderableType | None) -> None:
+        """Update one section, hiding it when it has nothing to show."""
+        section = self.query_one(selector, DetailSection)
+        section.display = content is not None
+        if content is not None:
+            section.border_title = Text(title)
+            section.update(content)

@@ -1,0 +1,622 @@
+"""The main screen: totals, the triage list and the highlighted client's detail."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Container, Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.theme import Theme
+from textual.widgets import DataTable, Footer, Input, Label, Static
+from textual.worker import Worker, WorkerState
+
+from relance.services.results import ActionResult
+from relance.store.detail import ClientDetail, client_detail
+from relance.store.triage import (
+    SortKey,
+    Totals,
+    TriageFilter,
+    TriageRow,
+    book_totals,
+    triage_count,
+    triage_position,
+    triage_window,
+)
+from relance.tui.client_detail import ClientDetailPane
+from relance.tui.client_table import ClientTable
+from relance.tui.commands import ClientCommands
+from relance.tui.db_thread import in_db_thread
+from relance.tui.help_screen import HelpScreen, KeyHelp
+from relance.tui.look import CellStyles, user_text
+from relance.tui.totals_bar import TotalsBar
+
+if TYPE_CHECKING:
+    from textual.screen import ModalScreen
+
+    from relance.tui.app import RelanceApp
+
+# Rows asked of the database at a time; the list grows by one page as the cursor nears its end.
+PAGE_SIZE = 200
+# Screens at least this wide show the list and the detail side by side.
+WIDE_FROM = 140
+# Below this the header rounds amounts to whole units to fit on two lines.
+TOTALS_COMPACT_BELOW = 110
+
+# Actions that need a highlighted client; they are greyed out when there is none.
+CLIENT_ACTIONS = frozenset(
+    {
+        "log_call",
+        "send_reminder",
+        "propose_plan",
+        "record_payment",
+        "add_note",
+        "snooze",
+        "dispute",
+        "add_invoice",
+        "open_client",
+    }
+)
+
+EMPTY_BOOK = "No clients yet — press a to add one."
+
+
+@dataclass(frozen=True)
+class ListRequest:
+    """What the list should show: order, filter, and which client or row to highlight."""
+
+    today: date
+    sort: SortKey
+    where: TriageFilter
+    select_client: int | None = None
+    select_index: int = 0
+    reveal: bool = False
+
+
+@dataclass(frozen=True)
+class ListWindow:
+    """The first window of the list, with the counts and totals that go with it."""
+
+    rows: list[TriageRow]
+    total: int
+    totals: Totals
+    cursor: int
+    where: TriageFilter
+
+
+def fetch_list(request: ListRequest) -> ListWindow:
+    """Read the first window(s) of the list, enough to reach the client to highlight."""
+    where = request.where
+    cursor = request.select_index
+    if request.select_client is not None:
+        position = triage_position(request.select_client, request.today, request.sort, where)
+        if position is None and request.reveal and where != TriageFilter():
+            where = TriageFilter()
+            position = triage_position(request.select_client, request.today, request.sort, where)
+        if position is not None:
+            cursor = position
+    total = triage_count(where)
+    limit = (max(cursor, 0) // PAGE_SIZE + 1) * PAGE_SIZE
+    rows = triage_window(request.today, request.sort, 0, limit, where)
+    cursor = max(0, min(cursor, len(rows) - 1))
+    return ListWindow(rows, total, book_totals(request.today), cursor, where)
+
+
+class ListLoaded(Message):
+    """A fresh first window of the list arrived from a worker."""
+
+    def __init__(self, generation: int, window: ListWindow) -> None:
+        self.generation = generation
+        self.window = window
+        super().__init__()
+
+
+class PageLoaded(Message):
+    """A further window of the list arrived from a worker."""
+
+    def __init__(self, generation: int, offset: int, rows: list[TriageRow]) -> None:
+        self.generation = generation
+        self.offset = offset
+        self.rows = rows
+        super().__init__()
+
+
+class DetailLoaded(Message):
+    """One client's detail arrived from a worker."""
+
+    def __init__(self, detail: ClientDetail) -> None:
+        self.detail = detail
+        super().__init__()
+
+
+class MainScreen(Screen[None]):
+    """Who owes what and how late, the client under the cursor, and one key per action."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("c", "log_call", "Call", id="log_call"),
+        Binding("r", "send_reminder", "Remind", id="send_reminder"),
+        Binding("p", "propose_plan", "Plan", id="propose_plan"),
+        Binding("$", "record_payment", "Paid", id="record_payment"),
+        Binding("n", "add_note", "Note", id="add_note"),
+        Binding("z", "snooze", "Snooze", id="snooze"),
+        Binding("d", "dispute", "Dispute", id="dispute"),
+        Binding("i", "add_invoice", "Invoice", id="add_invoice"),
+        Binding("a", "add_client", "Add client", id="add_client"),
+        # Shown in the list's bottom border rather than the footer, to keep the footer short.
+        # Priority: the filter takes focus before the next keys are routed, so letters typed
+        # right after `/` (a fast typist, keys batched over SSH) land in it.
+        Binding("/", "filter", "Filter", show=False, priority=True, id="filter"),
+        Binding("s", "cycle_sort", "Sort", show=False, id="cycle_sort"),
+        Binding("t", "due_today", "Due today", show=False, id="due_today"),
+        Binding("question_mark", "help", "Help", show=False, id="help"),
+        Binding("q", "quit", "Quit", show=False, id="quit"),
+        Binding("escape", "back", "Back", show=False, id="back"),
+    ]
+    COMMANDS: ClassVar = {ClientCommands}
+    AUTO_FOCUS = "#clients"
+
+    # What each binding does, for the help screen; in the order DESIGN.md lists the keys.
+    KEY_HELP: ClassVar[list[tuple[str, str, str]]] = [
+        ("cursor_down", "j, down", "move down the list"),
+        ("cursor_up", "k, up", "move up the list"),
+        ("open_client", "enter", "open the client's detail (escape comes back)"),
+        ("filter", "/", "filter by name; enter keeps it, escape clears it"),
+        ("cycle_sort", "s", "sort by days overdue, outstanding, name, next action"),
+        ("due_today", "t", "only clients with an action due by today"),
+        ("log_call", "c", "log a call"),
+        ("send_reminder", "r", "send a reminder"),
+        ("propose_plan", "p", "propose a payment plan"),
+        ("record_payment", "$", "record a payment"),
+        ("add_note", "n", "add a note"),
+        ("snooze", "z", "snooze the client until a date"),
+        ("dispute", "d", "open or resolve a dispute"),
+        ("add_client", "a", "add a client"),
+        ("add_invoice", "i", "add an invoice to the client"),
+        ("help", "?", "this help"),
+        ("command_palette", "ctrl+p", "palette: go to a client, switch theme"),
+        ("back", "escape", "leave the detail, or clear the filter"),
+        ("quit", "q", "quit"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sort = SortKey.OVERDUE
+        self.filter_text = ""
+        self.due_only = False
+        self.styles_for_cells = CellStyles.plain()
+        self.book_size = 0
+        self._generation = 0
+        self._loaded_once = False
+        self._detail_wanted: int | None = None
+        self._list_pending = False
+
+    @property
+    def relance(self) -> RelanceApp:
+        """The app, with its session state (today, config)."""
+        return cast("RelanceApp", self.app)
+
+    @property
+    def today(self) -> date:
+        """The session's today, fixed by the app at start-up."""
+        return self.relance.today
+
+    def compose(self) -> ComposeResult:
+        """Header, then the list and the detail (stacked or side by side), then the keys."""
+        yield TotalsBar(id="totals")
+        with Container(id="body"):
+            with Vertical(id="list-pane"):
+                with Horizontal(id="filter-bar"):
+                    yield Label("/", id="filter-prompt")
+                    yield Input(
+                        placeholder="part of a name · enter keeps · escape clears", id="filter"
+                    )
+                yield ClientTable(id="clients")
+                yield Static(id="list-message")
+            yield ClientDetailPane(id="detail")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        """Style for the theme, fit the layout, and start the first load."""
+        self.styles_for_cells = CellStyles.from_variables(self.app.get_css_variables())
+        self._fit_layout(self.size.width)
+        table = self.query_one(ClientTable)
+        table.styles_for_cells = self.styles_for_cells
+        table.loading = True
+        self.query_one(ClientDetailPane).show_message(Text("Loading…"))
+        self._update_titles()
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+        self.reload()
+
+    # ---- layout -------------------------------------------------------------------------
+
+    def on_resize(self) -> None:
+        """Switch between the stacked and the side-by-side layout."""
+        self._fit_layout(self.size.width)
+
+    def _fit_layout(self, width: int) -> None:
+        """Apply the layout classes for a screen width and re-render what depends on it."""
+        wide = width >= WIDE_FROM
+        self.set_class(wide, "-wide")
+        self.set_class(not wide, "-narrow")
+        if wide:
+            self.remove_class("-expanded")
+        # At 80 columns the actions need the whole footer; ctrl+p is listed in the help.
+        self.query_one(Footer).show_command_palette = wide
+        self._render_totals()
+        self._render_detail()
+
+    def _render_totals(self) -> None:
+        """Draw the header from the last totals read."""
+        bar = self.query_one(TotalsBar)
+        if bar.totals is not None:
+            compact = self.size.width < TOTALS_COMPACT_BELOW
+            bar.show_totals(bar.totals, self.today, self.styles_for_cells, compact=compact)
+
+    def _render_detail(self) -> None:
+        """Draw the detail pane from the last detail read."""
+        pane = self.query_one(ClientDetailPane)
+        if pane.detail is not None:
+            self._show_detail(pane.detail)
+
+    def _show_detail(self, detail: ClientDetail) -> None:
+        """Put a client's detail in the pane (it picks its own compactness from its width)."""
+        self.query_one(ClientDetailPane).show_detail(detail, self.today, self.styles_for_cells)
+
+    def _theme_changed(self, theme: Theme) -> None:
+        """Redraw every coloured cell with the new theme's colours."""
+        self.styles_for_cells = CellStyles.from_variables(self.app.get_css_variables())
+        self.query_one(ClientTable).restyle(self.styles_for_cells)
+        self._render_totals()
+        self._render_detail()
+
+    # ---- loading ------------------------------------------------------------------------
+
+    @property
+    def where(self) -> TriageFilter:
+        """The list's current filter."""
+        return TriageFilter(self.filter_text, self.today if self.due_only else None)
+
+    @property
+    def current(self) -> TriageRow | None:
+        """The highlighted client, if any."""
+        return self.query_one(ClientTable).current
+
+    def reload(
+        self, *, select_client: int | None = None, select_index: int = 0, reveal: bool = False
+    ) -> None:
+        """Re-read the list (and totals) in a worker; older pending reads are ignored."""
+        self._generation += 1
+        self._list_pending = True
+        request = ListRequest(
+            self.today, self.sort, self.where, select_client, select_index, reveal
+        )
+        self._load_list(self._generation, request)
+
+    @work(thread=True, group="list", exit_on_error=False)
+    def _load_list(self, generation: int, request: ListRequest) -> None:
+        """Worker: read the first window of the list."""
+        window = in_db_thread(fetch_list, request)
+        self.post_message(ListLoaded(generation, window))
+
+    @work(thread=True, group="page", exit_on_error=False)
+    def _load_page(self, generation: int, request: ListRequest, offset: int) -> None:
+        """Worker: read the next window of the list."""
+        rows = in_db_thread(
+            triage_window, request.today, request.sort, offset, PAGE_SIZE, request.where
+        )
+        self.post_message(PageLoaded(generation, offset, rows))
+
+    @work(thread=True, group="detail", exit_on_error=False)
+    def _load_detail(self, client_id: int, today: date) -> None:
+        """Worker: read one client's detail."""
+        detail = in_db_thread(client_detail, client_id, today)
+        self.post_message(DetailLoaded(detail))
+
+    def on_list_loaded(self, message: ListLoaded) -> None:
+        """Show a fresh list, keep the cursor where it was asked to be, load the detail."""
+        if message.generation != self._generation:
+            return
+        window = message.window
+        self._loaded_once = True
+        self._list_pending = False
+        if window.where != self.where:
+            # The client asked for was hidden by the filter, which was lifted to show it.
+            self.filter_text = window.where.text
+            self.due_only = window.where.due_by is not None
+            self.query_one("#filter", Input).value = self.filter_text
+            self.query_one("#filter-bar").display = bool(self.filter_text)
+        self.book_size = window.totals.clients_total
+        table = self.query_one(ClientTable)
+        table.loading = False
+        if self.focused is None:
+            # A loading widget cannot take focus, so the first load hands it over here.
+            self.set_focus(table)
+        table.show_rows(window.rows, window.total, self.today, window.cursor)
+        self.query_one(TotalsBar).totals = window.totals
+        self._render_totals()
+        self._update_titles()
+        self._show_list_message()
+        self._detail_wanted = None
+        self._want_detail()
+        self.refresh_bindings()
+
+    def on_page_loaded(self, message: PageLoaded) -> None:
+        """Add a further window to the list, unless the list was reloaded meanwhile."""
+        if message.generation == self._generation:
+            self.query_one(ClientTable).append_rows(message.offset, message.rows)
+
+    def on_detail_loaded(self, message: DetailLoaded) -> None:
+        """Show a client's detail if it is still the highlighted one."""
+        row = self.current
+        if row is not None and row.client_id == message.detail.client_id:
+            self._show_detail(message.detail)
+
+    @on(ClientTable.NeedMoreRows)
+    def _more_rows(self, message: ClientTable.NeedMoreRows) -> None:
+        """Fetch the next page for the list, unless a fresh list is on its way."""
+        if self._list_pending:
+            return
+        request = ListRequest(self.today, self.sort, self.where)
+        self._load_page(self._generation, request, message.offset)
+
+    @on(DataTable.RowHighlighted, "#clients")
+    def _row_highlighted(self) -> None:
+        """Follow the cursor with the detail pane."""
+        self._want_detail()
+        self.refresh_bindings()
+
+    def _want_detail(self) -> None:
+        """Load the highlighted client's detail unless it is already on its way."""
+        row = self.current
+        pane = self.query_one(ClientDetailPane)
+        if row is None:
+            self._detail_wanted = None
+            pane.show_message(self._empty_detail_text())
+            return
+        if self._detail_wanted == row.client_id:
+            return
+        self._detail_wanted = row.client_id
+        if pane.client_id != row.client_id:
+            pane.show_message(Text("Loading…", style="dim"))
+        self._load_detail(row.client_id, self.today)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Report a failed read as one line, never a traceback."""
+        if event.state is not WorkerState.ERROR:
+            return
+        error = event.worker.error
+        if event.worker.group == "list":
+            self._list_pending = False
+        self.query_one(ClientTable).loading = False
+        self._detail_wanted = None
+        self.notify(str(error) or type(error).__name__, severity="error", markup=False)
+
+    # ---- what the list says about itself -------------------------------------------------
+
+    def _update_titles(self) -> None:
+        """Say in the list's border how many clients are shown, under what filter and sort."""
+        table = self.query_one(ClientTable)
+        pane = self.query_one("#list-pane")
+        title = Text("Clients ")
+        if self.where == TriageFilter():
+            title.append(f"{table.total}")
+        else:
+            title.append(f"{table.total} of {self.book_size}")
+        if self.filter_text:
+            title.append(" · name contains ")
+            title.append_text(user_text(f"“{self.filter_text}”"))
+        if self.due_only:
+            title.append(" · due today")
+        pane.border_title = title
+        pane.border_subtitle = Text(
+            f"sort: {self.sort.value} (s) · / filter · t due · ? help · q quit"
+        )
+
+    def _show_list_message(self) -> None:
+        """Say why the list is empty: an empty book, or a filter that matches nobody."""
+        table = self.query_one(ClientTable)
+        message = self.query_one("#list-message", Static)
+        empty = not table.triage_rows
+        message.display = empty
+        table.display = not empty
+        if empty:
+            message.update(self._empty_list_text())
+
+    def _empty_list_text(self) -> Text:
+        """The line shown in place of an empty list."""
+        if self.book_size == 0:
+            return Text(EMPTY_BOOK, style="bold")
+        if not self.filter_text:
+            return Text("No client has an action due today. Press t to show everyone.")
+        text = Text("No client matches ")
+        text.append_text(user_text(f"“{self.filter_text}”"))
+        if self.due_only:
+            text.append(" with an action due today")
+        text.append(". Press escape to clear the filter")
+        text.append(", t to show everyone." if self.due_only else ".")
+        return text
+
+    def _empty_detail_text(self) -> Text:
+        """The line shown in the detail pane when no client is highlighted."""
+        if not self._loaded_once:
+            return Text("Loading…", style="dim")
+        if self.book_size == 0:
+            return Text(EMPTY_BOOK)
+        return Text("No client highlighted.", style="dim")
+
+    # ---- keys ---------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Grey out the client actions while no client is highlighted."""
+        if action in CLIENT_ACTIONS and self.current is None:
+            return None
+        return True
+
+    def action_filter(self) -> None:
+        """Open the name filter and put the cursor in it (in the filter, `/` is just typed)."""
+        field = self.query_one("#filter", Input)
+        if self.focused is field:
+            field.insert_text_at_cursor("/")
+            return
+        self.query_one("#filter-bar").display = True
+        # Focus at once (not after a refresh) so the keys typed right after `/` reach it.
+        self.set_focus(field)
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        """Narrow the list as the user types."""
+        if event.value == self.filter_text:
+            return
+        self.filter_text = event.value
+        self.reload(select_index=0)
+        self._update_titles()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self) -> None:
+        """Keep the filter and go back to the list."""
+        if not self.filter_text:
+            self.query_one("#filter-bar").display = False
+        self.set_focus(self.query_one(ClientTable))
+
+    def action_back(self) -> None:
+        """Leave the detail pane, else clear the filter."""
+        detail = self.query_one(ClientDetailPane)
+        if self.has_class("-expanded") or detail.has_focus_within:
+            self.remove_class("-expanded")
+            self.set_focus(self.query_one(ClientTable))
+            return
+        if self.filter_text or self.query_one("#filter-bar").display:
+            self.query_one("#filter-bar").display = False
+            self.set_focus(self.query_one(ClientTable))
+            if self.filter_text:
+                current = self.current
+                self.filter_text = ""
+                self.query_one("#filter", Input).value = ""
+                self.reload(select_client=current.client_id if current else None)
+                self._update_titles()
+
+    def action_cycle_sort(self) -> None:
+        """Sort the list the next way, keeping the highlighted client under the cursor."""
+        self.sort = self.sort.following()
+        self._reload_keeping_cursor()
+
+    def action_due_today(self) -> None:
+        """Show only the clients whose next action is due today or earlier, or everyone again."""
+        self.due_only = not self.due_only
+        self._reload_keeping_cursor()
+
+    def _reload_keeping_cursor(self) -> None:
+        """Reload with the same client highlighted, or the top row if it is gone."""
+        current = self.current
+        self.reload(select_client=current.client_id if current else None)
+        self._update_titles()
+
+    def action_open_client(self) -> None:
+        """Focus the detail pane; in the stacked layout it takes the whole body."""
+        if self.current is None:
+            return
+        if self.has_class("-narrow"):
+            self.add_class("-expanded")
+        self.set_focus(self.query_one(ClientDetailPane))
+
+    def go_to_client(self, client_id: int) -> None:
+        """Highlight a client, lifting the filter if it hides it."""
+        self.remove_class("-expanded")
+        self.set_focus(self.query_one(ClientTable))
+        self.reload(select_client=client_id, reveal=True)
+
+    def action_help(self) -> None:
+        """Show every key (as remapped by the config) and the meaning of the marks."""
+        self.app.push_screen(HelpScreen(self.key_help()))
+
+    def key_help(self) -> list[KeyHelp]:
+        """The key table, with the keys the config's ``[keys]`` section put in place."""
+        remapped = self.relance.config.keys
+        return [
+            KeyHelp(remapped.get(binding_id, keys), description, binding_id)
+            for binding_id, keys, description in self.KEY_HELP
+        ]
+
+    def action_quit(self) -> None:
+        """Leave relance."""
+        self.app.exit()
+
+    # ---- actions that open a form --------------------------------------------------------
+
+    def _open_form(self, make: Callable[[TriageRow], ModalScreen[ActionResult | None]]) -> None:
+        """Push a form for the highlighted client; refresh everything when it saves."""
+        row = self.current
+        if row is None:
+            return
+        self.app.push_screen(make(row), self._after_action)
+
+    def _after_action(self, result: ActionResult | None, *, reveal: bool = False) -> None:
+        """Re-read the list and the detail, keep the cursor on the client, say what was done."""
+        if result is None:
+            return
+        self.notify(result.summary, markup=False)
+        self.reload(select_client=result.client_id, reveal=reveal)
+
+    def action_log_call(self) -> None:
+        """Log a call for the highlighted client."""
+        from relance.tui.modals.call import CallModal
+
+        self._open_form(lambda row: CallModal(row.client_id, row.name))
+
+    def action_send_reminder(self) -> None:
+        """Send a reminder to the highlighted client."""
+        from relance.tui.modals.reminder import ReminderModal
+
+        self._open_form(lambda row: ReminderModal(row.client_id, row.name))
+
+    def action_propose_plan(self) -> None:
+        """Propose a payment plan to the highlighted client."""
+        from relance.tui.modals.plan import PlanModal
+
+        self._open_form(lambda row: PlanModal(row.client_id, row.name))
+
+    def action_record_payment(self) -> None:
+        """Record a payment from the highlighted client."""
+        from relance.tui.modals.payment import PaymentModal
+
+        self._open_form(lambda row: PaymentModal(row.client_id, row.name))
+
+    def action_add_note(self) -> None:
+        """Add a note to the highlighted client."""
+        from relance.tui.modals.note import NoteModal
+
+        self._open_form(lambda row: NoteModal(row.client_id, row.name))
+
+    def action_snooze(self) -> None:
+        """Snooze the highlighted client."""
+        from relance.tui.modals.snooze import SnoozeModal
+
+        self._open_form(lambda row: SnoozeModal(row.client_id, row.name))
+
+    def action_dispute(self) -> None:
+        """Open or resolve a dispute with the highlighted client."""
+        from relance.tui.modals.dispute import DisputeModal
+
+        self._open_form(lambda row: DisputeModal(row.client_id, row.name, row.disputed))
+
+    def action_add_invoice(self) -> None:
+        """Add an invoice to the highlighted client."""
+        from relance.tui.modals.invoice_form import AddInvoiceModal
+
+        self._open_form(lambda row: AddInvoiceModal(row.client_id, row.name))
+
+    def action_add_client(self) -> None:
+        """Add a client; once saved it is highlighted, even if the filter would hide it."""
+        from relance.tui.modals.client_form import AddClientModal
+
+        def added(result: ActionResult | None) -> None:
+            self._after_action(result, reveal=True)
+
+        self.app.push_screen(AddClientModal(), added)

@@ -1,0 +1,102 @@
+"""Logging a phone call: pick the outcome (digits 1–7), a promise's amount and date, a note."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import Input, TextArea
+
+from relance.domain.calls import CallOutcome
+from relance.services.calls import OUTCOMES, log_call
+from relance.tui.modals.base import ActionModal, SaveCall
+from relance.tui.modals.choice import Choice
+
+DEFAULT_OUTCOME = CallOutcome.NO_ANSWER.value
+PROMISED = CallOutcome.PROMISED.value
+PROMISE_FIELDS = ("amount", "on")
+
+
+class CallModal(ActionModal):
+    """The call form; ``c`` then ``ctrl+s`` logs an unanswered call."""
+
+    ACTION_TITLE = "Log a call"
+    EXTRA_HINTS = (("1–7", "outcome"),)
+
+    # Not priority: inside an Input or the note, the digits are typed as text.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(str(number), f"pick_outcome({number - 1})", show=False)
+        for number in range(1, len(OUTCOMES) + 1)
+    ]
+
+    def __init__(self, client_id: int, client_name: str) -> None:
+        """A call to this client."""
+        super().__init__(client_id, client_name)
+
+    def compose_fields(self) -> ComposeResult:
+        """Outcome list, then the promise, who answered and a note."""
+        options = [
+            (value, f"{number}  {CallOutcome(value).label}")
+            for number, value in enumerate(OUTCOMES, start=1)
+        ]
+        yield from self.field(
+            "outcome",
+            "Outcome",
+            Choice(options, DEFAULT_OUTCOME, vertical=True, id="field-outcome"),
+        )
+        yield from self.field(
+            "amount",
+            "Promised",
+            Input(placeholder="1250.00", id="field-amount", compact=True, disabled=True),
+        )
+        yield from self.field(
+            "on",
+            "Pay by",
+            Input(id="field-on", classes="-short", compact=True, disabled=True),
+            hint="YYYY-MM-DD, +7, today",
+        )
+        yield from self.field(
+            "who",
+            "Spoke with",
+            Input(placeholder="who answered", id="field-who", compact=True),
+        )
+        yield from self.field(
+            "note",
+            "Note",
+            TextArea(id="field-note", compact=True, soft_wrap=True),
+        )
+
+    def action_pick_outcome(self, index: int) -> None:
+        """Choose the outcome by its digit; a promise moves on to its amount."""
+        self.query_one("#field-outcome", Choice).index = index
+        if OUTCOMES[index] == PROMISED:
+            self.enable_promise(True)
+            self.query_one("#field-amount", Input).focus()
+
+    @on(Choice.Changed, "#field-outcome")
+    def outcome_changed(self, event: Choice.Changed) -> None:
+        """The promise's amount and date only apply to a promise."""
+        self.enable_promise(event.value == PROMISED)
+
+    def enable_promise(self, enabled: bool) -> None:
+        """Enable or grey out the promise fields."""
+        for name in PROMISE_FIELDS:
+            self.query_one(f"#field-{name}", Input).disabled = not enabled
+
+    def prepare_save(self) -> SaveCall:
+        """The call as typed."""
+        outcome = self.value_of("outcome")
+        promised = outcome == PROMISED
+        return partial(
+            log_call,
+            self.client,
+            outcome,
+            self.host.action_time(),
+            note=self.value_of("note"),
+            promised_amount=self.value_of("amount") if promised else "",
+            promised_on=self.value_of("on") if promised else "",
+            who=self.value_of("who"),
+        )

@@ -1,0 +1,75 @@
+"""Adding a client: name, kind, language and the billing contact."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual.app import ComposeResult
+from textual.widgets import Input, TextArea
+
+from relance.services.clients import add_client
+from relance.tui.modals.base import ActionModal, SaveCall
+from relance.tui.modals.choice import Choice
+
+KIND_OPTIONS = [("b2b", "business (b2b)"), ("b2c", "individual (b2c)")]
+LANGUAGE_OPTIONS = [("fr", "français"), ("en", "English")]
+
+
+class AddClientModal(ActionModal):
+    """The new-client form; only the name is required."""
+
+    ACTION_TITLE = "Add a client"
+
+    DEFAULT_CSS = """
+    AddClientModal .field-row TextArea {
+        height: 2;
+    }
+    """
+
+    def __init__(self) -> None:
+        """A form for a client not yet in the book."""
+        super().__init__(None, "")
+
+    def compose_fields(self) -> ComposeResult:
+        """Name, kind, language, then the contact's details."""
+        yield from self.field(
+            "name",
+            "Name",
+            Input(placeholder="company or person", id="field-name", compact=True),
+        )
+        yield from self.field("kind", "Kind", Choice(KIND_OPTIONS, "b2b", id="field-kind"))
+        yield from self.field(
+            "language",
+            "Language",
+            Choice(LANGUAGE_OPTIONS, "fr", id="field-language"),
+        )
+        yield from self.field(
+            "contact",
+            "Contact",
+            Input(placeholder="person to ask for", id="field-contact", compact=True),
+        )
+        yield from self.field(
+            "email",
+            "E-mail",
+            Input(placeholder="billing address", id="field-email", compact=True),
+        )
+        yield from self.field("phone", "Phone", Input(id="field-phone", compact=True))
+        yield from self.field(
+            "address",
+            "Address",
+            TextArea(id="field-address", compact=True, soft_wrap=True),
+        )
+
+    def prepare_save(self) -> SaveCall:
+        """The client as typed."""
+        return partial(
+            add_client,
+            self.value_of("name"),
+            self.host.action_time(),
+            email=self.value_of("email"),
+            phone=self.value_of("phone"),
+            kind=self.value_of("kind"),
+            language=self.value_of("language"),
+            contact_name=self.value_of("contact"),
+            address=self.value_of("address"),
+        )

@@ -1,0 +1,143 @@
+"""A small deterministic book for the TUI tests, written through the services."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import io
+from collections.abc import Callable, Coroutine
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from relance.config import Config
+from relance.services.calls import log_call
+from relance.services.clients import add_client, add_note, set_dispute, snooze_client
+from relance.services.invoices import add_invoice
+from relance.services.payments import record_payment
+from relance.services.plans import propose_plan
+from relance.tui.app import RelanceApp
+
+MARKUP_NAME = "[bold red]ACME[/]"
+ESCAPE_NOTE = "\x1b[31mred alert\x1b[0m"
+
+
+def moment(today: date, days_ago: int, hour: int = 9, minute: int = 30) -> datetime:
+    """A fixed moment some days before today."""
+    return datetime.combine(today - timedelta(days=days_ago), time(hour, minute))
+
+
+def day(today: date, offset: int) -> str:
+    """An ISO date some days from today (negative: in the past)."""
+    return (today + timedelta(days=offset)).isoformat()
+
+
+def seed_book(today: date) -> dict[str, int]:
+    """Eight clients covering every marker: late, disputed, promised, planned, snoozed, paid."""
+    ids: dict[str, int] = {}
+
+    def client(key: str, name: str, days_ago: int, **extra: str) -> int:
+        ids[key] = add_client(name, moment(today, days_ago), **extra).client_id
+        return ids[key]
+
+    def invoice(client_id: int, number: str, amount: str, issued: int, due: int) -> None:
+        add_invoice(
+            client_id, number, amount, day(today, issued), day(today, due), moment(today, -issued)
+        )
+
+    dupont = client(
+        "dupont",
+        "Atelier Dupont SARL",
+        300,
+        email="compta@dupont.example",
+        phone="+33 4 72 00 00 01",
+        contact_name="Jeanne Dupont",
+        address="3 quai Saint-Vincent, 69001 Lyon",
+    )
+    invoice(dupont, "F-2026-031", "4800.00", -150, -120)
+    record_payment(dupont, "1200.00", moment(today, 60), method="transfer")
+    log_call(dupont, "voicemail", moment(today, 5), note="left a message with reception")
+
+    northwind = client(
+        "northwind", "Northwind Trading Ltd", 280, email="ap@northwind.example", language="en"
+    )
+    invoice(northwind, "F-2026-044", "12500.00", -105, -75)
+    set_dispute(northwind, True, moment(today, 10), note="says the API work was not delivered")
+
+    martin = client("martin", "Boulangerie Martin", 250, phone="+33 6 12 34 56 78")
+    invoice(martin, "F-2026-058", "950.00", -57, -27)
+    invoice(martin, "F-2026-071", "480.00", -20, 10)
+    log_call(
+        martin,
+        "promised",
+        moment(today, 2, 11, 15),
+        promised_amount="950.00",
+        promised_on=day(today, 5),
+        who="M. Martin",
+    )
+
+    moreau = client("moreau", "Claire Moreau", 90, kind="b2c", email="claire@moreau.example")
+    invoice(moreau, "F-2026-080", "600.00", -16, 14)
+
+    lumiere = client("lumiere", "Studio Lumière", 200, email="admin@lumiere.example")
+    invoice(lumiere, "F-2026-049", "3200.00", -75, -45)
+    propose_plan(lumiere, "3", moment(today, 3, 16, 0), every="month", first=day(today, 7))
+
+    belvedere = client("belvedere", "Hôtel Belvédère", 220, phone="+33 4 50 00 00 02")
+    invoice(belvedere, "F-2026-052", "2150.00", -63, -33)
+    snooze_client(belvedere, day(today, 7), moment(today, 1, 14, 0))
+
+    leaf = client("leaf", "Green Leaf Cafe", 120, language="en", email="hello@greenleaf.example")
+    invoice(leaf, "F-2026-066", "1100.00", -40, -10)
+    add_note(leaf, "Owner back from holiday on Monday.", moment(today, 4, 17, 45))
+
+    zen = client("zen", "Zen Yoga", 100, kind="b2c")
+    invoice(zen, "F-2026-060", "300.00", -50, -20)
+    record_payment(zen, "300.00", moment(today, 18), method="card")
+    return ids
+
+
+def seed_markup_client(today: date) -> int:
+    """A client whose name is Rich markup and whose note holds an escape sequence."""
+    client_id = add_client(MARKUP_NAME, moment(today, 30)).client_id
+    add_invoice(
+        client_id, "[i]INV-1[/i]", "999.00", day(today, -60), day(today, -30), moment(today, 60)
+    )
+    add_note(client_id, ESCAPE_NOTE, moment(today, 1, 8, 0))
+    return client_id
+
+
+def make_app(db_path: Path, config_path: Path, today: date, **extra: object) -> RelanceApp:
+    """The app over a book, with a config file under the test's folder."""
+    config = Config(path=config_path)
+    return RelanceApp(db_path, config, today, db_path.parent / "outbox", **extra)  # type: ignore[arg-type]
+
+
+def screen_text(app: RelanceApp) -> str:
+    """Everything on the screen as plain text, one line per row, as the terminal would show it."""
+    width, height = app.size
+    console = Console(
+        width=width,
+        height=height,
+        file=io.StringIO(),
+        force_terminal=True,
+        color_system="truecolor",
+        record=True,
+        legacy_windows=False,
+    )
+    console.print(
+        app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
+    )
+    return console.export_text(styles=False)
+
+
+def run_async(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
+    """Run an async test on a fresh event loop (no async pytest plugin is installed)."""
+
+    @functools.wraps(test)
+    def runner(*args: Any, **kwargs: Any) -> None:
+        asyncio.run(test(*args, **kwargs))
+
+    return runner
