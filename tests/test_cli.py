@@ -590,7 +590,7 @@ def test_today_table_and_totals(relance: Relance, client: int) -> None:
     durand = next(line for line in lines if "Durand SARL" in line)
     assert "53d" in durand and "€1,500.00" in durand and durand.rstrip().endswith("D")
     assert lines.index(durand) < lines.index(next(line for line in lines if "Zero" in line))
-    assert "flags: D dispute" in out
+    assert "markers: D dispute · P promise · $ plan · Z snoozed" in out
     assert "outstanding €1,500.00 · overdue €1,200.00 · 1 of 2 clients overdue" in out
 
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-import sys
 import tomllib
-import types
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -496,16 +494,9 @@ class FakeModal(ModalScreen[ActionResult | None]):
 
 @pytest.fixture
 def fake_modals(monkeypatch: pytest.MonkeyPatch) -> Iterator[type[FakeModal]]:
-    """Replace every modal module with the fake, so the main screen's wiring is tested alone."""
-    for module, cls in (
-        ("call", "CallModal"),
-        ("payment", "PaymentModal"),
-        ("dispute", "DisputeModal"),
-        ("client_form", "AddClientModal"),
-    ):
-        fake = types.ModuleType(f"relance.tui.modals.{module}")
-        setattr(fake, cls, FakeModal)
-        monkeypatch.setitem(sys.modules, f"relance.tui.modals.{module}", fake)
+    """Replace the main screen's modals with the fake, so its wiring is tested alone."""
+    for cls in ("CallModal", "PaymentModal", "DisputeModal", "AddClientModal"):
+        monkeypatch.setattr(main_screen, cls, FakeModal)
     FakeModal.result = None
     FakeModal.opened_with = ()
     yield FakeModal

@@ -13,6 +13,7 @@ from rich.text import Text
 
 from relance.domain.money import decimal_string, format_money, format_totals
 from relance.literal import literal
+from relance.markers import markers_of
 from relance.store.detail import ClientDetail, EventRow, PlanRow
 from relance.store.triage import SortKey, Totals, TriageRow, triage_window
 
@@ -22,7 +23,6 @@ SEPARATOR = " · "
 COLUMN_GAP = 2
 # A name or next action narrower than this would fold into a tower of two-letter lines.
 FLEXIBLE_MIN_WIDTH = 10
-FLAG_LEGEND = "flags: D dispute · P promise · L plan · Z snoozed"
 
 
 def all_triage_rows(today: date) -> list[TriageRow]:
@@ -96,18 +96,8 @@ def triage_table(rows: list[TriageRow], today: date, width: int) -> Table:
 
 
 def flag_letters(row: TriageRow, today: date) -> str:
-    """One letter per marker, explained by ``FLAG_LEGEND`` under the table."""
-    flags = [
-        letter
-        for letter, shown in (
-            ("D", row.disputed),
-            ("P", row.has_promise),
-            ("L", row.has_plan),
-            ("Z", row.is_snoozed(today)),
-        )
-        if shown
-    ]
-    return "".join(flags)
+    """One letter per marker, explained by ``markers.legend()`` under the table."""
+    return "".join(marker.letter for marker in markers_of(row, today))
 
 
 def totals_line(totals: Totals) -> Text:

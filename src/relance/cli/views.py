@@ -7,7 +7,6 @@ from rich.text import Text
 from relance.cli.context import Context
 from relance.cli.errors import BadInput
 from relance.cli.reports import (
-    FLAG_LEGEND,
     all_triage_rows,
     client_record,
     client_report,
@@ -16,6 +15,7 @@ from relance.cli.reports import (
     triage_record,
     triage_table,
 )
+from relance.markers import legend
 from relance.paths import database_path
 from relance.store.detail import client_detail
 from relance.store.triage import book_totals, triage_count
@@ -33,7 +33,7 @@ def today(ctx: Context) -> int:
         return 0
     ctx.out.render(triage_table(rows, ctx.today, ctx.out.console.width))
     if any(flag_letters(row, ctx.today) for row in rows):
-        ctx.out.render(Text(FLAG_LEGEND, style="dim"))
+        ctx.out.render(Text(legend(), style="dim"))
     ctx.out.render(totals_line(book_totals(ctx.today)))
     return 0
 

@@ -13,27 +13,12 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from relance.literal import one_line
+from relance.markers import DISPUTE, PLAN, PROMISE, SNOOZED, markers_of
 from relance.store.triage import TriageRow
 from relance.tui.look import VERY_LATE_DAYS, CellStyles, clip, money, short_date, whole_money
 
 # When the cursor comes this close to the last loaded row, the next page is asked for.
 PREFETCH_ROWS = 40
-
-
-@dataclass(frozen=True)
-class Marker:
-    """One letter of the marker column and what it means."""
-
-    letter: str
-    meaning: str
-
-
-MARKERS = (
-    Marker("D", "in dispute (off the reminder sequence)"),
-    Marker("P", "open promise to pay"),
-    Marker("$", "payment plan proposed or running"),
-    Marker("Z", "snoozed"),
-)
 
 
 @dataclass(frozen=True)
@@ -64,15 +49,15 @@ def layout_for(width: int, compact: bool) -> ColumnLayout:
 
 def marker_text(row: TriageRow, today: date, styles: CellStyles) -> Text:
     """The marker letters of a row, in a fixed order."""
+    style_of = {
+        DISPUTE: styles.late,
+        PROMISE: styles.flag,
+        PLAN: styles.money,
+        SNOOZED: styles.muted,
+    }
     text = Text(no_wrap=True)
-    if row.disputed:
-        text.append("D", styles.late)
-    if row.has_promise:
-        text.append("P", styles.flag)
-    if row.has_plan:
-        text.append("$", styles.money)
-    if row.is_snoozed(today):
-        text.append("Z", styles.muted)
+    for marker in markers_of(row, today):
+        text.append(marker.letter, style_of[marker])
     return text
 
 

@@ -14,8 +14,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from relance.markers import MARKERS
 from relance.tui.client_detail import EventMark
-from relance.tui.client_table import MARKERS
 
 
 @dataclass(frozen=True)

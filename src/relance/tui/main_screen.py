@@ -36,6 +36,15 @@ from relance.tui.commands import ClientCommands
 from relance.tui.db_thread import in_db_thread
 from relance.tui.help_screen import HelpScreen, KeyHelp
 from relance.tui.look import CellStyles, user_text
+from relance.tui.modals.call import CallModal
+from relance.tui.modals.client_form import AddClientModal
+from relance.tui.modals.dispute import DisputeModal
+from relance.tui.modals.invoice_form import AddInvoiceModal
+from relance.tui.modals.note import NoteModal
+from relance.tui.modals.payment import PaymentModal
+from relance.tui.modals.plan import PlanModal
+from relance.tui.modals.reminder import ReminderModal
+from relance.tui.modals.snooze import SnoozeModal
 from relance.tui.totals_bar import TotalsBar
 
 if TYPE_CHECKING:
@@ -566,55 +575,38 @@ class MainScreen(Screen[None]):
 
     def action_log_call(self) -> None:
         """Log a call for the highlighted client."""
-        from relance.tui.modals.call import CallModal
-
         self._open_form(lambda row: CallModal(row.client_id, row.name))
 
     def action_send_reminder(self) -> None:
         """Send a reminder to the highlighted client."""
-        from relance.tui.modals.reminder import ReminderModal
-
         self._open_form(lambda row: ReminderModal(row.client_id, row.name))
 
     def action_propose_plan(self) -> None:
         """Propose a payment plan to the highlighted client."""
-        from relance.tui.modals.plan import PlanModal
-
         self._open_form(lambda row: PlanModal(row.client_id, row.name))
 
     def action_record_payment(self) -> None:
         """Record a payment from the highlighted client."""
-        from relance.tui.modals.payment import PaymentModal
-
         self._open_form(lambda row: PaymentModal(row.client_id, row.name))
 
     def action_add_note(self) -> None:
         """Add a note to the highlighted client."""
-        from relance.tui.modals.note import NoteModal
-
         self._open_form(lambda row: NoteModal(row.client_id, row.name))
 
     def action_snooze(self) -> None:
         """Snooze the highlighted client."""
-        from relance.tui.modals.snooze import SnoozeModal
-
         self._open_form(lambda row: SnoozeModal(row.client_id, row.name))
 
     def action_dispute(self) -> None:
         """Open or resolve a dispute with the highlighted client."""
-        from relance.tui.modals.dispute import DisputeModal
-
         self._open_form(lambda row: DisputeModal(row.client_id, row.name, row.disputed))
 
     def action_add_invoice(self) -> None:
         """Add an invoice to the highlighted client."""
-        from relance.tui.modals.invoice_form import AddInvoiceModal
-
         self._open_form(lambda row: AddInvoiceModal(row.client_id, row.name))
 
     def action_add_client(self) -> None:
         """Add a client; once saved it is highlighted, even if the filter would hide it."""
-        from relance.tui.modals.client_form import AddClientModal
 
         def added(result: ActionResult | None) -> None:
             self._after_action(result, reveal=True)

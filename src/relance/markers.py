@@ -1,0 +1,40 @@
+"""The one-letter markers of the triage list, shared by the app and the command line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from relance.store.triage import TriageRow
+
+
+@dataclass(frozen=True)
+class Marker:
+    """One letter of the marker column and what it means."""
+
+    letter: str
+    short: str
+    meaning: str
+
+
+DISPUTE = Marker("D", "dispute", "in dispute (off the reminder sequence)")
+PROMISE = Marker("P", "promise", "open promise to pay")
+PLAN = Marker("$", "plan", "payment plan proposed or running")
+SNOOZED = Marker("Z", "snoozed", "snoozed until a date")
+MARKERS = (DISPUTE, PROMISE, PLAN, SNOOZED)
+
+
+def markers_of(row: TriageRow, today: date) -> list[Marker]:
+    """The markers a client line carries today, in the fixed order above."""
+    shown = {
+        DISPUTE: row.disputed,
+        PROMISE: row.has_promise,
+        PLAN: row.has_plan,
+        SNOOZED: row.is_snoozed(today),
+    }
+    return [marker for marker in MARKERS if shown[marker]]
+
+
+def legend() -> str:
+    """One short line explaining every marker, for under a printed table."""
+    return "markers: " + " · ".join(f"{m.letter} {m.short}" for m in MARKERS)
