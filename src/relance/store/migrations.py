@@ -138,6 +138,30 @@ CREATE INDEX client_by_name ON client (name COLLATE NOCASE, id);
 CREATE INDEX client_by_next_action ON client (next_action_on IS NULL, next_action_on, id);
 """
 
+# Version 3 makes room for the dunning policy and the late-payment law: where a client stands
+# on its ladder and why, a contract rate, rates the user adds, and book-wide settings.
+SCHEMA_V3 = """
+ALTER TABLE client ADD COLUMN ladder_step INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE client ADD COLUMN next_action_reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE client ADD COLUMN contract_rate TEXT;
+CREATE TABLE rate (
+    id INTEGER PRIMARY KEY,
+    series TEXT NOT NULL,
+    valid_from DATE NOT NULL,
+    valid_to DATE NOT NULL,
+    rate TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT '',
+    created_at DATETIME NOT NULL,
+    CHECK (valid_to >= valid_from)
+);
+CREATE INDEX rate_series ON rate (series, valid_from);
+CREATE TABLE book_setting (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    value TEXT NOT NULL
+);
+"""
+
 Migration = Callable[[sqlite3.Connection], None]
 
 
@@ -166,5 +190,5 @@ def _statements(sql: str) -> list[str]:
 
 
 # Index i holds the migration that brings the schema from version i to version i + 1.
-MIGRATIONS: list[Migration] = [_script(SCHEMA_V1), _script(SCHEMA_V2)]
+MIGRATIONS: list[Migration] = [_script(SCHEMA_V1), _script(SCHEMA_V2), _script(SCHEMA_V3)]
 LATEST_VERSION = len(MIGRATIONS)

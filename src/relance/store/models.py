@@ -58,6 +58,10 @@ class Client(BaseModel):
     oldest_due_on = DateField(null=True)
     next_action = CharField(default="")
     next_action_on = DateField(null=True)
+    ladder_step = IntegerField(default=0)
+    next_action_reason = TextField(default="")
+    # A percentage as a decimal string ("12.5"): rates are exact, never floats.
+    contract_rate = CharField(null=True)
 
     # Backrefs that Peewee adds at run time, declared for the type checker only.
     contacts: ModelSelect[Contact]
@@ -171,6 +175,24 @@ class Promise(BaseModel):
     status = CharField(default="open")
 
 
+class Rate(BaseModel):
+    """A reference rate the user added for a period the shipped table lacks."""
+
+    series = CharField()
+    valid_from = DateField()
+    valid_to = DateField()
+    rate = CharField()
+    note = TextField(default="")
+    created_at = DateTimeField()
+
+
+class BookSetting(BaseModel):
+    """A book-wide setting, such as the fingerprint of the policy the index was built with."""
+
+    key = CharField(unique=True)
+    value = TextField()
+
+
 ALL_MODELS = (
     Client,
     Contact,
@@ -181,4 +203,6 @@ ALL_MODELS = (
     Allocation,
     ContactEvent,
     Promise,
+    Rate,
+    BookSetting,
 )
