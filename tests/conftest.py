@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 from peewee import SqliteDatabase
 
+from relance.domain.policy import DEFAULT_POLICY
 from relance.store.database import close_database, open_database
+from relance.store.summary import set_active_policy
 
 FIXED_TODAY = date(2026, 11, 23)
 
@@ -45,3 +47,11 @@ def book(tmp_path: Path) -> Iterator[SqliteDatabase]:
         yield db
     finally:
         close_database()
+
+
+@pytest.fixture(autouse=True)
+def default_policy() -> Iterator[None]:
+    """Every test starts with the shipped dunning policy: entry points set it from config."""
+    set_active_policy(DEFAULT_POLICY)
+    yield
+    set_active_policy(DEFAULT_POLICY)

@@ -59,6 +59,7 @@ def test_add_client_writes_the_client_its_contact_and_one_event(book: object, at
         "name": "Atelier Brun",
         "kind": "b2c",
         "language": "en",
+        "jurisdiction": "fr-b2c",
     }
     assert "Atelier Brun" in result.summary
 
@@ -171,7 +172,7 @@ def test_snooze_until_a_future_date(book: object, at: datetime) -> None:
     result = snooze_client(client_id, "2026-12-15", at)
     client = Client.get_by_id(client_id)
     assert client.snoozed_until == date(2026, 12, 15)
-    assert (client.next_action, client.next_action_on) == ("friendly reminder", date(2026, 12, 15))
+    assert (client.next_action, client.next_action_on) == ("courteous email", date(2026, 12, 15))
     event = ContactEvent.get_by_id(result.event_id)
     assert (event.kind, event.summary, event.direction) == (
         "snooze",
@@ -221,7 +222,7 @@ def test_dispute_on_then_off(book: object, at: datetime) -> None:
     closed = set_dispute(client_id, False, later)
     client = Client.get_by_id(client_id)
     assert not client.disputed
-    assert client.next_action == "friendly reminder"
+    assert client.next_action == "courteous email"
     event = ContactEvent.get_by_id(closed.event_id)
     assert (event.kind, event.outcome, event.summary) == ("dispute", "off", "dispute resolved")
 

@@ -40,7 +40,7 @@ def test_add_invoice(client_id: int, at: datetime) -> None:
         1,
         date(2026, 10, 31),
     )
-    assert (client.next_action, client.next_action_on) == ("friendly reminder", date(2026, 11, 7))
+    assert (client.next_action, client.next_action_on) == ("courteous email", date(2026, 11, 9))
     assert result.record == {
         "invoice_id": invoice.id,
         "number": "F-2026-001",

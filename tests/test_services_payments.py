@@ -121,9 +121,9 @@ def test_payment_keeps_a_promise(client_id: int, at: datetime) -> None:
     assert Promise.get().status == "open"
     record_payment(client_id, "50.00", at)
     assert Promise.get().status == "kept"
-    # The promise is settled: the sequence resumes a week after the call.
+    # The promise is settled: the ladder resumes after the call (its phone step), 5 days on.
     client = Client.get_by_id(client_id)
-    assert (client.next_action, client.next_action_on) == ("firm reminder", date(2026, 11, 27))
+    assert (client.next_action, client.next_action_on) == ("firm email", date(2026, 11, 25))
 
 
 def test_a_payment_before_the_promise_does_not_keep_it(client_id: int, at: datetime) -> None:

@@ -126,8 +126,8 @@ def test_send_writes_an_rfc5322_file_and_records_the_full_text(
         "file": str(path),
     }
     client = Client.get_by_id(client_id)
-    # One step of the sequence done, a week after this contact.
-    assert (client.next_action, client.next_action_on) == ("firm reminder", date(2026, 11, 30))
+    # One step of the ladder done; the next 5 days after this contact (Saturday → Monday).
+    assert (client.next_action, client.next_action_on) == ("second email", date(2026, 11, 30))
 
 
 def test_the_edited_text_is_what_is_sent(book: object, at: datetime, outbox: Path) -> None:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from relance.config import Creditor
-from relance.domain.next_action import ClientState, default_next_action
+from relance.domain.policy import DEFAULT_POLICY, ClientState, Contacted, next_action
+from relance.domain.profile import PayerFacts, classify
 from relance.services import calls, clients, invoices, payments, plans, reminders
 from relance.services.validation import InvalidInput
 from relance.store.models import (
@@ -24,28 +25,70 @@ from relance.store.models import (
 )
 from relance.store.triage import SortKey, triage_window
 
-CONTACT_KINDS = {"call", "email", "letter", "sms", "visit", "plan"}
-STEP_KINDS = {"call", "email", "letter", "sms", "visit"}
+CONTACT_KINDS = {"call", "email", "letter", "sms", "visit", "legal", "plan"}
+STEP_KINDS = {"call", "email", "letter", "sms", "visit", "legal"}
+COUNTRIES = {"fr-b2b": "FR", "fr-b2c": "FR", "eu-b2b": "FR", "uk-b2b": "GB", "us": "US"}
 
 
-def expected_columns(client: Client) -> tuple[int, int, date | None, str, date | None]:
+def expected_profile(client: Client, history: list[ContactEvent], written: int) -> str:
+    """The payer profile, counted in plain Python from the client's rows."""
+    payments = list(Payment.select().where(Payment.client == client.id))
+    delays = []
+    for inv in Invoice.select().where(Invoice.client == client.id):
+        if inv.paid >= inv.amount:
+            paid_on = max(
+                a.payment.received_on
+                for a in Allocation.select().where(Allocation.invoice == inv.id)
+            )
+            delays.append((paid_on - inv.due_on).days)
+    steps = [e for e in history if e.kind in STEP_KINDS and e.direction == "out"]
+
+    def answered(kinds: set[str]) -> int:
+        return sum(
+            1
+            for p in payments
+            if any(
+                e.kind in kinds and 0 <= (p.received_on - e.happened_at.date()).days <= 30
+                for e in steps
+            )
+        )
+
+    latest = max((e.happened_at.date() for e in history), default=None)
+    broken = sum(
+        1
+        for p in Promise.select().where(Promise.client == client.id)
+        if p.status != "kept" and latest is not None and p.due_on < latest
+    )
+    facts = PayerFacts(
+        paid_invoices=len(delays),
+        paid_late=sum(1 for d in delays if d > 0),
+        paid_long_late=sum(1 for d in delays if d > 60),
+        paid_after_reminder=answered(STEP_KINDS),
+        paid_after_formal_notice=answered({"letter"}),
+        broken_promises=broken,
+        refusals=sum(1 for e in history if e.kind == "call" and e.outcome == "refused"),
+        written_reminders=written,
+    )
+    return classify(facts).profile.value
+
+
+def expected_columns(client: Client) -> tuple[object, ...]:
     """Recompute a client's triage columns in plain Python from its rows."""
     open_invoices = [
         inv for inv in Invoice.select().where(Invoice.client == client.id) if inv.amount > inv.paid
     ]
     outstanding = sum(inv.amount - inv.paid for inv in open_invoices)
     oldest = min((inv.due_on for inv in open_invoices), default=None)
-    history = list(ContactEvent.select().where(ContactEvent.client == client.id))
-    # Steps and follow-ups count from the oldest unpaid due date: the current episode.
-    episode = [e for e in history if oldest is None or e.happened_at.date() >= oldest]
-    contacts = sorted(
-        (e for e in episode if e.kind in CONTACT_KINDS), key=lambda e: (e.happened_at, e.id)
-    )
-    last = contacts[-1] if contacts else None
-    disputes = sorted(
-        (e for e in history if e.kind == "dispute" and e.outcome == "on"),
+    history = sorted(
+        ContactEvent.select().where(ContactEvent.client == client.id),
         key=lambda e: (e.happened_at, e.id),
     )
+    # Steps and follow-ups count from the oldest unpaid due date: the current episode.
+    episode = [e for e in history if oldest is None or e.happened_at.date() >= oldest]
+    contacts = [e for e in episode if e.kind in CONTACT_KINDS]
+    steps = [e for e in episode if e.kind in STEP_KINDS and e.direction == "out"]
+    last = contacts[-1] if contacts else None
+    disputes = [e for e in history if e.kind == "dispute" and e.outcome == "on"]
     promises = list(Promise.select().where(Promise.client == client.id))
     open_due = [p.due_on for p in promises if p.status == "open"]
     instalments = [
@@ -55,24 +98,41 @@ def expected_columns(client: Client) -> tuple[int, int, date | None, str, date |
         for i in Instalment.select().where(Instalment.plan == plan.id)
         if i.paid < i.amount
     ]
-    follow_action = last.follow_up_action if last else None
+    follow_action = (last.follow_up_action or None) if last else None
     follow_on = last.follow_up_on if last else None
     if last and any(p.event_id == last.id and p.status != "open" for p in promises):
         follow_action, follow_on = None, None
+    profile = expected_profile(
+        client, history, sum(1 for e in steps if e.kind in {"email", "letter", "sms"})
+    )
     state = ClientState(
         outstanding=outstanding,
         oldest_due_on=oldest,
+        jurisdiction=client.jurisdiction,
+        kind=client.kind,
+        profile=client.profile_override or profile,
+        country=COUNTRIES[client.jurisdiction],
         disputed_since=disputes[-1].happened_at.date() if client.disputed and disputes else None,
         snoozed_until=client.snoozed_until,
         promise_check_on=min(open_due) + timedelta(days=1) if open_due else None,
         plan_next_due_on=min(instalments, default=None),
-        steps_done=sum(1 for e in episode if e.kind in STEP_KINDS and e.direction == "out"),
+        contacts=tuple(Contacted(e.happened_at.date(), e.kind, e.outcome) for e in steps),
+        last_contact_on=last.happened_at.date() if last else None,
+        last_contact_kind=last.kind if last else "",
         follow_up_action=follow_action,
         follow_up_on=follow_on,
-        last_contact_on=last.happened_at.date() if last else None,
     )
-    action = default_next_action(state)
-    return outstanding, len(open_invoices), oldest, action.action, action.on
+    action = next_action(state, DEFAULT_POLICY)
+    return (
+        outstanding,
+        len(open_invoices),
+        oldest,
+        action.action,
+        action.on,
+        action.step,
+        action.reason,
+        profile,
+    )
 
 
 def assert_index_exact() -> None:
@@ -84,6 +144,9 @@ def assert_index_exact() -> None:
             client.oldest_due_on,
             client.next_action,
             client.next_action_on,
+            client.ladder_step,
+            client.next_action_reason,
+            client.payer_profile,
         )
         assert stored == expected_columns(client), client.name
     for inv in Invoice.select():
@@ -174,7 +237,9 @@ def test_index_stays_exact_through_random_actions(
     rows = triage_window(today, SortKey.OVERDUE, limit=1000)
     assert len(rows) == Client.select().count()
     for row in rows:
-        outstanding, count, oldest, action, on = expected_columns(Client.get_by_id(row.client_id))
+        outstanding, count, oldest, action, on, *_ = expected_columns(
+            Client.get_by_id(row.client_id)
+        )
         assert (row.outstanding, row.open_invoices, row.next_action, row.next_action_on) == (
             outstanding,
             count,

@@ -75,10 +75,11 @@ def test_first_schema_book_is_migrated_and_backfilled(tmp_path: Path) -> None:
         for c in Client.select()
     }
     assert columns == {
-        1: (130000, 3, date(2026, 8, 31), "call again", date(2026, 11, 22)),
+        # Sunday 22 November: the call is made on the Monday.
+        1: (130000, 3, date(2026, 8, 31), "call again", date(2026, 11, 23)),
         2: (30000, 1, date(2026, 7, 1), "resolve dispute", date(2026, 11, 17)),
         3: (0, 0, None, "", None),
-        4: (8000, 1, date(2026, 10, 15), "friendly reminder", date(2027, 1, 15)),
+        4: (8000, 1, date(2026, 10, 15), "courteous email", date(2027, 1, 15)),
     }
     # The old rows are all still there, and the history stays append-only.
     assert ContactEvent.select().count() == 4

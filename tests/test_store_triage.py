@@ -81,14 +81,15 @@ def test_row_contents(ids: dict[str, int], today: date) -> None:
     epsilon = rows["Epsilon"]
     assert epsilon.client_id == ids["Epsilon"]
     assert (epsilon.outstanding, epsilon.open_invoices, epsilon.days_overdue) == (52000, 2, 83)
-    assert (epsilon.next_action, epsilon.next_action_on) == ("friendly reminder", date(2026, 9, 8))
+    assert (epsilon.next_action, epsilon.next_action_on) == ("courteous email", date(2026, 9, 8))
     assert epsilon.currency == "EUR"
     assert epsilon.kind == "b2b"
     alpha = rows["Alpha"]
     assert (alpha.outstanding, alpha.days_overdue) == (8000, 53)
     gamma = rows["Gamma 100%"]
     assert gamma.days_overdue == 0
-    assert gamma.next_action_on == date(2026, 12, 22)
+    # Due 15 December: the first reminder goes out before the year-end closing weeks.
+    assert gamma.next_action_on == date(2026, 12, 18)
     delta = rows["Delta_x"]
     assert (delta.outstanding, delta.open_invoices, delta.days_overdue) == (0, 0, 0)
     assert (delta.next_action, delta.next_action_on) == ("", None)

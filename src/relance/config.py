@@ -10,6 +10,8 @@ from typing import Any
 
 import tomli_w
 
+from relance.domain.jurisdictions import JURISDICTIONS
+from relance.domain.money import AmountError, parse_amount
 from relance.paths import config_path, ensure_private_dir
 
 DEFAULT_THEME = "relance-dark"
@@ -32,6 +34,14 @@ class Creditor:
 
 
 @dataclass(frozen=True)
+class LawSettings:
+    """``[law]``: the jurisdiction of new clients and the typical cost of each court route."""
+
+    default_jurisdiction: str = ""
+    court_costs: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Config:
     """Everything the config file can set, with defaults for what it leaves out."""
 
@@ -39,6 +49,7 @@ class Config:
     creditor: Creditor = field(default_factory=Creditor)
     theme: str = DEFAULT_THEME
     keys: dict[str, str] = field(default_factory=dict)
+    law: LawSettings = field(default_factory=LawSettings)
     raw: dict[str, Any] = field(default_factory=dict)
 
 
@@ -58,6 +69,7 @@ def load_config(path: Path | None = None) -> Config:
         creditor=_creditor(raw.get("creditor", {}), target),
         theme=_string(raw.get("theme", DEFAULT_THEME), "theme", target),
         keys=_keys(raw.get("keys", {}), target),
+        law=_law(raw.get("law", {}), target),
         raw=raw,
     )
 
@@ -99,3 +111,25 @@ def _keys(section: Any, path: Path) -> dict[str, str]:
     if not isinstance(section, dict):
         raise ConfigError(f"config file {path}: [keys] must be a table")
     return {str(k): _string(v, f"keys.{k}", path) for k, v in section.items()}
+
+
+def _law(section: Any, path: Path) -> LawSettings:
+    """Read ``[law]``: a known default jurisdiction and court costs as decimal strings."""
+    if not isinstance(section, dict):
+        raise ConfigError(f"config file {path}: [law] must be a table")
+    default = _string(section.get("default_jurisdiction", ""), "law.default_jurisdiction", path)
+    if default and default.strip().lower() not in JURISDICTIONS:
+        known = ", ".join(JURISDICTIONS)
+        raise ConfigError(
+            f"config file {path}: law.default_jurisdiction {default!r} is unknown (known: {known})"
+        )
+    costs_section = section.get("court_costs", {})
+    if not isinstance(costs_section, dict):
+        raise ConfigError(f"config file {path}: [law.court_costs] must be a table")
+    costs: dict[str, int] = {}
+    for route, value in costs_section.items():
+        try:
+            costs[str(route)] = parse_amount(_string(value, f"law.court_costs.{route}", path))
+        except AmountError as error:
+            raise ConfigError(f"config file {path}: law.court_costs.{route}: {error}") from None
+    return LawSettings(default.strip().lower(), costs)

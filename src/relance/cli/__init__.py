@@ -16,12 +16,14 @@ from relance.cli.errors import (
 )
 from relance.cli.output import Output
 from relance.cli.parser import build_parser
-from relance.config import ConfigError
+from relance.config import ConfigError, load_config
 from relance.literal import one_line
+from relance.policy_config import policy_from_config
 from relance.services.validation import InvalidInput
 from relance.store.database import close_database
 from relance.store.errors import StoreError
 from relance.store.lookup import ClientNotFound
+from relance.store.summary import set_active_policy
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -58,7 +60,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(argv: list[str]) -> int:
     """Parse the arguments and run the chosen command."""
     args = build_parser().parse_args(argv)
-    context = Context(args=args, today=clock.today(), out=Output(sys.stdout))
+    # The triage index is built with the user's dunning policy: set it before any book opens.
+    config = load_config()
+    set_active_policy(policy_from_config(config))
+    context = Context(args=args, today=clock.today(), out=Output(sys.stdout), config=config)
     status: int = args.handler(context)
     return status
 

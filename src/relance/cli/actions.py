@@ -6,13 +6,21 @@ from typing import Any
 
 from relance.cli.context import Context
 from relance.cli.errors import BadInput
-from relance.config import load_config
+from relance.domain.jurisdictions import default_jurisdiction
 from relance.paths import outbox_path
 from relance.services.calls import log_call
-from relance.services.clients import add_client, add_note, set_dispute, snooze_client
+from relance.services.clients import (
+    add_client,
+    add_note,
+    set_dispute,
+    set_legal_terms,
+    snooze_client,
+)
+from relance.services.contacts import log_contact
 from relance.services.invoices import add_invoice
 from relance.services.payments import record_payment
 from relance.services.plans import propose_plan
+from relance.services.profile import set_profile_override
 from relance.services.reminders import draft_reminder, reminder_recipients, send_reminder
 from relance.services.results import ActionResult
 
@@ -42,12 +50,27 @@ def client_add(ctx: Context) -> int:
         phone=args.phone,
         kind=args.kind,
         language=args.lang,
+        jurisdiction_code=args.jurisdiction
+        or default_jurisdiction(args.kind, ctx.config.law.default_jurisdiction),
     )
     if args.json:
         ctx.out.json(action_record(result))
     else:
         ctx.out.line(str(result.client_id))
     return 0
+
+
+def client_set(ctx: Context) -> int:
+    """`relance client set`: the law a client's claims follow and its contract rate."""
+    args = ctx.args
+    ctx.open_book()
+    result = set_legal_terms(
+        ctx.client_id(),
+        ctx.now(),
+        jurisdiction_code=args.jurisdiction,
+        contract_rate=args.contract_rate,
+    )
+    return report(ctx, result)
 
 
 def invoice_add(ctx: Context) -> int:
@@ -107,7 +130,7 @@ def call(ctx: Context) -> int:
 
 def remind(ctx: Context) -> int:
     """`relance remind`: writes the reminder to the outbox, or with ``--dry-run`` only shows it."""
-    config = load_config()
+    config = ctx.config
     path = ctx.open_book()
     client_id = ctx.client_id()
     if not ctx.args.dry_run:
@@ -170,3 +193,15 @@ def dispute(ctx: Context) -> int:
     ctx.open_book()
     result = set_dispute(ctx.client_id(), ctx.args.state == "on", ctx.now(), note=ctx.args.note)
     return report(ctx, result)
+
+
+def profile(ctx: Context) -> int:
+    """`relance profile CLIENT careless|bad-faith|auto`."""
+    ctx.open_book()
+    return report(ctx, set_profile_override(ctx.client_id(), ctx.args.profile, ctx.now()))
+
+
+def log(ctx: Context) -> int:
+    """`relance log CLIENT letter|sms|visit|legal`."""
+    ctx.open_book()
+    return report(ctx, log_contact(ctx.client_id(), ctx.args.channel, ctx.now(), ctx.args.note))

@@ -10,6 +10,7 @@ from pathlib import Path
 from relance import clock
 from relance.cli.errors import MissingBook
 from relance.cli.output import Output
+from relance.config import Config
 from relance.paths import database_path
 from relance.store.database import open_database
 from relance.store.lookup import find_client_id
@@ -22,6 +23,7 @@ class Context:
     args: argparse.Namespace
     today: date
     out: Output
+    config: Config
     db_path: Path | None = None
 
     def open_book(self, *, create: bool = False) -> Path:

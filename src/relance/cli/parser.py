@@ -6,11 +6,14 @@ import argparse
 from typing import NoReturn
 
 from relance import __version__
-from relance.cli import actions, launch, views
+from relance.cli import actions, launch, law, views
 from relance.cli.errors import UsageError
+from relance.domain.jurisdictions import SERIES
 from relance.services.calls import OUTCOMES
 from relance.services.clients import KINDS, LANGUAGES
+from relance.services.contacts import CHANNELS as CONTACT_CHANNELS
 from relance.services.plans import FREQUENCIES
+from relance.services.profile import CHOICES as PROFILE_CHOICES
 
 
 class CommandLineParser(argparse.ArgumentParser):
@@ -68,7 +71,25 @@ def build_parser() -> CommandLineParser:
     client_add.add_argument("--phone", metavar="P", default="")
     client_add.add_argument("--kind", choices=KINDS, default="b2b")
     client_add.add_argument("--lang", choices=LANGUAGES, default="fr")
+    client_add.add_argument(
+        "--jurisdiction",
+        metavar="J",
+        default="",
+        help="fr-b2b, fr-b2c, eu-b2b, uk-b2b or us (default: [law] in the config, else French)",
+    )
     client_add.set_defaults(handler=actions.client_add)
+    client_set = client_commands.add_parser(
+        "set", parents=scripted, help="change the law a client's claims follow"
+    )
+    _client_argument(client_set)
+    client_set.add_argument("--jurisdiction", metavar="J", default="", help="fr-b2b, fr-b2c, …")
+    client_set.add_argument(
+        "--contract-rate",
+        metavar="PERCENT",
+        default="",
+        help="yearly late-payment rate agreed in the contract, like 12.5; `none` removes it",
+    )
+    client_set.set_defaults(handler=actions.client_set)
 
     invoice = commands.add_parser("invoice", parents=common, help="invoice commands")
     invoice_commands = invoice.add_subparsers(
@@ -136,7 +157,70 @@ def build_parser() -> CommandLineParser:
     dispute.add_argument("state", choices=("on", "off"))
     dispute.add_argument("--note", metavar="T", default="")
     dispute.set_defaults(handler=actions.dispute)
+    profile = commands.add_parser(
+        "profile", parents=scripted, help="set the payer profile by hand, or back to auto"
+    )
+    _client_argument(profile)
+    profile.add_argument("profile", choices=PROFILE_CHOICES)
+    profile.set_defaults(handler=actions.profile)
+    contact = commands.add_parser(
+        "log", parents=scripted, help="log a letter, text, visit or legal step made by hand"
+    )
+    _client_argument(contact)
+    contact.add_argument("channel", choices=CONTACT_CHANNELS)
+    contact.add_argument("--note", metavar="T", default="")
+    contact.set_defaults(handler=actions.log)
+    _law_commands(commands, common, scripted)
     return parser
+
+
+def _law_commands(
+    commands: argparse._SubParsersAction[CommandLineParser],
+    common: list[CommandLineParser],
+    scripted: list[CommandLineParser],
+) -> None:
+    """`relance calc penalty` and `relance rates list|add`: the late-payment law."""
+    calc = commands.add_parser("calc", parents=common, help="late-payment calculators")
+    calc_commands = calc.add_subparsers(dest="calc_command", metavar="ACTION", required=True)
+    penalty = calc_commands.add_parser(
+        "penalty",
+        parents=scripted,
+        help="late interest and fees on one invoice",
+        description=law.PENALTY_HELP,
+    )
+    penalty.add_argument("--amount", metavar="A", required=True, help="incl. tax, like 1234.56")
+    penalty.add_argument("--due", metavar="DATE", required=True, help="the due date")
+    penalty.add_argument(
+        "--paid", metavar="P", default="", help="amount paid (on --paid-on, else by the due date)"
+    )
+    penalty.add_argument(
+        "--paid-on", metavar="DATE", default="", help="date of the payment (alone: paid in full)"
+    )
+    penalty.add_argument(
+        "--jurisdiction", metavar="J", required=True, help="fr-b2b, fr-b2c, eu-b2b, uk-b2b or us"
+    )
+    penalty.add_argument("--rate", metavar="R", default="", help="contract rate, percent a year")
+    penalty.add_argument("--currency", metavar="C", default="", help="default: the jurisdiction's")
+    penalty.add_argument("--as-of", metavar="DATE", default="", help="count up to (default: today)")
+    penalty.add_argument(
+        "--notice", metavar="DATE", default="", help="formal notice sent (fr-b2c interest from it)"
+    )
+    penalty.set_defaults(handler=law.calc_penalty)
+
+    rates = commands.add_parser("rates", parents=common, help="reference rates for late interest")
+    rates_commands = rates.add_subparsers(dest="rates_command", metavar="ACTION", required=True)
+    rates_list = rates_commands.add_parser("list", parents=scripted, help="shipped and your rates")
+    rates_list.add_argument("--series", metavar="S", default="", help="only this series")
+    rates_list.set_defaults(handler=law.rates_list)
+    rates_add = rates_commands.add_parser(
+        "add", parents=common, help="add your rate for a period the table lacks"
+    )
+    rates_add.add_argument("series", metavar="SERIES", help=", ".join(SERIES))
+    rates_add.add_argument("--from", dest="valid_from", metavar="DATE", required=True)
+    rates_add.add_argument("--to", dest="valid_to", metavar="DATE", required=True)
+    rates_add.add_argument("--rate", metavar="PERCENT", required=True, help="like 2.15")
+    rates_add.add_argument("--note", metavar="T", default="", help="where the rate comes from")
+    rates_add.set_defaults(handler=law.rates_add)
 
 
 def _client_argument(parser: argparse.ArgumentParser) -> None:

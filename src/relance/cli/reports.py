@@ -47,6 +47,9 @@ def triage_record(row: TriageRow, today: date) -> dict[str, Any]:
         "open_invoices": row.open_invoices,
         "next_action": row.next_action,
         "next_action_on": _iso(row.next_action_on),
+        "step": row.ladder_step,
+        "reason": row.next_action_reason,
+        "profile": row.payer_profile,
         "disputed": row.disputed,
         "snoozed_until": _iso(row.snoozed_until) if row.is_snoozed(today) else None,
         "promise": row.has_promise,
@@ -133,6 +136,11 @@ def client_record(detail: ClientDetail) -> dict[str, Any]:
         "snoozed_until": _iso(detail.snoozed_until),
         "next_action": detail.next_action,
         "next_action_on": _iso(detail.next_action_on),
+        "step": detail.ladder_step,
+        "reason": detail.next_action_reason,
+        "profile": detail.payer_profile,
+        "profile_set_by_hand": detail.profile_override is not None,
+        "profile_reasons": list(detail.profile_reasons),
         "notes": detail.notes,
         "contacts": [
             {
@@ -266,6 +274,8 @@ def _status_line(detail: ClientDetail, today: date) -> Text:
         if detail.next_action_on:
             action.append(f" on {detail.next_action_on.isoformat()}")
         pieces.append(action)
+    if detail.next_action_reason:
+        pieces.append(literal(detail.next_action_reason, keep_newlines=False))
     return Text(SEPARATOR).join(pieces)
 
 

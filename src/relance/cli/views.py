@@ -6,6 +6,7 @@ from rich.text import Text
 
 from relance.cli.context import Context
 from relance.cli.errors import BadInput
+from relance.cli.law import claim_record, claim_report
 from relance.cli.reports import (
     all_triage_rows,
     client_record,
@@ -17,7 +18,7 @@ from relance.cli.reports import (
 )
 from relance.markers import legend
 from relance.paths import database_path
-from relance.store.detail import client_detail
+from relance.services.claims import detail_with_claim
 from relance.store.triage import book_totals, triage_count
 
 
@@ -41,11 +42,14 @@ def today(ctx: Context) -> int:
 def show(ctx: Context) -> int:
     """`relance show CLIENT`: one client with invoices, history, payments, plans, promises."""
     ctx.open_book()
-    detail = client_detail(ctx.client_id(), ctx.today)
+    detail, claim = detail_with_claim(
+        ctx.client_id(), ctx.today, court_costs=ctx.config.law.court_costs
+    )
     if ctx.args.json:
-        ctx.out.json(client_record(detail))
+        ctx.out.json({**client_record(detail), "claim": claim_record(claim)})
     else:
         ctx.out.render(client_report(detail, ctx.today))
+        ctx.out.render(claim_report(claim))
     return 0
 
 

@@ -1,9 +1,16 @@
-"""Client actions: add a client, note, snooze, dispute on/off."""
+"""Client actions: add a client, change its legal terms, note, snooze, dispute on/off."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 
+from relance.domain.jurisdictions import (
+    JURISDICTIONS,
+    UnknownJurisdiction,
+    default_jurisdiction,
+    jurisdiction,
+)
 from relance.services.history import record_event
 from relance.services.results import ActionResult
 from relance.services.validation import Form, InvalidInput
@@ -26,8 +33,9 @@ def add_client(
     language: str = "fr",
     contact_name: str = "",
     address: str = "",
+    jurisdiction_code: str = "",
 ) -> ActionResult:
-    """Create a client with its billing contact."""
+    """Create a client with its billing contact; no jurisdiction means the French default."""
     form = Form()
     clean_name = form.line("name", name, required=True)
     clean_email = form.line("email", email)
@@ -38,6 +46,7 @@ def add_client(
     clean_lang = form.choice("language", language, LANGUAGES)
     clean_contact = form.line("contact", contact_name)
     clean_address = form.text("address", address)
+    law = _jurisdiction(form, jurisdiction_code) or default_jurisdiction(clean_kind)
     form.check()
     with transaction():
         if name_taken(clean_name):
@@ -46,7 +55,7 @@ def add_client(
             name=clean_name,
             kind=clean_kind,
             language=clean_lang,
-            jurisdiction="fr-b2c" if clean_kind == "b2c" else "fr-b2b",
+            jurisdiction=law,
             created_at=at,
         )
         if clean_email or clean_phone or clean_contact or clean_address:
@@ -66,8 +75,79 @@ def add_client(
         client.id,
         f"added client {clean_name} (id {client.id})",
         event_id,
-        {"client_id": client.id, "name": clean_name, "kind": clean_kind, "language": clean_lang},
+        {
+            "client_id": client.id,
+            "name": clean_name,
+            "kind": clean_kind,
+            "language": clean_lang,
+            "jurisdiction": law,
+        },
     )
+
+
+def set_legal_terms(
+    client_id: int, at: datetime, *, jurisdiction_code: str = "", contract_rate: str = ""
+) -> ActionResult:
+    """Change the law a client's claims follow and its contract rate (``none`` removes it)."""
+    form = Form()
+    law = _jurisdiction(form, jurisdiction_code)
+    rate = _contract_rate(form, contract_rate)
+    if not jurisdiction_code.strip() and not contract_rate.strip():
+        form.fail("jurisdiction", "give a jurisdiction or a contract rate to change")
+    form.check()
+    with transaction():
+        client = get_client(client_id)
+        changes: list[str] = []
+        if law and law != client.jurisdiction:
+            changes.append(f"jurisdiction {client.jurisdiction} → {law}")
+            client.jurisdiction = law
+        if rate is not None and (rate or None) != client.contract_rate:
+            before = f"{client.contract_rate} %" if client.contract_rate else "none"
+            changes.append(f"contract rate {before} → {f'{rate} %' if rate else 'none'}")
+            client.contract_rate = rate or None
+        if not changes:
+            raise InvalidInput.one("jurisdiction", f"{client.name} already has these terms")
+        client.save()
+        summary = "legal terms changed: " + ", ".join(changes)
+        event_id = record_event(
+            client_id, "note", summary, at, direction="internal", outcome="terms-changed"
+        )
+        # The jurisdiction decides the country whose public holidays the ladder avoids.
+        refresh_client_summary(client_id)
+    return ActionResult(
+        client_id,
+        f"{client.name}: {summary}",
+        event_id,
+        {"jurisdiction": client.jurisdiction, "contract_rate": client.contract_rate},
+    )
+
+
+def _jurisdiction(form: Form, text: str) -> str:
+    """A known jurisdiction code, or "" when none was given."""
+    if not text.strip():
+        return ""
+    try:
+        return jurisdiction(text).code
+    except UnknownJurisdiction:
+        form.fail("jurisdiction", f"jurisdiction must be one of: {', '.join(JURISDICTIONS)}")
+        return ""
+
+
+def _contract_rate(form: Form, text: str) -> str | None:
+    """A yearly rate in percent as a decimal string, "" to remove it, None when not given."""
+    cleaned = text.strip().lower().removesuffix("%").strip()
+    if not cleaned:
+        return None
+    if cleaned == "none":
+        return ""
+    try:
+        rate = Decimal(cleaned)
+    except InvalidOperation:
+        rate = Decimal(-1)
+    if not rate.is_finite() or not 0 < rate <= 100 or rate != rate.quantize(Decimal("0.0001")):
+        form.fail("contract_rate", "contract rate must be a percentage like 12.5 (0 to 100)")
+        return None
+    return format(rate.normalize(), "f")
 
 
 def add_note(client_id: int, text: str, at: datetime) -> ActionResult:

@@ -19,6 +19,7 @@ from relance.store.errors import (
 )
 from relance.store.migrations import APPLICATION_ID, LATEST_VERSION, MIGRATIONS
 from relance.store.models import database
+from relance.store.summary import rebuild_if_policy_changed, refresh_all_summaries
 
 BUSY_TIMEOUT_MS = 5000
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -53,6 +54,7 @@ def open_database(path: Path) -> SqliteDatabase:
         with translate_errors(path):
             db.connect(reuse_if_open=True)
             _migrate(db.connection(), path)
+            rebuild_if_policy_changed()
     except BaseException:
         db.close()
         raise
@@ -141,8 +143,6 @@ def _migrate(connection: sqlite3.Connection, path: Path) -> int:
             MIGRATIONS[step](connection)
         if version:
             # In the migration's transaction, so an upgraded book never has a stale index.
-            from relance.store.summary import refresh_all_summaries
-
             refresh_all_summaries()
         connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         connection.execute(f"PRAGMA user_version = {LATEST_VERSION}")

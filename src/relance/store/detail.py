@@ -21,6 +21,7 @@ from relance.store.models import (
     PaymentPlan,
     Promise,
 )
+from relance.store.summary import client_profile
 
 
 @dataclass(frozen=True)
@@ -140,6 +141,10 @@ class ClientDetail:
     credit: int
     next_action: str
     next_action_on: date | None
+    ladder_step: int
+    next_action_reason: str
+    profile_override: str | None
+    profile_reasons: tuple[str, ...]
     contacts: list[ContactRow]
     invoices: list[InvoiceRow]
     history: list[EventRow]
@@ -201,6 +206,10 @@ def client_detail(client_id: int, today: date) -> ClientDetail:
         credit=sum(pay.amount - pay.allocated for pay in payments),
         next_action=client.next_action,
         next_action_on=client.next_action_on,
+        ladder_step=client.ladder_step,
+        next_action_reason=client.next_action_reason,
+        profile_override=client.profile_override,
+        profile_reasons=_profile_reasons(client_id, client.profile_override),
         contacts=[
             ContactRow(c.name, c.role, c.email, c.phone, c.address, c.is_billing)
             for c in client.contacts.order_by(Contact.is_billing.desc(), Contact.id)
@@ -244,3 +253,11 @@ def client_detail(client_id: int, today: date) -> ClientDetail:
             for plan in client.plans.order_by(PaymentPlan.created_on.desc(), PaymentPlan.id.desc())
         ],
     )
+
+
+def _profile_reasons(client_id: int, override: str | None) -> tuple[str, ...]:
+    """Why the client has its profile: the rules' reasons, after a word when set by hand."""
+    computed = client_profile(client_id)
+    if override is None:
+        return computed.reasons
+    return (f"set by hand; the rules say {computed.profile.label}", *computed.reasons)

@@ -1,4 +1,4 @@
-"""The triage index: each client's sort keys and next action, recomputed inside every write.
+"""The triage index: each client's sort keys, next action and profile, recomputed in every write.
 
 This runs in every write transaction, so it reads with a few prepared SQL statements rather
 than built queries: it is the hot path of imports and of the sample book.
@@ -8,14 +8,43 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from relance.domain.next_action import ClientState, default_next_action
+from relance.domain.ladder import STEP_KINDS, WRITTEN_KINDS, country_of
+from relance.domain.policy import (
+    DEFAULT_POLICY,
+    ClientState,
+    Contacted,
+    Policy,
+    policy_fingerprint,
+)
+from relance.domain.policy import next_action as policy_next_action
+from relance.domain.profile import (
+    LONG_DELAY_DAYS,
+    Classification,
+    PayerFacts,
+    classify,
+    effective_profile,
+)
 from relance.store.models import database
 
 # Kinds of history event that count as having been in touch with the client.
-CONTACT_KINDS = ("call", "email", "letter", "sms", "visit", "plan")
-# Kinds that are a step of the reminder sequence.
-STEP_KINDS = ("call", "email", "letter", "sms", "visit")
+CONTACT_KINDS = (*STEP_KINDS, "plan")
 OPEN_PLAN_STATUSES = ("accepted", "active")
+# A payment this many days after a reminder is taken as an answer to it.
+ANSWER_WINDOW_DAYS = 30
+
+# The policy the index is built with; the entry points set it from the config file.
+_active_policy = DEFAULT_POLICY
+
+
+def set_active_policy(policy: Policy) -> None:
+    """Use this policy for every summary computed from now on."""
+    global _active_policy
+    _active_policy = policy
+
+
+def active_policy() -> Policy:
+    """The policy the index is built with."""
+    return _active_policy
 
 
 def _in_list(values: tuple[str, ...]) -> str:
@@ -28,8 +57,6 @@ SELECT COALESCE(SUM(amount - paid), 0), COUNT(*), MIN(due_on)
 FROM invoice WHERE client_id = ? AND amount > paid
 """
 
-# The current episode starts at the oldest unpaid due date (the second parameter): steps and
-# follow-ups from earlier, long-settled debts must not make a new reminder sound like the fifth.
 _STATE_SQL = f"""
 SELECT
     c.disputed,
@@ -41,23 +68,71 @@ SELECT
     (SELECT MIN(i.due_on) FROM instalment i JOIN payment_plan pp ON i.plan_id = pp.id
      WHERE pp.client_id = c.id AND pp.status IN {_in_list(OPEN_PLAN_STATUSES)}
        AND i.paid < i.amount),
-    (SELECT COUNT(*) FROM contact_event e
-     WHERE e.client_id = c.id AND e.happened_at >= ?2 AND e.direction = 'out'
-       AND e.kind IN {_in_list(STEP_KINDS)})
+    c.jurisdiction,
+    c.kind,
+    c.profile_override
 FROM client c WHERE c.id = ?1
 """
 
+# The current episode starts at the oldest unpaid due date (the second parameter): steps and
+# follow-ups from earlier, long-settled debts must not make a new reminder sound like the fifth.
+_STEPS_SQL = f"""
+SELECT date(e.happened_at), e.kind, e.outcome FROM contact_event e
+WHERE e.client_id = ?1 AND e.happened_at >= ?2 AND e.direction = 'out'
+  AND e.kind IN {_in_list(STEP_KINDS)}
+ORDER BY e.happened_at, e.id
+"""
+
 _LAST_CONTACT_SQL = f"""
-SELECT e.follow_up_action, e.follow_up_on, date(e.happened_at),
+SELECT e.follow_up_action, e.follow_up_on, date(e.happened_at), e.kind,
        EXISTS (SELECT 1 FROM promise p WHERE p.event_id = e.id AND p.status != 'open')
 FROM contact_event e
 WHERE e.client_id = ?1 AND e.happened_at >= ?2 AND e.kind IN {_in_list(CONTACT_KINDS)}
 ORDER BY e.happened_at DESC, e.id DESC LIMIT 1
 """
 
+# A promise is broken once the history has moved past its date without it being kept: judged
+# from the client's latest event, not from today, so the stored profile stays valid.
+_FACTS_SQL = f"""
+WITH paid AS (
+    SELECT i.due_on AS due_on, MAX(p.received_on) AS paid_on
+    FROM invoice i JOIN allocation a ON a.invoice_id = i.id JOIN payment p ON p.id = a.payment_id
+    WHERE i.client_id = ?1 AND i.paid >= i.amount
+    GROUP BY i.id
+)
+SELECT
+    (SELECT COUNT(*) FROM paid),
+    (SELECT COUNT(*) FROM paid WHERE paid_on > due_on),
+    (SELECT COUNT(*) FROM paid
+     WHERE julianday(paid_on) - julianday(due_on) > {LONG_DELAY_DAYS}),
+    (SELECT COUNT(*) FROM payment p WHERE p.client_id = ?1 AND EXISTS (
+        SELECT 1 FROM contact_event e WHERE e.client_id = ?1 AND e.direction = 'out'
+          AND e.kind IN {_in_list(STEP_KINDS)}
+          AND date(e.happened_at) BETWEEN date(p.received_on, '-{ANSWER_WINDOW_DAYS} days')
+                                      AND p.received_on)),
+    (SELECT COUNT(*) FROM payment p WHERE p.client_id = ?1 AND EXISTS (
+        SELECT 1 FROM contact_event e WHERE e.client_id = ?1 AND e.direction = 'out'
+          AND e.kind = 'letter'
+          AND date(e.happened_at) BETWEEN date(p.received_on, '-{ANSWER_WINDOW_DAYS} days')
+                                      AND p.received_on)),
+    (SELECT COUNT(*) FROM promise pr WHERE pr.client_id = ?1 AND pr.status != 'kept'
+       AND pr.due_on < (SELECT MAX(date(e.happened_at)) FROM contact_event e
+                        WHERE e.client_id = ?1)),
+    (SELECT COUNT(*) FROM contact_event e
+     WHERE e.client_id = ?1 AND e.kind = 'call' AND e.outcome = 'refused')
+"""
+
+POLICY_SETTING = "policy_fingerprint"
+_FINGERPRINT_SQL = "SELECT value FROM book_setting WHERE key = ?"
+_SAVE_FINGERPRINT_SQL = """
+INSERT INTO book_setting (key, value) VALUES (?, ?)
+ON CONFLICT (key) DO UPDATE SET value = excluded.value
+"""
+
 _UPDATE_SQL = """
 UPDATE client SET outstanding = ?, open_invoices = ?, oldest_due_on = ?,
-                  next_action = ?, next_action_on = ?
+                  next_action = ?, next_action_on = ?, ladder_step = ?, next_action_reason = ?,
+                  payer_profile = ?
 WHERE id = ?
 """
 
@@ -68,41 +143,82 @@ def open_position(client_id: int) -> tuple[int, int, date | None]:
     return int(outstanding), int(count), _as_date(oldest)
 
 
-def client_state(client_id: int, outstanding: int, oldest: date | None) -> ClientState:
-    """Gather everything the next action depends on from the client's rows and history."""
+def payer_facts(client_id: int, written_reminders: int) -> PayerFacts:
+    """Count what the payer profile is judged on."""
+    row = database.execute_sql(_FACTS_SQL, (client_id,)).fetchone()
+    paid, late, long_late, after_reminder, after_notice, broken, refusals = row
+    return PayerFacts(
+        paid_invoices=int(paid),
+        paid_late=int(late),
+        paid_long_late=int(long_late),
+        paid_after_reminder=int(after_reminder),
+        paid_after_formal_notice=int(after_notice),
+        broken_promises=int(broken),
+        refusals=int(refusals),
+        written_reminders=written_reminders,
+    )
+
+
+def client_standing(
+    client_id: int, outstanding: int, oldest: date | None
+) -> tuple[ClientState, Classification]:
+    """Gather everything the next action and the profile depend on from the client's rows."""
     episode = oldest.isoformat() if oldest else ""
-    row = database.execute_sql(_STATE_SQL, (client_id, episode)).fetchone()
+    row = database.execute_sql(_STATE_SQL, (client_id,)).fetchone()
     if row is None:
         raise LookupError(f"no client with id {client_id}")
-    disputed, snoozed, dispute_on, promise_due, plan_next, steps = row
+    disputed, snoozed, dispute_on, promise_due, plan_next, jurisdiction, kind, override = row
+    contacts = tuple(
+        Contacted(_day(on), step_kind, outcome)
+        for on, step_kind, outcome in database.execute_sql(
+            _STEPS_SQL, (client_id, episode)
+        ).fetchall()
+    )
+    classification = classify(
+        payer_facts(client_id, sum(c.kind in WRITTEN_KINDS for c in contacts))
+    )
     last = database.execute_sql(_LAST_CONTACT_SQL, (client_id, episode)).fetchone()
     follow_up_action: str | None = None
     follow_up_on: date | None = None
     last_contact_on: date | None = None
+    last_kind = ""
     if last is not None:
-        action, action_on, contact_on, promise_settled = last
+        action, action_on, contact_on, last_kind, promise_settled = last
         last_contact_on = _as_date(contact_on)
         # A call's follow-up was to check its promise; once kept there is nothing to check.
         if not promise_settled:
             follow_up_action, follow_up_on = action or None, _as_date(action_on)
-    return ClientState(
+    state = ClientState(
         outstanding=outstanding,
         oldest_due_on=oldest,
+        jurisdiction=jurisdiction,
+        kind=kind,
+        profile=effective_profile(classification.profile.value, override),
+        country=country_of(jurisdiction),
         disputed_since=_as_date(dispute_on) if disputed else None,
         snoozed_until=_as_date(snoozed),
         promise_check_on=_next_day(_as_date(promise_due)),
         plan_next_due_on=_as_date(plan_next),
-        steps_done=int(steps),
+        contacts=contacts,
+        last_contact_on=last_contact_on,
+        last_contact_kind=last_kind,
         follow_up_action=follow_up_action,
         follow_up_on=follow_up_on,
-        last_contact_on=last_contact_on,
     )
+    return state, classification
+
+
+def client_profile(client_id: int) -> Classification:
+    """A client's computed payer profile with its reasons, for the detail views."""
+    outstanding, _, oldest = open_position(client_id)
+    return client_standing(client_id, outstanding, oldest)[1]
 
 
 def refresh_client_summary(client_id: int) -> None:
     """Recompute one client's triage columns; call it inside the transaction that changed it."""
     outstanding, open_count, oldest = open_position(client_id)
-    action = default_next_action(client_state(client_id, outstanding, oldest))
+    state, classification = client_standing(client_id, outstanding, oldest)
+    action = policy_next_action(state, _active_policy)
     database.execute_sql(
         _UPDATE_SQL,
         (
@@ -111,15 +227,34 @@ def refresh_client_summary(client_id: int) -> None:
             _iso(oldest),
             action.action,
             _iso(action.on),
+            action.step,
+            action.reason,
+            classification.profile.value,
             client_id,
         ),
     )
 
 
 def refresh_all_summaries() -> None:
-    """Recompute every client's triage columns (after a migration)."""
+    """Recompute every client's triage columns (after a migration or a policy change)."""
     for (client_id,) in database.execute_sql("SELECT id FROM client").fetchall():
         refresh_client_summary(client_id)
+
+
+def rebuild_if_policy_changed() -> bool:
+    """Recompute every client in one transaction when the policy differs from the index's.
+
+    The book keeps the fingerprint of the policy its index was built with, so an edit of
+    ``[policy]`` in the config file shows in every client at the next start.
+    """
+    current = policy_fingerprint(_active_policy)
+    row = database.execute_sql(_FINGERPRINT_SQL, (POLICY_SETTING,)).fetchone()
+    if row is not None and row[0] == current:
+        return False
+    with database.atomic():
+        refresh_all_summaries()
+        database.execute_sql(_SAVE_FINGERPRINT_SQL, (POLICY_SETTING, current))
+    return True
 
 
 def _iso(value: date | None) -> str | None:
@@ -132,6 +267,13 @@ def _as_date(value: object) -> date | None:
     if value is None or isinstance(value, date):
         return value
     return date.fromisoformat(str(value)[:10])
+
+
+def _day(value: object) -> date:
+    """A date that SQLite always has."""
+    day = _as_date(value)
+    assert day is not None
+    return day
 
 
 def _next_day(value: date | None) -> date | None:

@@ -54,6 +54,9 @@ class TriageRow:
     days_overdue: int
     next_action: str
     next_action_on: date | None
+    ladder_step: int
+    next_action_reason: str
+    payer_profile: str
     disputed: bool
     snoozed_until: date | None
     has_promise: bool
@@ -114,6 +117,9 @@ def triage_window(
         Client.oldest_due_on,
         Client.next_action,
         Client.next_action_on,
+        Client.ladder_step,
+        Client.next_action_reason,
+        fn.COALESCE(Client.profile_override, Client.payer_profile).alias("profile"),
         Client.disputed,
         Client.snoozed_until,
         fn.EXISTS(promise).alias("has_promise"),
@@ -132,6 +138,9 @@ def triage_window(
             days_overdue=days_overdue(row["oldest_due_on"], today) if row["oldest_due_on"] else 0,
             next_action=row["next_action"],
             next_action_on=row["next_action_on"],
+            ladder_step=row["ladder_step"],
+            next_action_reason=row["next_action_reason"],
+            payer_profile=row["profile"],
             disputed=bool(row["disputed"]),
             snoozed_until=row["snoozed_until"],
             has_promise=bool(row["has_promise"]),

@@ -14,6 +14,8 @@ from textual.screen import Screen
 
 from relance.clock import now
 from relance.config import DEFAULT_THEME, Config, ConfigError, save_setting
+from relance.policy_config import policy_from_config
+from relance.store.summary import set_active_policy
 from relance.tui.commands import ThemeCommands
 from relance.tui.main_screen import MainScreen
 from relance.tui.themes import APP_VARIABLES, BUNDLED_THEMES, FALLBACK_THEME, load_themes
@@ -53,6 +55,7 @@ class RelanceApp(App[None]):
     ) -> None:
         self.db_path = db_path
         self.config = config
+        set_active_policy(policy_from_config(config))
         self.today = today
         self.outbox = outbox
         self._remember_theme = False

@@ -14,7 +14,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from relance.domain.profile import Profile
 from relance.literal import literal, one_line
+from relance.services.claims import ClientClaim
 from relance.store.detail import ClientDetail, EventRow, InvoiceRow
 from relance.tui.look import VERY_LATE_DAYS, CellStyles, money, user_text
 
@@ -69,7 +71,6 @@ class EventMark:
         return Text(word.ljust(7), style=style)
 
 
-PROFILES = {"careless": "careless payer", "bad_faith": "bad-faith payer"}
 # Narrower than this, the history shows dates without the time of day.
 DETAIL_COMPACT_BELOW = 80
 LANGUAGES = {"fr": "French", "en": "English"}
@@ -79,8 +80,6 @@ def header(detail: ClientDetail, today: date, styles: CellStyles) -> RenderableT
     """Name, badges, profile and the money position of the client."""
     facts = [detail.kind.upper(), LANGUAGES.get(detail.language, detail.language)]
     facts.append(f"terms {detail.payment_terms_days} days")
-    if detail.payer_profile in PROFILES:
-        facts.append(PROFILES[detail.payer_profile])
     title = Text(" · ".join(facts), style=styles.muted)
     for badge, active, style in (
         ("DISPUTE", detail.disputed, styles.late),
@@ -126,9 +125,23 @@ def header(detail: ClientDetail, today: date, styles: CellStyles) -> RenderableT
                 upcoming.append(" on ", styles.muted)
                 upcoming.append(str(detail.next_action_on), styles.due if due else styles.strong)
         lines.append(upcoming)
+        if detail.next_action_reason:
+            reason = literal(detail.next_action_reason, keep_newlines=False)
+            reason.stylize(styles.muted)
+            lines.append(reason)
+    lines.append(payer_line(detail, styles))
     if detail.notes.strip():
         lines.append(literal(detail.notes.strip(), "italic"))
     return Group(*lines)
+
+
+def payer_line(detail: ClientDetail, styles: CellStyles) -> Text:
+    """The payer profile and why: the rules' reasons, or that the user set it."""
+    line = Text("Payer: ", styles.muted)
+    line.append(Profile(detail.payer_profile).label, styles.strong)
+    if detail.profile_reasons:
+        line.append(" — " + "; ".join(detail.profile_reasons), styles.muted)
+    return line
 
 
 def contacts(detail: ClientDetail, styles: CellStyles) -> RenderableType:
@@ -238,6 +251,54 @@ def history(events: list[EventRow], styles: CellStyles, *, compact: bool) -> Ren
     return table
 
 
+def late_fees(claim: ClientClaim, styles: CellStyles) -> RenderableType | None:
+    """Interest to date, fixed fee and total per late invoice and in all, with the rates used."""
+    if not claim.invoices and not claim.warnings:
+        return None
+    lines: list[RenderableType] = []
+    if claim.invoices:
+        table = Table(box=None, padding=(0, 1), pad_edge=False, expand=False, show_edge=False)
+        table.add_column("Number", no_wrap=True, overflow="ellipsis", max_width=18)
+        for column in ("Late", "Interest", "Fee", "Total"):
+            table.add_column(column, justify="right", no_wrap=True)
+        table.add_column("Rate % (period)", overflow="fold")
+        for item in claim.invoices:
+            rates = Text()
+            for index, piece in enumerate(item.interest.pieces):
+                if index:
+                    rates.append(", ")
+                rates.append(f"{piece.rate}", styles.flag if piece.flagged else "")
+                rates.append("*" if piece.flagged else "", styles.flag)
+                rates.append(f" {piece.start:%d/%m}–{piece.end:%d/%m/%y}", styles.muted)
+            table.add_row(
+                user_text(item.number),
+                Text(f"{item.days_late}d"),
+                Text(money(item.interest.interest, item.currency)),
+                Text(money(item.fixed_fee, item.fee_currency)),
+                Text(money(item.total, item.currency), styles.strong),
+                rates,
+            )
+        table.header_style = styles.muted + styles.strong
+        lines.append(table)
+        total = Text("Claimable ", styles.muted)
+        total.append(money(claim.total, claim.currency), styles.strong)
+        total.append(" = owed ", styles.muted)
+        total.append(money(claim.outstanding, claim.currency))
+        total.append(" + interest ", styles.muted)
+        total.append(money(claim.interest, claim.currency), styles.money)
+        total.append(" + fees ", styles.muted)
+        total.append(money(claim.fixed_fees, claim.currency), styles.money)
+        lines.append(total)
+    lines += [Text(f"* {flag}", styles.flag) for flag in claim.flags]
+    lines += [Text(warning, styles.due) for warning in claim.warnings]
+    lines += [
+        Text(f"{item.number}: time-barred since {item.limitation.on}", styles.late)
+        for item in claim.invoices
+        if item.time_barred
+    ]
+    return Group(*lines)
+
+
 class DetailSection(Static):
     """One block of the detail pane, with its heading in the border title."""
 
@@ -254,6 +315,8 @@ class ClientDetailPane(VerticalScroll):
         super().__init__(id=id)
         self.client_id: int | None = None
         self.detail: ClientDetail | None = None
+        # Set by the screen's detail worker with the detail it belongs to.
+        self.claim: ClientClaim | None = None
         self._drawn_with: tuple[date, CellStyles, bool] | None = None
 
     @property
@@ -275,6 +338,7 @@ class ClientDetailPane(VerticalScroll):
         yield DetailSection(id="detail-contacts", classes="section")
         yield DetailSection(id="detail-invoices", classes="section")
         yield DetailSection(id="detail-history", classes="section")
+        yield DetailSection(id="detail-claim", classes="section")
 
     def show_message(self, message: Text) -> None:
         """Show a line instead of a client (loading, empty book, nothing highlighted)."""
@@ -304,6 +368,7 @@ class ClientDetailPane(VerticalScroll):
             f"Invoices · {open_count} open of {len(detail.invoices)}",
             invoices(detail.invoices, styles, compact=compact),
         )
+        self._show_claim(detail.client_id, styles)
         self._section(
             "#detail-history",
             f"History · {len(detail.history)}",
@@ -311,6 +376,13 @@ class ClientDetailPane(VerticalScroll):
         )
         if scrolled_to_top:
             self.scroll_home(animate=False)
+
+    def _show_claim(self, client_id: int, styles: CellStyles) -> None:
+        """The late interest and fees section, from the claim loaded with this client."""
+        claim = self.claim if self.claim is not None and self.claim.client_id == client_id else None
+        content = None if claim is None else late_fees(claim, styles)
+        title = f"Late interest & fees · {claim.jurisdiction}" if claim is not None else ""
+        self._section("#detail-claim", title, content)
 
     def _section(self, selector: str, title: str, content: RenderableType | None) -> None:
         """Update one section, hiding it when it has nothing to show."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, ClassVar, cast
@@ -18,6 +18,7 @@ from textual.theme import Theme
 from textual.widgets import DataTable, Footer, Input, Label, Static
 from textual.worker import Worker, WorkerState
 
+from relance.services.claims import ClientClaim, claim_for_client
 from relance.services.results import ActionResult
 from relance.store.detail import ClientDetail, client_detail
 from relance.store.triage import (
@@ -43,6 +44,7 @@ from relance.tui.modals.invoice_form import AddInvoiceModal
 from relance.tui.modals.note import NoteModal
 from relance.tui.modals.payment import PaymentModal
 from relance.tui.modals.plan import PlanModal
+from relance.tui.modals.profile import ProfileModal
 from relance.tui.modals.reminder import ReminderModal
 from relance.tui.modals.snooze import SnoozeModal
 from relance.tui.totals_bar import TotalsBar
@@ -69,6 +71,7 @@ CLIENT_ACTIONS = frozenset(
         "add_note",
         "snooze",
         "dispute",
+        "set_profile",
         "add_invoice",
         "open_client",
     }
@@ -137,11 +140,21 @@ class PageLoaded(Message):
         super().__init__()
 
 
+def _detail_and_claim(
+    client_id: int, today: date, court_costs: Mapping[str, int]
+) -> tuple[ClientDetail, ClientClaim]:
+    """One client's detail and what the law lets the user claim, read in the same worker."""
+    return client_detail(client_id, today), claim_for_client(
+        client_id, today, court_costs=court_costs
+    )
+
+
 class DetailLoaded(Message):
     """One client's detail arrived from a worker."""
 
-    def __init__(self, detail: ClientDetail) -> None:
+    def __init__(self, detail: ClientDetail, claim: ClientClaim | None = None) -> None:
         self.detail = detail
+        self.claim = claim
         super().__init__()
 
 
@@ -156,6 +169,7 @@ class MainScreen(Screen[None]):
         Binding("n", "add_note", "Note", id="add_note"),
         Binding("z", "snooze", "Snooze", id="snooze"),
         Binding("d", "dispute", "Dispute", id="dispute"),
+        Binding("b", "set_profile", "Profile", show=False, id="set_profile"),
         Binding("i", "add_invoice", "Invoice", id="add_invoice"),
         Binding("a", "add_client", "Add client", id="add_client"),
         # Shown in the list's bottom border rather than the footer, to keep the footer short.
@@ -186,6 +200,7 @@ class MainScreen(Screen[None]):
         ("add_note", "n", "add a note"),
         ("snooze", "z", "snooze the client until a date"),
         ("dispute", "d", "open or resolve a dispute"),
+        ("set_profile", "b", "set the payer profile: careless, bad faith or automatic"),
         ("add_client", "a", "add a client"),
         ("add_invoice", "i", "add an invoice to the client"),
         ("help", "?", "this help"),
@@ -325,8 +340,9 @@ class MainScreen(Screen[None]):
     @work(thread=True, group="detail", exit_on_error=False)
     def _load_detail(self, client_id: int, today: date) -> None:
         """Worker: read one client's detail."""
-        detail = in_db_thread(client_detail, client_id, today)
-        self.post_message(DetailLoaded(detail))
+        costs = self.relance.config.law.court_costs
+        detail, claim = in_db_thread(_detail_and_claim, client_id, today, costs)
+        self.post_message(DetailLoaded(detail, claim))
 
     def on_list_loaded(self, message: ListLoaded) -> None:
         """Show a fresh list, keep the cursor where it was asked to be, load the detail."""
@@ -365,6 +381,7 @@ class MainScreen(Screen[None]):
         """Show a client's detail if it is still the highlighted one."""
         row = self.current
         if row is not None and row.client_id == message.detail.client_id:
+            self.query_one(ClientDetailPane).claim = message.claim
             self._show_detail(message.detail)
 
     @on(ClientTable.NeedMoreRows)
@@ -600,6 +617,10 @@ class MainScreen(Screen[None]):
     def action_dispute(self) -> None:
         """Open or resolve a dispute with the highlighted client."""
         self._open_form(lambda row: DisputeModal(row.client_id, row.name, row.disputed))
+
+    def action_set_profile(self) -> None:
+        """Set the highlighted client's payer profile by hand, or back to automatic."""
+        self._open_form(lambda row: ProfileModal(row.client_id, row.name, row.payer_profile))
 
     def action_add_invoice(self) -> None:
         """Add an invoice to the highlighted client."""

@@ -7,6 +7,7 @@ from functools import partial
 from textual.app import ComposeResult
 from textual.widgets import Input, TextArea
 
+from relance.domain.jurisdictions import default_jurisdiction
 from relance.services.clients import add_client
 from relance.tui.modals.base import ActionModal, SaveCall
 from relance.tui.modals.choice import Choice
@@ -61,15 +62,17 @@ class AddClientModal(ActionModal):
         )
 
     def prepare_save(self) -> SaveCall:
-        """The client as typed."""
+        """The client as typed, under the jurisdiction the config sets for new clients."""
+        kind = self.value_of("kind")
         return partial(
             add_client,
             self.value_of("name"),
             self.host.action_time(),
             email=self.value_of("email"),
             phone=self.value_of("phone"),
-            kind=self.value_of("kind"),
+            kind=kind,
             language=self.value_of("language"),
             contact_name=self.value_of("contact"),
             address=self.value_of("address"),
+            jurisdiction_code=default_jurisdiction(kind, self.host.config.law.default_jurisdiction),
         )

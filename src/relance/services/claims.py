@@ -1,0 +1,212 @@
+"""What the law lets the user claim from one client: interest, fixed fees, limitation, route."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from relance.domain.claims import (
+    Limitation,
+    Route,
+    is_time_barred,
+    limitation,
+    route_for,
+    worth_it,
+)
+from relance.domain.compensation import fixed_compensation
+from relance.domain.interest import InterestResult, late_interest
+from relance.domain.jurisdictions import Jurisdiction, UnknownJurisdiction, jurisdiction
+from relance.law_rates import rate_table
+from relance.store.detail import ClientDetail, client_detail
+from relance.store.lookup import get_client
+from relance.store.models import Allocation, ContactEvent, Invoice, Payment
+from relance.store.rates import user_rate_periods
+
+# The history kind that records a letter; the ladder sends the formal notice as one.
+FORMAL_NOTICE_KIND = "letter"
+
+
+@dataclass(frozen=True)
+class InvoiceClaim:
+    """One open late invoice: what is owed, the interest to date, the fee, and the deadline."""
+
+    number: str
+    currency: str
+    due_on: date
+    outstanding: int
+    interest: InterestResult
+    fixed_fee: int
+    fee_currency: str
+    limitation: Limitation
+    time_barred: bool
+
+    @property
+    def days_late(self) -> int:
+        """Whole days past the due date."""
+        return self.interest.days_late
+
+    @property
+    def total(self) -> int:
+        """Outstanding amount + interest + fixed fee (the fee only when in the same currency)."""
+        fee = self.fixed_fee if self.fee_currency == self.currency else 0
+        return self.outstanding + self.interest.interest + fee
+
+
+@dataclass(frozen=True)
+class ClientClaim:
+    """Every open late invoice of one client, with totals in the client's currency."""
+
+    client_id: int
+    jurisdiction: str
+    currency: str
+    contract_rate: Decimal | None
+    invoices: tuple[InvoiceClaim, ...]
+    warnings: tuple[str, ...]
+    route: Route | None
+    verdict: str = ""
+
+    def _same_currency(self) -> tuple[InvoiceClaim, ...]:
+        """The invoices the totals add up: those in the client's currency."""
+        return tuple(claim for claim in self.invoices if claim.currency == self.currency)
+
+    @property
+    def outstanding(self) -> int:
+        """Late principal still owed."""
+        return sum(claim.outstanding for claim in self._same_currency())
+
+    @property
+    def interest(self) -> int:
+        """Interest to date on every late invoice."""
+        return sum(claim.interest.interest for claim in self._same_currency())
+
+    @property
+    def fixed_fees(self) -> int:
+        """Fixed fees of every late invoice, those in the client's currency."""
+        return sum(
+            claim.fixed_fee
+            for claim in self._same_currency()
+            if claim.fee_currency == self.currency
+        )
+
+    @property
+    def total(self) -> int:
+        """Everything claimable: principal, interest and fees."""
+        return sum(claim.total for claim in self._same_currency())
+
+    @property
+    def flags(self) -> tuple[str, ...]:
+        """Every distinct reason a rate was flagged (derived or missing)."""
+        reasons = (flag for claim in self.invoices for flag in claim.interest.flags)
+        return tuple(dict.fromkeys(reasons))
+
+
+def claim_for_client(
+    client_id: int, today: date, *, court_costs: Mapping[str, int] | None = None
+) -> ClientClaim:
+    """Compute what the client owes under its jurisdiction, up to ``today`` (reads only)."""
+    client = get_client(client_id)
+    warnings: list[str] = []
+    try:
+        regime: Jurisdiction = jurisdiction(client.jurisdiction)
+    except UnknownJurisdiction as error:
+        return ClientClaim(
+            client_id, client.jurisdiction, client.currency, None, (), (str(error),), None
+        )
+    contract_rate = _contract_rate(client.contract_rate, warnings)
+    rates = rate_table(user_rate_periods())
+    letters = sorted(
+        _as_date(event.happened_at)
+        for event in ContactEvent.select(ContactEvent.happened_at).where(
+            (ContactEvent.client == client_id) & (ContactEvent.kind == FORMAL_NOTICE_KIND)
+        )
+    )
+    claims: list[InvoiceClaim] = []
+    for invoice in Invoice.select().where(Invoice.client == client_id).order_by(Invoice.due_on):
+        outstanding = invoice.amount - invoice.paid
+        if outstanding <= 0 or invoice.due_on >= today:
+            continue
+        notice_on = next((day for day in letters if day > invoice.due_on), None)
+        interest = late_interest(
+            invoice.amount,
+            invoice.due_on,
+            today,
+            regime,
+            rates,
+            payments=_payments_of(invoice.id),
+            contract_rate=contract_rate,
+            formal_notice_on=notice_on,
+        )
+        fee = fixed_compensation(regime, invoice.amount, interest.days_late)
+        claims.append(
+            InvoiceClaim(
+                number=invoice.number,
+                currency=invoice.currency,
+                due_on=invoice.due_on,
+                outstanding=outstanding,
+                interest=interest,
+                fixed_fee=fee.amount,
+                fee_currency=fee.currency,
+                limitation=limitation(regime, invoice.due_on),
+                time_barred=is_time_barred(regime, invoice.due_on, today),
+            )
+        )
+        warnings.extend(interest.warnings)
+    claim = ClientClaim(
+        client_id,
+        regime.code,
+        client.currency,
+        contract_rate,
+        tuple(claims),
+        tuple(dict.fromkeys(warnings)),
+        None,
+    )
+    if not claims:
+        return claim
+    route = route_for(regime, claim.total)
+    # Typical costs come from the config once it holds them; without them there is no verdict.
+    verdict = worth_it(claim.total, route, court_costs, claim.currency) if court_costs else ""
+    return replace(claim, route=route, verdict=verdict)
+
+
+def detail_with_claim(
+    client_id: int, today: date, *, court_costs: Mapping[str, int] | None = None
+) -> tuple[ClientDetail, ClientClaim]:
+    """One client's detail and claim, read together (for one worker, one connection)."""
+    return client_detail(client_id, today), claim_for_client(
+        client_id, today, court_costs=court_costs
+    )
+
+
+def _payments_of(invoice_id: int) -> list[tuple[date, int]]:
+    """Each allocation to an invoice, dated by the payment it came from."""
+    rows = (
+        Allocation.select(Allocation.amount, Payment.received_on)
+        .join(Payment)
+        .where(Allocation.invoice == invoice_id)
+        .tuples()
+    )
+    return [(_as_date(received_on), int(amount)) for amount, received_on in rows]
+
+
+def _contract_rate(text: str | None, warnings: list[str]) -> Decimal | None:
+    """The client's contract rate, or None (with a warning when it cannot be read)."""
+    if text is None or not text.strip():
+        return None
+    try:
+        rate = Decimal(text.strip())
+    except InvalidOperation:
+        warnings.append(f"contract rate {text!r} cannot be read; the statutory rate is used")
+        return None
+    if not rate.is_finite() or rate < 0:
+        warnings.append(f"contract rate {text!r} cannot be used; the statutory rate is used")
+        return None
+    return rate
+
+
+def _as_date(value: datetime | date | str) -> date:
+    """A stored date or moment as a day, whatever form SQLite handed back."""
+    if isinstance(value, datetime):
+        return value.date()
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
