@@ -156,3 +156,46 @@ def test_cli_client_set(capsys: pytest.CaptureFixture[str]) -> None:
     assert status == 0 and "contract rate none → 15 %" in out
     status, out, err = _relance(capsys, "client", "set", "Atelier", "--contract-rate", "-1")
     assert status == 2 and out == "" and err.count("\n") == 1 and "contract rate" in err
+
+
+def test_a_us_client_gets_its_state_small_claims_route(capsys: pytest.CaptureFixture[str]) -> None:
+    """With its state set, a US client's claim is checked against that state's ceiling."""
+    _relance(capsys, "client", "add", "Northpeak Inc.", "--jurisdiction", "us")
+    _relance(
+        capsys,
+        "invoice",
+        "add",
+        "Northpeak Inc.",
+        "US-1",
+        "8000.00",
+        "--issued",
+        "2026-06-01",
+        "--due",
+        "2026-07-01",
+        "--currency",
+        "USD",
+    )
+    unknown = json.loads(_relance(capsys, "show", "Northpeak Inc.", "--json")[1])["claim"]
+    assert unknown["route"]["fits"] is False and "state unknown" in unknown["route"]["note"]
+    status, out, _ = _relance(capsys, "client", "set", "Northpeak Inc.", "--state", "tx")
+    assert status == 0 and "state none → TX" in out
+    shown = json.loads(_relance(capsys, "show", "Northpeak Inc.", "--json")[1])
+    assert shown["state"] == "TX"
+    assert shown["claim"]["route"] == {
+        "name": "small claims",
+        "limit": "20000.00",
+        "fits": True,
+        "note": "Texas justice court",
+    }
+    _relance(capsys, "client", "set", "Northpeak Inc.", "--state", "CA")
+    california = json.loads(_relance(capsys, "show", "Northpeak Inc.", "--json")[1])["claim"]
+    assert california["route"]["limit"] == "6250.00" and california["route"]["fits"] is False
+
+
+def test_a_state_must_be_two_letters(book: object) -> None:
+    """A state code that is not two letters is refused and nothing is written."""
+    client_id = add_client("Northpeak", AT, jurisdiction_code="us").client_id
+    with pytest.raises(InvalidInput) as refusal:
+        set_legal_terms(client_id, AT, region="Texas")
+    assert "state" in refusal.value.errors
+    assert Client.get_by_id(client_id).region == ""

@@ -69,6 +69,7 @@ def client_set(ctx: Context) -> int:
         ctx.now(),
         jurisdiction_code=args.jurisdiction,
         contract_rate=args.contract_rate,
+        region=args.state,
     )
     return report(ctx, result)
 

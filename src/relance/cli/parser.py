@@ -89,6 +89,9 @@ def build_parser() -> CommandLineParser:
         default="",
         help="yearly late-payment rate agreed in the contract, like 12.5; `none` removes it",
     )
+    client_set.add_argument(
+        "--state", metavar="XX", default="", help="US state (CA, NY, TX…) for the court route"
+    )
     client_set.set_defaults(handler=actions.client_set)
 
     invoice = commands.add_parser("invoice", parents=common, help="invoice commands")

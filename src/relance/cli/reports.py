@@ -125,6 +125,7 @@ def client_record(detail: ClientDetail) -> dict[str, Any]:
         "kind": detail.kind,
         "language": detail.language,
         "jurisdiction": detail.jurisdiction,
+        "state": detail.region,
         "currency": currency,
         "payment_terms_days": detail.payment_terms_days,
         "payer_profile": detail.payer_profile,

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from typing import cast
 
 from relance.domain.claims import (
     Limitation,
@@ -164,7 +165,7 @@ def claim_for_client(
     )
     if not claims:
         return claim
-    route = route_for(regime, claim.total)
+    route = route_for(regime, claim.total, state=client.region)
     # Typical costs come from the config once it holds them; without them there is no verdict.
     verdict = worth_it(claim.total, route, court_costs, claim.currency) if court_costs else ""
     return replace(claim, route=route, verdict=verdict)
@@ -181,12 +182,14 @@ def detail_with_claim(
 
 def _payments_of(invoice_id: int) -> list[tuple[date, int]]:
     """Each allocation to an invoice, dated by the payment it came from."""
-    rows = (
+    # Typed here: Peewee's tuples are untyped and mypy's guess depended on file order.
+    query = (
         Allocation.select(Allocation.amount, Payment.received_on)
         .join(Payment)
         .where(Allocation.invoice == invoice_id)
         .tuples()
     )
+    rows = cast("list[tuple[int, date | str]]", list(query))
     return [(_as_date(received_on), int(amount)) for amount, received_on in rows]
 
 

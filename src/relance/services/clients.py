@@ -86,14 +86,23 @@ def add_client(
 
 
 def set_legal_terms(
-    client_id: int, at: datetime, *, jurisdiction_code: str = "", contract_rate: str = ""
+    client_id: int,
+    at: datetime,
+    *,
+    jurisdiction_code: str = "",
+    contract_rate: str = "",
+    region: str = "",
 ) -> ActionResult:
-    """Change the law a client's claims follow and its contract rate (``none`` removes it)."""
+    """Change the law a client's claims follow, its contract rate and its US state.
+
+    ``none`` removes a contract rate or a state.
+    """
     form = Form()
     law = _jurisdiction(form, jurisdiction_code)
     rate = _contract_rate(form, contract_rate)
-    if not jurisdiction_code.strip() and not contract_rate.strip():
-        form.fail("jurisdiction", "give a jurisdiction or a contract rate to change")
+    state = _region(form, region)
+    if not (jurisdiction_code.strip() or contract_rate.strip() or region.strip()):
+        form.fail("jurisdiction", "give a jurisdiction, a contract rate or a state to change")
     form.check()
     with transaction():
         client = get_client(client_id)
@@ -105,6 +114,9 @@ def set_legal_terms(
             before = f"{client.contract_rate} %" if client.contract_rate else "none"
             changes.append(f"contract rate {before} → {f'{rate} %' if rate else 'none'}")
             client.contract_rate = rate or None
+        if state is not None and state != client.region:
+            changes.append(f"state {client.region or 'none'} → {state or 'none'}")
+            client.region = state
         if not changes:
             raise InvalidInput.one("jurisdiction", f"{client.name} already has these terms")
         client.save()
@@ -118,7 +130,11 @@ def set_legal_terms(
         client_id,
         f"{client.name}: {summary}",
         event_id,
-        {"jurisdiction": client.jurisdiction, "contract_rate": client.contract_rate},
+        {
+            "jurisdiction": client.jurisdiction,
+            "contract_rate": client.contract_rate,
+            "state": client.region,
+        },
     )
 
 
@@ -131,6 +147,19 @@ def _jurisdiction(form: Form, text: str) -> str:
     except UnknownJurisdiction:
         form.fail("jurisdiction", f"jurisdiction must be one of: {', '.join(JURISDICTIONS)}")
         return ""
+
+
+def _region(form: Form, text: str) -> str | None:
+    """A two-letter state code in capitals, "" to remove it, None when not given."""
+    cleaned = text.strip()
+    if not cleaned:
+        return None
+    if cleaned.lower() == "none":
+        return ""
+    if len(cleaned) != 2 or not (cleaned.isascii() and cleaned.isalpha()):
+        form.fail("state", "state must be a two-letter code such as CA, NY or TX")
+        return None
+    return cleaned.upper()
 
 
 def _contract_rate(form: Form, text: str) -> str | None:

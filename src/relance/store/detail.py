@@ -129,6 +129,7 @@ class ClientDetail:
     kind: str
     language: str
     jurisdiction: str
+    region: str
     currency: str
     payment_terms_days: int
     payer_profile: str
@@ -194,6 +195,7 @@ def client_detail(client_id: int, today: date) -> ClientDetail:
         kind=client.kind,
         language=client.language,
         jurisdiction=client.jurisdiction,
+        region=client.region,
         currency=client.currency,
         payment_terms_days=client.payment_terms_days,
         payer_profile=client.profile_override or client.payer_profile,

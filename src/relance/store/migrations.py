@@ -162,6 +162,11 @@ CREATE TABLE book_setting (
 );
 """
 
+# Version 4: the region within a jurisdiction (a US state), which decides the court route.
+SCHEMA_V4 = """
+ALTER TABLE client ADD COLUMN region TEXT NOT NULL DEFAULT '';
+"""
+
 Migration = Callable[[sqlite3.Connection], None]
 
 
@@ -190,5 +195,10 @@ def _statements(sql: str) -> list[str]:
 
 
 # Index i holds the migration that brings the schema from version i to version i + 1.
-MIGRATIONS: list[Migration] = [_script(SCHEMA_V1), _script(SCHEMA_V2), _script(SCHEMA_V3)]
+MIGRATIONS: list[Migration] = [
+    _script(SCHEMA_V1),
+    _script(SCHEMA_V2),
+    _script(SCHEMA_V3),
+    _script(SCHEMA_V4),
+]
 LATEST_VERSION = len(MIGRATIONS)

@@ -62,6 +62,8 @@ class Client(BaseModel):
     next_action_reason = TextField(default="")
     # A percentage as a decimal string ("12.5"): rates are exact, never floats.
     contract_rate = CharField(null=True)
+    # A US state such as "CA": small-claims ceilings differ from one state to the next.
+    region = CharField(default="")
 
     # Backrefs that Peewee adds at run time, declared for the type checker only.
     contacts: ModelSelect[Contact]
