@@ -199,3 +199,11 @@ def test_a_state_must_be_two_letters(book: object) -> None:
         set_legal_terms(client_id, AT, region="Texas")
     assert "state" in refusal.value.errors
     assert Client.get_by_id(client_id).region == ""
+
+
+def test_show_prints_the_payer_profile(capsys: pytest.CaptureFixture[str]) -> None:
+    """The readable `show` names the profile and says when it was set by hand."""
+    _relance(capsys, "client", "add", "Vasseur SAS")
+    assert "payer: unknown" in _relance(capsys, "show", "Vasseur SAS")[1]
+    assert _relance(capsys, "profile", "Vasseur SAS", "bad-faith")[0] == 0
+    assert "payer: bad faith (set by hand)" in _relance(capsys, "show", "Vasseur SAS")[1]

@@ -247,6 +247,7 @@ def client_report(detail: ClientDetail, today: date) -> RenderableType:
     parts: list[RenderableType] = [title, Text(SEPARATOR.join(figures))]
     if status.plain:
         parts.append(status)
+    parts.append(_profile_line(detail))
     if detail.contacts:
         parts += [_heading("Contacts"), _contacts_table(detail)]
     parts += [_heading("Invoices"), _invoices_table(detail) if detail.invoices else Text("none")]
@@ -278,6 +279,17 @@ def _status_line(detail: ClientDetail, today: date) -> Text:
     if detail.next_action_reason:
         pieces.append(literal(detail.next_action_reason, keep_newlines=False))
     return Text(SEPARATOR).join(pieces)
+
+
+def _profile_line(detail: ClientDetail) -> Text:
+    """The payer profile, who set it, and the facts behind it."""
+    line = Text("payer: ")
+    line.append(detail.payer_profile.replace("_", " ").replace("-", " "), style="bold")
+    if detail.profile_override:
+        line.append(" (set by hand)")
+    if detail.profile_reasons:
+        line.append(" — " + "; ".join(detail.profile_reasons))
+    return line
 
 
 def _heading(title: str) -> Text:
