@@ -6,7 +6,7 @@ import argparse
 from typing import NoReturn
 
 from relance import __version__
-from relance.cli import actions, launch, law, views
+from relance.cli import actions, book_io, importing, launch, law, views
 from relance.cli.errors import UsageError
 from relance.domain.jurisdictions import SERIES
 from relance.services.calls import OUTCOMES
@@ -174,6 +174,8 @@ def build_parser() -> CommandLineParser:
     contact.add_argument("--note", metavar="T", default="")
     contact.set_defaults(handler=actions.log)
     _law_commands(commands, common, scripted)
+    _book_io_commands(commands, common, scripted)
+    _import_command(commands, scripted)
     return parser
 
 
@@ -224,6 +226,57 @@ def _law_commands(
     rates_add.add_argument("--rate", metavar="PERCENT", required=True, help="like 2.15")
     rates_add.add_argument("--note", metavar="T", default="", help="where the rate comes from")
     rates_add.set_defaults(handler=law.rates_add)
+
+
+def _book_io_commands(
+    commands: argparse._SubParsersAction[CommandLineParser],
+    common: list[CommandLineParser],
+    scripted: list[CommandLineParser],
+) -> None:
+    """`relance backup|restore|export` and `relance report aging`: the whole book in and out."""
+    backup = commands.add_parser("backup", parents=common, help="copy the book, safely while open")
+    backup.add_argument(
+        "--out", metavar="PATH", default="", help="default: a dated file in backups/ beside it"
+    )
+    backup.set_defaults(handler=book_io.backup)
+    restore = commands.add_parser(
+        "restore", parents=common, help="replace the book with a backup, keeping the old one"
+    )
+    restore.add_argument("path", metavar="PATH", help="a file made by `relance backup`")
+    restore.set_defaults(handler=book_io.restore)
+    export = commands.add_parser("export", parents=common, help="everything in the book, as data")
+    export.add_argument("--format", choices=book_io.EXPORT_FORMATS, required=True)
+    export.add_argument(
+        "--out", metavar="PATH", default="", help="a file (default: standard output); csv: a folder"
+    )
+    export.set_defaults(handler=book_io.export)
+    report = commands.add_parser("report", parents=common, help="reports on the book")
+    report_commands = report.add_subparsers(dest="report_command", metavar="REPORT", required=True)
+    aging = report_commands.add_parser(
+        "aging", parents=scripted, help="open amounts per client by days overdue"
+    )
+    aging.add_argument("--as-of", metavar="DATE", default="", help="default: today")
+    aging.set_defaults(handler=book_io.report_aging)
+
+
+def _import_command(
+    commands: argparse._SubParsersAction[CommandLineParser],
+    scripted: list[CommandLineParser],
+) -> None:
+    """`relance import PATH`: a CSV file, a UBL or CII XML file, or a Factur-X PDF."""
+    command = commands.add_parser(
+        "import",
+        parents=scripted,
+        help="import invoices from a CSV file or an e-invoice (all or nothing)",
+    )
+    command.add_argument("path", metavar="PATH", help="a .csv, a UBL/CII .xml or a Factur-X .pdf")
+    command.add_argument(
+        "--dry-run", action="store_true", help="show what would change, write nothing"
+    )
+    command.add_argument(
+        "--mapping", metavar="FILE", default="", help='TOML [columns] table: "Title" = field'
+    )
+    command.set_defaults(handler=importing.import_file)
 
 
 def _client_argument(parser: argparse.ArgumentParser) -> None:

@@ -10,8 +10,9 @@ from relance.services.history import record_event
 from relance.services.results import ActionResult
 from relance.services.validation import Form, InvalidInput
 from relance.store.database import transaction
+from relance.store.ledger import write_payment
 from relance.store.lookup import get_client
-from relance.store.models import Allocation, Invoice, Payment, Promise
+from relance.store.models import Invoice, Payment, Promise
 from relance.store.summary import refresh_client_summary
 
 METHOD_MAX = 40
@@ -51,19 +52,15 @@ def record_payment(
                 raise InvalidInput.one("invoice", f"{client.name} has no invoice {clean_number}")
             first_id = chosen[0].invoice_id
         allocations, credit = allocate_payment(minor, invoices, first_id)
-        payment = Payment.create(
-            client=client_id,
-            amount=minor,
-            received_on=day,
+        payment_id = write_payment(
+            client_id,
+            minor,
+            day,
+            at,
+            allocations,
             method=clean_method,
             reference=clean_reference,
-            created_at=at,
         )
-        for share in allocations:
-            Allocation.create(payment=payment, invoice=share.invoice_id, amount=share.amount)
-            Invoice.update(paid=Invoice.paid + share.amount).where(
-                Invoice.id == share.invoice_id
-            ).execute()
         numbers = {inv.invoice_id: inv.number for inv in invoices}
         paid_list = ", ".join(numbers[share.invoice_id] for share in allocations)
         summary = f"payment received: {format_money(minor, client.currency)}"
@@ -88,7 +85,7 @@ def record_payment(
         f"{client.name}: {summary}",
         event_id,
         {
-            "payment_id": payment.id,
+            "payment_id": payment_id,
             "amount": decimal_string(minor),
             "received_on": day.isoformat(),
             "allocations": [

@@ -35,7 +35,15 @@ def find_client_id(reference: str) -> int:
 
 def name_taken(name: str) -> bool:
     """True if a client already has this name, ignoring case."""
-    return Client.select().where(fn.casefold(Client.name) == name.casefold()).exists()
+    return client_named(name) is not None
+
+
+def client_named(name: str) -> Client | None:
+    """The client with this name, ignoring case (accents included), if there is one."""
+    found: Client | None = (
+        Client.select().where(fn.casefold(Client.name) == name.casefold()).first()
+    )
+    return found
 
 
 def search_clients(text: str, limit: int = 20) -> list[tuple[int, str]]:

@@ -167,6 +167,12 @@ SCHEMA_V4 = """
 ALTER TABLE client ADD COLUMN region TEXT NOT NULL DEFAULT '';
 """
 
+# Version 5: a client's company number (SIREN, SIRET, VAT id…), how imported e-invoices match it.
+SCHEMA_V5 = """
+ALTER TABLE client ADD COLUMN company_id TEXT NOT NULL DEFAULT '';
+CREATE INDEX client_company_id ON client (company_id) WHERE company_id != '';
+"""
+
 Migration = Callable[[sqlite3.Connection], None]
 
 
@@ -200,5 +206,6 @@ MIGRATIONS: list[Migration] = [
     _script(SCHEMA_V2),
     _script(SCHEMA_V3),
     _script(SCHEMA_V4),
+    _script(SCHEMA_V5),
 ]
 LATEST_VERSION = len(MIGRATIONS)

@@ -64,6 +64,8 @@ class Client(BaseModel):
     contract_rate = CharField(null=True)
     # A US state such as "CA": small-claims ceilings differ from one state to the next.
     region = CharField(default="")
+    # A company number (SIREN, SIRET, VAT id…) that imported e-invoices match the client by.
+    company_id = CharField(default="")
 
     # Backrefs that Peewee adds at run time, declared for the type checker only.
     contacts: ModelSelect[Contact]

@@ -1,0 +1,1 @@
+"""Taking invoices in from CSV files and e-invoices (UBL, CII, Factur-X), all or nothing."""

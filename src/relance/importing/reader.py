@@ -1,0 +1,22 @@
+"""Choosing how to read a file: Factur-X PDF, UBL or CII XML, or CSV."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from relance.importing.csv_source import read_csv
+from relance.importing.einvoice import read_xml_file
+from relance.importing.facturx import read_facturx
+from relance.importing.plan import ImportPlan
+
+
+def read_plan(path: Path, mapping: Mapping[str, str] | None = None) -> ImportPlan:
+    """Read a file into an import plan, telling its kind from its first bytes."""
+    with path.open("rb") as handle:
+        start = handle.read(64)
+    if start.startswith(b"%PDF"):
+        return read_facturx(path)
+    if start.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"<"):
+        return read_xml_file(path)
+    return read_csv(path, mapping)

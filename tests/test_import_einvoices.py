@@ -1,0 +1,443 @@
+"""Every shared sample e-invoice (UBL, CII, Factur-X) imports with the fields its source lists."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from relance.cli import main
+from relance.importing.plan import PlannedInvoice
+from relance.importing.reader import read_plan
+from relance.store.database import close_database, open_database
+from relance.store.models import Client, ContactEvent, Invoice, Payment
+
+# CI checks shared/ out beside the clone: <root>/../shared/samples/einvoices.
+SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples" / "einvoices"
+
+
+@dataclass(frozen=True)
+class Expected:
+    """What SOURCES.md says a sample holds (amounts in cents, total as a positive amount)."""
+
+    seller: str
+    buyer: str
+    number: str
+    issued: date
+    due: date
+    total: int
+    paid: int
+    currency: str
+    credit_note: bool = False
+    company_id: str = ""
+    credits_invoice: str = ""
+
+
+# Without a due date in the file: issue date + 30 days (credit notes: the issue date).
+EXPECTED: dict[str, Expected] = {
+    "ubl/ubl-tc434-example1.xml": Expected(
+        "De Koksmaat",
+        "ODIN 59",
+        "12115118",
+        date(2015, 1, 9),
+        date(2015, 1, 9),
+        25033,
+        0,
+        "EUR",
+    ),
+    "ubl/ubl-tc434-example2.xml": Expected(
+        "Salescompany ltd.",
+        "The Buyercompany",
+        "TOSL108",
+        date(2013, 6, 30),
+        date(2013, 7, 20),
+        180178,
+        100000,
+        "NOK",
+        company_id="NO:987654321",
+    ),
+    "ubl/ubl-tc434-example7.xml": Expected(
+        "The Sellercompany Incorporated",
+        "THe Buyercompany",
+        "INVOICE_test_7",
+        date(2013, 3, 11),
+        date(2013, 4, 10),
+        320000,
+        0,
+        "SEK",
+    ),
+    "ubl/ubl-tc434-creditnote1.xml": Expected(
+        "My Supplier Company",
+        "My Customer Company",
+        "018304 / 28865",
+        date(2019, 9, 23),
+        date(2019, 9, 23),
+        10011,
+        0,
+        "EUR",
+        credit_note=True,
+        company_id="BE:0000000295",
+    ),
+    "ubl/ubl-21-en16931.xml": Expected(
+        "Au bon moulin",
+        "Ma jolie boutique SARL",
+        "F124212",
+        date(2026, 6, 17),
+        date(2026, 7, 16),
+        30803,
+        10000,
+        "EUR",
+        company_id="FR:787878784",
+        credits_invoice="F124211",
+    ),
+    "cii/factur-x-en16931.xml": Expected(
+        "LE FOURNISSEUR",
+        "LE CLIENT",
+        "F20260023",
+        date(2026, 1, 31),
+        date(2026, 3, 2),
+        10490,
+        0,
+        "EUR",
+        company_id="FR:987654321",
+        credits_invoice="F20260003",
+    ),
+    "cii/factur-x-basic.xml": Expected(
+        "LE FOURNISSEUR",
+        "LE CLIENT",
+        "F20260023",
+        date(2026, 1, 31),
+        date(2026, 3, 2),
+        10490,
+        0,
+        "EUR",
+        company_id="FR:987654321",
+        credits_invoice="F20260003",
+    ),
+    "cii/facturFrMinimum.xml": Expected(
+        "Au bon moulin",
+        "Ma jolie boutique",
+        "FA-2017-0010",
+        date(2017, 11, 13),
+        date(2017, 12, 13),
+        67115,
+        20100,
+        "EUR",
+        company_id="FR:787878784",
+    ),
+    "cii/valid_Avoir_FR_type380_minimum_factur-x.xml": Expected(
+        "Au bon moulin",
+        "Ma jolie boutique",
+        "AV-2017-0005",
+        date(2017, 11, 16),
+        date(2017, 11, 16),
+        23347,
+        0,
+        "EUR",
+        credit_note=True,
+        company_id="FR:787878784",
+        credits_invoice="FA-2017-0010",
+    ),
+    "cii/CII_example2.xml": Expected(
+        "Salescompany ltd.",
+        "The Buyercompany",
+        "TOSL108",
+        date(2013, 6, 30),
+        date(2013, 7, 20),
+        180178,
+        100000,
+        "NOK",
+        company_id="NO:987654321",
+    ),
+    "facturx/Facture_FR_BASICWL.pdf": Expected(
+        "Au bon moulin",
+        "Ma jolie boutique",
+        "FA-2017-0010",
+        date(2017, 11, 13),
+        date(2017, 12, 13),
+        67115,
+        20100,
+        "EUR",
+        company_id="FR:787878784",
+    ),
+    "facturx/Avoir_FR_type381_BASIC.pdf": Expected(
+        "Au bon moulin",
+        "Ma jolie boutique",
+        "AV-2017-0005",
+        date(2017, 11, 16),
+        date(2017, 11, 16),
+        23347,
+        0,
+        "EUR",
+        credit_note=True,
+        company_id="FR:787878784",
+        credits_invoice="FA-2017-0010",
+    ),
+    "facturx/Facture_F20180027.pdf": Expected(
+        "LE FOURNISSEUR",
+        "LE CLIENT",
+        "F20180027",
+        date(2018, 12, 31),
+        date(2019, 1, 30),
+        11000,
+        1000,
+        "EUR",
+        company_id="DE:98765432100029",
+        credits_invoice="F20180003",
+    ),
+}
+
+
+def test_the_shared_samples_are_there_and_all_listed() -> None:
+    assert SAMPLES.is_dir(), f"the shared e-invoice samples are missing: {SAMPLES}"
+    found = {
+        str(path.relative_to(SAMPLES))
+        for folder in ("ubl", "cii", "facturx")
+        for path in (SAMPLES / folder).iterdir()
+    }
+    assert found == set(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_each_sample_reads_with_its_documented_fields(name: str) -> None:
+    assert SAMPLES.is_dir(), f"the shared e-invoice samples are missing: {SAMPLES}"
+    plan = read_plan(SAMPLES / name)
+    assert plan.errors == []
+    expected = EXPECTED[name]
+    assert len(plan.rows) == 1
+    row: PlannedInvoice = plan.rows[0]
+    assert (
+        row.seller,
+        row.client_name,
+        row.number,
+        row.issued,
+        row.due,
+        row.total,
+        row.paid,
+        row.currency,
+        row.credit_note,
+        row.company_id,
+        row.credits_invoice,
+    ) == (
+        expected.seller,
+        expected.buyer,
+        expected.number,
+        expected.issued,
+        expected.due,
+        expected.total,
+        expected.paid,
+        expected.currency,
+        expected.credit_note,
+        expected.company_id,
+        expected.credits_invoice,
+    )
+
+
+@dataclass(frozen=True)
+class Run:
+    """What one `relance …` run returned and printed."""
+
+    status: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def relance(capsys: pytest.CaptureFixture[str]) -> Callable[..., Run]:
+    """Run `relance ARGS…` in-process and capture what it printed."""
+
+    def run(*argv: str) -> Run:
+        capsys.readouterr()
+        status = main(list(argv))
+        captured = capsys.readouterr()
+        return Run(status, captured.out, captured.err)
+
+    return run
+
+
+@pytest.fixture
+def book() -> Iterator[Callable[[], None]]:
+    """Open the CLI's book for reading its rows (closed after the test)."""
+    yield lambda: open_database(Path(os.environ["RELANCE_DB"])) and None
+    close_database()
+
+
+def import_sample(relance: Callable[..., Run], name: str) -> Run:
+    """Import one sample through the command line and insist it worked."""
+    run = relance("import", str(SAMPLES / name))
+    assert run.status == 0, run.err
+    return run
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_each_sample_imports_into_the_book(
+    relance: Callable[..., Run], book: Callable[[], None], name: str
+) -> None:
+    expected = EXPECTED[name]
+    import_sample(relance, name)
+    book()
+    client = Client.get(Client.name == expected.buyer)
+    assert (client.currency, client.company_id) == (expected.currency, expected.company_id)
+    if expected.credit_note:
+        # No invoice to credit in an empty book: the whole note is a credit for the client.
+        assert not Invoice.select().exists()
+        credit = Payment.get()
+        assert (credit.amount, credit.method, credit.reference) == (
+            expected.total,
+            "credit note",
+            expected.number,
+        )
+    else:
+        invoice = Invoice.get(Invoice.number == expected.number)
+        assert (invoice.issued_on, invoice.due_on, invoice.amount, invoice.paid) == (
+            expected.issued,
+            expected.due,
+            expected.total,
+            expected.paid,
+        )
+        assert (invoice.currency, invoice.source) == (expected.currency, "import")
+        assert client.outstanding == expected.total - expected.paid
+    event = ContactEvent.get(ContactEvent.outcome == "import")
+    assert Path(name).name in event.summary
+
+
+def test_invoice_then_credit_note_leaves_what_sources_say(
+    relance: Callable[..., Run], book: Callable[[], None]
+) -> None:
+    for name in (
+        "facturx/Facture_FR_BASICWL.pdf",
+        "facturx/Avoir_FR_type381_BASIC.pdf",
+        # The same documents in their MINIMUM XML forms change nothing more.
+        "cii/facturFrMinimum.xml",
+        "cii/valid_Avoir_FR_type380_minimum_factur-x.xml",
+    ):
+        import_sample(relance, name)
+    book()
+    client = Client.get(Client.name == "Ma jolie boutique")
+    invoice = Invoice.get(Invoice.number == "FA-2017-0010")
+    # 671.15 − 201.00 prepaid − 233.47 credited = 236.68, as SOURCES.md works it out.
+    assert (invoice.amount, invoice.paid) == (67115, 43447)
+    assert client.outstanding == 23668
+    assert Payment.select().count() == 2
+    assert ContactEvent.select().where(ContactEvent.outcome == "import").count() == 2
+
+
+def test_siret_siren_and_vat_id_match_the_same_company(
+    relance: Callable[..., Run], book: Callable[[], None]
+) -> None:
+    import_sample(relance, "cii/facturFrMinimum.xml")
+    import_sample(relance, "ubl/ubl-21-en16931.xml")
+    book()
+    # "Ma jolie boutique SARL" (SIREN 787878784) is the company of SIRET 78787878400035.
+    assert [c.name for c in Client.select()] == ["Ma jolie boutique"]
+    assert Invoice.select().count() == 2
+
+
+@pytest.mark.parametrize(
+    "pair",
+    [
+        ("ubl/ubl-tc434-example2.xml", "cii/CII_example2.xml"),
+        ("cii/factur-x-en16931.xml", "cii/factur-x-basic.xml"),
+    ],
+)
+def test_the_same_invoice_in_two_syntaxes_is_one_invoice(
+    relance: Callable[..., Run], book: Callable[[], None], pair: tuple[str, str]
+) -> None:
+    import_sample(relance, pair[0])
+    second = import_sample(relance, pair[1])
+    assert "unchanged invoices: 1" in second.out
+    book()
+    assert Invoice.select().count() == 1
+    assert Payment.select().count() == (1 if "TOSL108" in str(Invoice.get().number) else 0)
+
+
+def test_same_digits_in_two_countries_are_two_companies(
+    relance: Callable[..., Run], book: Callable[[], None]
+) -> None:
+    # The Norwegian buyer's organisation number has the digits of LE CLIENT's SIREN.
+    import_sample(relance, "ubl/ubl-tc434-example2.xml")
+    import_sample(relance, "cii/factur-x-en16931.xml")
+    book()
+    assert sorted(c.name for c in Client.select()) == ["LE CLIENT", "The Buyercompany"]
+
+
+# "THe Buyercompany" (SEK) matches "The Buyercompany" (NOK) by name, and a client is billed in
+# one currency: in a book that holds both, example 7 is refused (tested below).
+ONE_BOOK = sorted(set(EXPECTED) - {"ubl/ubl-tc434-example7.xml"})
+
+
+def test_every_sample_reimported_changes_nothing(
+    relance: Callable[..., Run], book: Callable[[], None]
+) -> None:
+    for name in ONE_BOOK:
+        import_sample(relance, name)
+    book()
+    counts = (Client.select().count(), Invoice.select().count(), Payment.select().count())
+    events = ContactEvent.select().count()
+    close_database()
+    for name in ONE_BOOK:
+        run = import_sample(relance, name)
+        assert "new invoices: 0" in run.out and "payments recorded: 0" in run.out
+    book()
+    assert (Client.select().count(), Invoice.select().count(), Payment.select().count()) == counts
+    assert ContactEvent.select().count() == events
+
+
+def test_a_client_billed_in_another_currency_is_refused(
+    relance: Callable[..., Run], book: Callable[[], None]
+) -> None:
+    import_sample(relance, "ubl/ubl-tc434-example2.xml")
+    run = relance("import", str(SAMPLES / "ubl" / "ubl-tc434-example7.xml"))
+    assert run.status == 2
+    assert "element currency: The Buyercompany is billed in NOK, not SEK" in run.err
+    book()
+    assert not Invoice.select().where(Invoice.number == "INVOICE_test_7").exists()
+
+
+def test_a_dtd_is_refused(relance: Callable[..., Run], tmp_path: Path) -> None:
+    bomb = tmp_path / "bomb.xml"
+    bomb.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">]>\n<Invoice>&lol;</Invoice>\n',
+        encoding="utf-8",
+    )
+    run = relance("import", str(bomb))
+    assert run.status == 2
+    assert "refused: the XML declares a DTD or entities" in run.err
+
+
+def test_other_xml_and_broken_files_are_refused(
+    relance: Callable[..., Run], tmp_path: Path
+) -> None:
+    other = tmp_path / "other.xml"
+    other.write_text("<note><to>me</to></note>", encoding="utf-8")
+    run = relance("import", str(other))
+    assert run.status == 2
+    assert "element note: not a UBL Invoice, UBL CreditNote or CII invoice" in run.err
+    broken = tmp_path / "broken.xml"
+    broken.write_text("<Invoice>\n<a></b>", encoding="utf-8")
+    run = relance("import", str(broken))
+    assert run.status == 2
+    assert "line 2, column" in run.err and "not well-formed XML" in run.err
+    pdf = tmp_path / "plain.pdf"
+    pdf.write_bytes(b"%PDF-1.4\nnot really a pdf")
+    run = relance("import", str(pdf))
+    assert run.status == 2
+    assert "nothing imported" in run.err
+
+
+def test_missing_fields_are_all_reported(relance: Callable[..., Run], tmp_path: Path) -> None:
+    source = (SAMPLES / "ubl" / "ubl-tc434-example1.xml").read_text(encoding="utf-8")
+    broken = source.replace(
+        "<cbc:IssueDate>2015-01-09</cbc:IssueDate>", "<cbc:IssueDate>2015-02-30</cbc:IssueDate>"
+    )
+    broken = broken.replace("<cbc:DocumentCurrencyCode>EUR", "<cbc:DocumentCurrencyCode>XXX")
+    path = tmp_path / "broken-ubl.xml"
+    path.write_text(broken, encoding="utf-8")
+    run = relance("import", str(path))
+    assert run.status == 2
+    assert "element IssueDate: impossible date: '2015-02-30'" in run.err
+    assert "element currency: unknown currency 'XXX'" in run.err
