@@ -92,6 +92,8 @@ class Invoice(BaseModel):
     """An invoice issued to a client; ``paid`` is the sum of its allocations."""
 
     client = ForeignKeyField(Client, backref="invoices")
+    # Peewee adds the raw key as ``client_id``; declared so the type checker knows it too.
+    client_id: int
     number = CharField(unique=True)
     issued_on = DateField()
     due_on = DateField()
