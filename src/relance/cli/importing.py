@@ -1,4 +1,4 @@
-"""`relance import`: bring a CSV file or an e-invoice into the book, all or nothing."""
+"""`relance import`: bring a CSV file, an e-invoice or a relance export into the book."""
 
 from __future__ import annotations
 
@@ -15,7 +15,14 @@ from relance.cli.context import Context
 from relance.cli.errors import EXIT_BAD_INPUT, BadInput
 from relance.importing.apply import ImportOutcome, apply_plan
 from relance.importing.apply import Progress as ProgressCallback
+from relance.importing.book_export import (
+    BookExportPlan,
+    BookNotEmpty,
+    RestoreOutcome,
+    restore_export,
+)
 from relance.importing.csv_source import MappingError, load_mapping
+from relance.importing.plan import RowError
 from relance.importing.reader import read_plan
 from relance.literal import one_line
 from relance.paths import database_path
@@ -38,6 +45,10 @@ def import_file(ctx: Context) -> int:
     except MappingError as error:
         raise BadInput(str(error)) from None
     plan = read_plan(source, mapping)
+    if isinstance(plan, BookExportPlan):
+        if mapping is not None:
+            raise BadInput("--mapping: only for CSV files, not for a relance export")
+        return _restore(ctx, source, plan)
     with _book_for(ctx, needed=plan.ok), _progress_bar(len(plan.rows), source.name) as progress:
         outcome = apply_plan(
             plan,
@@ -49,10 +60,28 @@ def import_file(ctx: Context) -> int:
     if args.json:
         ctx.out.json({"file": str(source), "dry_run": args.dry_run, **outcome.record()})
     if outcome.errors:
-        _report_errors(source, outcome)
+        _report_errors(source, outcome.errors)
         return EXIT_BAD_INPUT
     if not args.json:
         _report_changes(ctx, source, outcome, dry_run=args.dry_run)
+    return 0
+
+
+def _restore(ctx: Context, source: Path, plan: BookExportPlan) -> int:
+    """A `relance export` file: every row back with its id, into an empty book only."""
+    args = ctx.args
+    with _book_for(ctx, needed=plan.ok):
+        try:
+            outcome = restore_export(plan, dry_run=args.dry_run)
+        except BookNotEmpty as error:
+            raise BadInput(str(error)) from None
+    if args.json:
+        ctx.out.json({"file": str(source), "dry_run": args.dry_run, **outcome.record()})
+    if outcome.errors:
+        _report_errors(source, outcome.errors)
+        return EXIT_BAD_INPUT
+    if not args.json:
+        _report_restore(ctx, source, outcome, dry_run=args.dry_run)
     return 0
 
 
@@ -75,15 +104,15 @@ def _book_for(ctx: Context, *, needed: bool) -> Iterator[None]:
             close_database()
 
 
-def _report_errors(source: Path, outcome: ImportOutcome) -> None:
+def _report_errors(source: Path, errors: list[RowError]) -> None:
     """Every refused value on stderr, one per line, after a line saying nothing was written."""
-    count = len(outcome.errors)
+    count = len(errors)
     print(
         f"relance: {one_line(str(source))}: {count} error{'s' if count != 1 else ''}, "
         "nothing imported",
         file=sys.stderr,
     )
-    for error in outcome.errors:
+    for error in errors:
         print(f"  {one_line(str(error))}", file=sys.stderr)
 
 
@@ -102,6 +131,15 @@ def _report_changes(ctx: Context, source: Path, outcome: ImportOutcome, *, dry_r
     ctx.out.line(f"unchanged invoices: {outcome.unchanged_invoices}")
     ctx.out.line(f"payments recorded: {outcome.total('payments')}")
     ctx.out.line(f"credit notes: {outcome.total('credit_notes')}")
+
+
+def _report_restore(ctx: Context, source: Path, outcome: RestoreOutcome, *, dry_run: bool) -> None:
+    """What restoring the export wrote, or would write: rows per array."""
+    head = "dry run, nothing written" if dry_run else "restored"
+    rows = outcome.rows
+    ctx.out.line(f"{head}: {source.name} ({rows} row{'s' if rows != 1 else ''})")
+    for name, count in outcome.counts.items():
+        ctx.out.line(f"{name}: {count}")
 
 
 @contextmanager

@@ -6,7 +6,7 @@ import argparse
 from typing import NoReturn
 
 from relance import __version__
-from relance.cli import actions, book_io, importing, launch, law, views
+from relance.cli import actions, book_io, dossier, importing, launch, law, views
 from relance.cli.errors import UsageError
 from relance.domain.jurisdictions import SERIES
 from relance.services.calls import OUTCOMES
@@ -176,6 +176,7 @@ def build_parser() -> CommandLineParser:
     _law_commands(commands, common, scripted)
     _book_io_commands(commands, common, scripted)
     _import_command(commands, scripted)
+    _dossier_command(commands, common)
     return parser
 
 
@@ -267,9 +268,11 @@ def _import_command(
     command = commands.add_parser(
         "import",
         parents=scripted,
-        help="import invoices from a CSV file or an e-invoice (all or nothing)",
+        help="import invoices (CSV, e-invoice) or restore an export (all or nothing)",
     )
-    command.add_argument("path", metavar="PATH", help="a .csv, a UBL/CII .xml or a Factur-X .pdf")
+    command.add_argument(
+        "path", metavar="PATH", help="a .csv, a UBL/CII .xml, a Factur-X .pdf or a relance export"
+    )
     command.add_argument(
         "--dry-run", action="store_true", help="show what would change, write nothing"
     )
@@ -277,6 +280,25 @@ def _import_command(
         "--mapping", metavar="FILE", default="", help='TOML [columns] table: "Title" = field'
     )
     command.set_defaults(handler=importing.import_file)
+
+
+def _dossier_command(
+    commands: argparse._SubParsersAction[CommandLineParser],
+    common: list[CommandLineParser],
+) -> None:
+    """`relance dossier CLIENT`: statement, invoices, history and interest for a legal claim."""
+    command = commands.add_parser(
+        "dossier", parents=common, help="a folder or zip of everything a legal claim needs"
+    )
+    _client_argument(command)
+    command.add_argument(
+        "--out",
+        metavar="PATH",
+        default="",
+        help="a new or empty folder, or a .zip (default: dossier-ID-DATE here)",
+    )
+    command.add_argument("--zip", action="store_true", help="write a zip instead of a folder")
+    command.set_defaults(handler=dossier.dossier)
 
 
 def _client_argument(parser: argparse.ArgumentParser) -> None:
