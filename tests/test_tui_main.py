@@ -19,10 +19,10 @@ from textual.widgets import Input
 from textual.worker import WorkerFailed
 
 from relance.config import Config
+from relance.services.claims import detail_with_claim as real_detail_with_claim
 from relance.services.payments import record_payment
 from relance.services.results import ActionResult
 from relance.store import triage
-from relance.store.detail import client_detail as real_client_detail
 from relance.store.triage import TriageFilter, triage_window
 from relance.tui import client_table, main_screen
 from relance.tui.app import RelanceApp
@@ -642,10 +642,10 @@ async def test_a_failed_read_is_reported_in_one_line(
     """A store error in a worker becomes a notification with its message; the app keeps going."""
     from relance.store.errors import DatabaseLocked
 
-    def locked(client_id: int, on: date) -> None:
+    def locked(client_id: int, on: date, **options: object) -> None:
         raise DatabaseLocked("the database is busy in another program; try again in a moment")
 
-    monkeypatch.setattr(main_screen, "client_detail", locked)
+    monkeypatch.setattr(main_screen, "detail_with_claim", locked)
     app = make_app(db_path, config_path, today)
     async with app.run_test(size=NARROW) as pilot:
         await settle(pilot)
@@ -653,7 +653,7 @@ async def test_a_failed_read_is_reported_in_one_line(
         assert "the database is busy in another program; try again in a moment" in messages
         assert isinstance(app.screen, MainScreen)
         assert len(names(app)) == 8
-        monkeypatch.setattr(main_screen, "client_detail", real_client_detail)
+        monkeypatch.setattr(main_screen, "detail_with_claim", real_detail_with_claim)
         await pilot.press("j")
         await settle(pilot)
         assert detail_of(app).client_id == seeded["northwind"]

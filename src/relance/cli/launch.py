@@ -10,7 +10,7 @@ from pathlib import Path
 
 from relance.cli.context import Context
 from relance.cli.errors import BadInput, NoTerminal
-from relance.config import Config, load_config
+from relance.config import Config
 from relance.paths import outbox_path
 from relance.store.database import close_database, open_database
 
@@ -24,15 +24,14 @@ def has_terminal() -> bool:
 
 def tui(ctx: Context) -> int:
     """`relance`: the app on the book from ``--db`` or ``RELANCE_DB``, created if missing."""
-    config = load_config()
     _require_terminal()
     path = ctx.open_book(create=True)
-    return run_app(path, config, ctx.today)
+    return run_app(path, ctx.config, ctx.today)
 
 
 def demo(ctx: Context) -> int:
     """`relance demo`: the app on a fresh sample book; kept only at an explicit ``--db`` path."""
-    config = load_config()
+    config = ctx.config
     # Only --db counts here: RELANCE_DB may be the user's real book.
     if ctx.args.db:
         path = Path(ctx.args.db).expanduser()

@@ -11,9 +11,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import cast
-
-from peewee import JOIN
 
 from relance.config import Creditor
 from relance.domain.interest import HALF_YEAR_CONVENTION
@@ -22,8 +19,7 @@ from relance.domain.money import decimal_string
 from relance.literal import printable
 from relance.paths import ensure_private_dir
 from relance.services.claims import ClientClaim, InvoiceClaim, detail_with_claim
-from relance.store.detail import ClientDetail, EventRow
-from relance.store.models import Allocation, Instalment, Invoice, Payment
+from relance.store.detail import AllocationRow, ClientDetail, EventRow, allocation_rows
 
 README = "README.txt"
 STATEMENT = "statement.txt"
@@ -52,15 +48,6 @@ RULE = "=" * 72
 
 
 @dataclass(frozen=True)
-class AllocationRow:
-    """Part of a payment applied to one invoice or one plan instalment."""
-
-    payment_id: int
-    target: str
-    amount: int
-
-
-@dataclass(frozen=True)
 class DossierFacts:
     """Everything the dossier is written from, read in one go (nothing is written to the book)."""
 
@@ -84,7 +71,7 @@ def read_dossier(
 ) -> DossierFacts:
     """Read one client's detail, claim and payment allocations as of ``today``."""
     detail, claim = detail_with_claim(client_id, today, court_costs=court_costs)
-    return DossierFacts(today, creditor, detail, claim, _allocations(client_id))
+    return DossierFacts(today, creditor, detail, claim, allocation_rows(client_id))
 
 
 def dossier_files(facts: DossierFacts, extra: Mapping[str, str]) -> dict[str, str]:
@@ -582,27 +569,3 @@ def _moment(value: datetime | date | str) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
-
-
-def _allocations(client_id: int) -> tuple[AllocationRow, ...]:
-    """Every allocation of the client's payments, naming the invoice or the plan instalment."""
-    query = (
-        Allocation.select(Allocation.payment, Allocation.amount, Invoice.number, Instalment.seq)
-        .join(Payment, on=(Allocation.payment == Payment.id))
-        .switch(Allocation)
-        .join(Invoice, on=(Allocation.invoice == Invoice.id), join_type=JOIN.LEFT_OUTER)
-        .switch(Allocation)
-        .join(Instalment, on=(Allocation.instalment == Instalment.id), join_type=JOIN.LEFT_OUTER)
-        .where(Payment.client == client_id)
-        .order_by(Allocation.id)
-        .tuples()
-    )
-    rows = cast("list[tuple[int, int, str | None, int | None]]", list(query))
-    return tuple(
-        AllocationRow(
-            payment_id=int(payment_id),
-            target=f"invoice {number}" if number is not None else f"instalment {seq}",
-            amount=int(amount),
-        )
-        for payment_id, amount, number, seq in rows
-    )

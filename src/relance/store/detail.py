@@ -263,3 +263,36 @@ def _profile_reasons(client_id: int, override: str | None) -> tuple[str, ...]:
     if override is None:
         return computed.reasons
     return (f"set by hand; the rules say {computed.profile.label}", *computed.reasons)
+
+
+@dataclass(frozen=True)
+class AllocationRow:
+    """Part of a payment applied to one invoice or one plan instalment."""
+
+    payment_id: int
+    target: str
+    amount: int
+
+
+def allocation_rows(client_id: int) -> tuple[AllocationRow, ...]:
+    """Every allocation of the client's payments, naming the invoice or the plan instalment."""
+    query = (
+        Allocation.select(Allocation.payment, Allocation.amount, Invoice.number, Instalment.seq)
+        .join(Payment, on=(Allocation.payment == Payment.id))
+        .switch(Allocation)
+        .join(Invoice, on=(Allocation.invoice == Invoice.id), join_type=JOIN.LEFT_OUTER)
+        .switch(Allocation)
+        .join(Instalment, on=(Allocation.instalment == Instalment.id), join_type=JOIN.LEFT_OUTER)
+        .where(Payment.client == client_id)
+        .order_by(Allocation.id)
+        .tuples()
+    )
+    rows = cast("list[tuple[int, int, str | None, int | None]]", list(query))
+    return tuple(
+        AllocationRow(
+            payment_id=int(payment_id),
+            target=f"invoice {number}" if number is not None else f"instalment {seq}",
+            amount=int(amount),
+        )
+        for payment_id, amount, number, seq in rows
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, ClassVar, cast
@@ -18,9 +18,9 @@ from textual.theme import Theme
 from textual.widgets import DataTable, Footer, Input, Label, Static
 from textual.worker import Worker, WorkerState
 
-from relance.services.claims import ClientClaim, claim_for_client
+from relance.services.claims import ClientClaim, detail_with_claim
 from relance.services.results import ActionResult
-from relance.store.detail import ClientDetail, client_detail
+from relance.store.detail import ClientDetail
 from relance.store.triage import (
     SortKey,
     Totals,
@@ -138,15 +138,6 @@ class PageLoaded(Message):
         self.offset = offset
         self.rows = rows
         super().__init__()
-
-
-def _detail_and_claim(
-    client_id: int, today: date, court_costs: Mapping[str, int]
-) -> tuple[ClientDetail, ClientClaim]:
-    """One client's detail and what the law lets the user claim, read in the same worker."""
-    return client_detail(client_id, today), claim_for_client(
-        client_id, today, court_costs=court_costs
-    )
 
 
 class DetailLoaded(Message):
@@ -341,7 +332,7 @@ class MainScreen(Screen[None]):
     def _load_detail(self, client_id: int, today: date) -> None:
         """Worker: read one client's detail."""
         costs = self.relance.config.law.court_costs
-        detail, claim = in_db_thread(_detail_and_claim, client_id, today, costs)
+        detail, claim = in_db_thread(detail_with_claim, client_id, today, court_costs=costs)
         self.post_message(DetailLoaded(detail, claim))
 
     def on_list_loaded(self, message: ListLoaded) -> None:
