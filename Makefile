@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit screenshots clean
+.PHONY: run test lint typecheck unit screenshots bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,8 +17,8 @@ run: $(STAMP)
 test: lint typecheck unit
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests sample_data docs
-	$(BIN)/ruff format --check src tests sample_data docs
+	$(BIN)/ruff check src tests sample_data docs bench
+	$(BIN)/ruff format --check src tests sample_data docs bench
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -28,6 +28,9 @@ unit: $(STAMP)
 
 screenshots: $(STAMP)
 	$(BIN)/python docs/screenshots.py
+
+bench: $(STAMP)
+	$(BIN)/python bench/benchmark.py
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache .mypy_cache .ruff_cache
