@@ -154,6 +154,12 @@ def measure_book(db: Path, relance: str, env: dict[str, str]) -> Figures:
     )
 
 
+def remove_book(path: Path) -> None:
+    """Delete a book with its WAL files: a stale WAL would be replayed into the next copy."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
 def write_import_file(path: Path, rows: int) -> None:
     """A CSV of new invoices for new clients, in the French spreadsheet dialect."""
     with path.open("w", newline="", encoding="utf-8") as handle:
@@ -175,6 +181,7 @@ def write_import_file(path: Path, rows: int) -> None:
 def import_throughput(db: Path, relance: str, env: dict[str, str], work: Path) -> float:
     """Rows per second importing IMPORT_ROWS invoices into a copy of the book."""
     copy = work / "import-target.db"
+    remove_book(copy)
     shutil.copyfile(db, copy)
     source = work / "invoices.csv"
     write_import_file(source, IMPORT_ROWS)
@@ -230,9 +237,10 @@ def main() -> None:
         for _ in range(args.runs):
             # Every run changes the book (a call is logged): measure on a fresh copy each time.
             copy = args.books / f"run-{size}.db"
+            remove_book(copy)
             shutil.copyfile(db, copy)
             runs.append(measure_book(copy, relance, env))
-            copy.unlink()
+            remove_book(copy)
         with tempfile.TemporaryDirectory() as work:
             rate = import_throughput(db, relance, env, Path(work))
         first = statistics.median(run.first_paint for run in runs)

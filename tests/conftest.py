@@ -1,4 +1,4 @@
-"""Generic fixtures: an isolated environment, a fixed clock and a book on disk under tmp_path."""
+"""Generic fixtures: an isolated environment, a fixed clock, a book under tmp_path, the CLI."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from peewee import SqliteDatabase
 
+from cli_fixtures import Relance, Run
+from relance.cli import main
 from relance.domain.policy import DEFAULT_POLICY
 from relance.store.database import close_database, open_database
 from relance.store.summary import set_active_policy
@@ -37,6 +39,19 @@ def today() -> date:
 def at(today: date) -> datetime:
     """A fixed moment on the fixed day, as services take it."""
     return datetime.combine(today, datetime.min.time()).replace(hour=9, minute=30)
+
+
+@pytest.fixture
+def relance(capsys: pytest.CaptureFixture[str]) -> Relance:
+    """Run `relance ARGS…` in-process and capture what it printed."""
+
+    def run(*argv: str) -> Run:
+        capsys.readouterr()
+        status = main(list(argv))
+        captured = capsys.readouterr()
+        return Run(status, captured.out, captured.err)
+
+    return run
 
 
 @pytest.fixture

@@ -5,51 +5,13 @@ from __future__ import annotations
 import json
 import os
 import stat
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from relance.cli import main
+from cli_fixtures import Relance, ok
 from relance.cli import reports as cli_reports
-
-
-@dataclass(frozen=True)
-class Run:
-    """What one `relance …` run returned and printed."""
-
-    status: int
-    out: str
-    err: str
-
-    def json(self) -> Any:
-        """Standard output read as JSON."""
-        return json.loads(self.out)
-
-
-Relance = Callable[..., Run]
-
-
-@pytest.fixture
-def relance(capsys: pytest.CaptureFixture[str]) -> Relance:
-    """Run `relance ARGS…` in-process and capture what it printed."""
-
-    def run(*argv: str) -> Run:
-        capsys.readouterr()
-        status = main(list(argv))
-        captured = capsys.readouterr()
-        return Run(status, captured.out, captured.err)
-
-    return run
-
-
-def ok(run: Run) -> Run:
-    """Assert a run succeeded quietly on stderr, and hand it back."""
-    assert run.status == 0, run.err
-    assert run.err == ""
-    return run
 
 
 @pytest.fixture
@@ -299,11 +261,16 @@ def test_payment_add_with_every_option(relance: Relance, client: int) -> None:
     data = shown(relance, client)
     assert data["payments"] == [
         {
+            "id": 1,
             "amount": "100.50",
             "received_on": "2026-11-20",
             "method": "transfer",
             "reference": "VIR 42",
             "allocated": "100.50",
+            "credit": "0.00",
+            "reversed_at": None,
+            "reversal_reason": "",
+            "allocations": [{"to": "invoice F-2", "amount": "100.50"}],
         }
     ]
     paid = {inv["number"]: inv["paid"] for inv in data["invoices"]}
@@ -379,6 +346,7 @@ def test_call_promised_records_the_promise(relance: Relance, client: int) -> Non
     data = shown(relance, client)
     assert data["promises"] == [
         {
+            "id": 1,
             "amount": "600.00",
             "due_on": "2026-11-30",
             "made_on": "2026-11-23",
@@ -418,7 +386,7 @@ def test_remind_writes_to_the_outbox_and_the_history(
     )
     run = ok(relance("remind", "Durand SARL"))
     assert "reminder for €1,200.00 written to" in run.out
-    files = list((tmp_path / "env" / "relance-outbox").rglob("*.eml"))
+    files = list((tmp_path / "env" / "relance-outbox" / "new").iterdir())
     assert len(files) == 1
     message = files[0].read_text(encoding="utf-8")
     assert "compta@durand.fr" in message and "claire@example.fr" in message
@@ -462,8 +430,9 @@ def test_plan_propose_with_every_option(relance: Relance, client: int) -> None:
 def test_plan_propose_defaults_and_json(relance: Relance, client: int) -> None:
     """By default a plan is monthly from the next 20th; --json gives the schedule."""
     record = ok(relance("plan", "propose", str(client), "--instalments", "2", "--json")).json()
+    # The next 20th is a Sunday: the first instalment moves to Monday the 21st.
     assert record["instalments"] == [
-        {"due_on": "2026-12-20", "amount": "750.00"},
+        {"due_on": "2026-12-21", "amount": "750.00"},
         {"due_on": "2027-01-20", "amount": "750.00"},
     ]
     assert record["client_id"] == client and isinstance(record["event_id"], int)
@@ -542,7 +511,9 @@ def test_today_json_is_sorted_by_days_overdue(relance: Relance) -> None:
         "disputed": False,
         "snoozed_until": None,
         "promise": False,
+        "broken_promise": False,
         "plan": False,
+        "next_instalment_on": None,
     }
 
 
@@ -592,7 +563,7 @@ def test_today_table_and_totals(relance: Relance, client: int) -> None:
     durand = next(line for line in lines if "Durand SARL" in line)
     assert "53d" in durand and "€1,500.00" in durand and durand.rstrip().endswith("D")
     assert lines.index(durand) < lines.index(next(line for line in lines if "Zero" in line))
-    assert "markers: D dispute · P promise · $ plan · Z snoozed" in out
+    assert "markers: D dispute · ! broken promise · P promise · $ plan · Z snoozed" in out
     assert "outstanding €1,500.00 · overdue €1,200.00 · 1 of 2 clients overdue" in out
 
 

@@ -7,40 +7,15 @@ import os
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from relance.cli import main, views
+from cli_fixtures import Relance, Run
+from relance.cli import views
 from relance.store import database
-
-
-@dataclass(frozen=True)
-class Run:
-    """What one `relance …` run returned and printed."""
-
-    status: int
-    out: str
-    err: str
-
-
-Relance = Callable[..., Run]
-
-
-@pytest.fixture
-def relance(capsys: pytest.CaptureFixture[str]) -> Relance:
-    """Run `relance ARGS…` in-process and capture what it printed."""
-
-    def run(*argv: str) -> Run:
-        capsys.readouterr()
-        status = main(list(argv))
-        captured = capsys.readouterr()
-        return Run(status, captured.out, captured.err)
-
-    return run
 
 
 def refused(run: Run, status: int, *fragments: str) -> str:
@@ -395,7 +370,8 @@ def test_remind_on_a_locked_database_leaves_no_outbox_file(
 ) -> None:
     """A reminder that cannot be logged is not left in the outbox to be sent later."""
     refused(relance("remind", "Durand SARL"), 1, "busy")
-    assert not list((tmp_path / "env").rglob("*.eml"))
+    outbox = tmp_path / "env" / "relance-outbox"
+    assert [p for p in outbox.rglob("*") if p.is_file() and p.name != ".lock"] == []
 
 
 def test_file_that_is_not_a_database(relance: Relance, tmp_path: Path) -> None:

@@ -2,54 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import os
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from relance.cli import main
+from cli_fixtures import Relance, Run, ok
 
 FR_EXAMPLE = ("--amount", "10000", "--due", "2025-05-15", "--jurisdiction", "fr-b2b")
-
-
-@dataclass(frozen=True)
-class Run:
-    """What one `relance …` run returned and printed."""
-
-    status: int
-    out: str
-    err: str
-
-    def json(self) -> Any:
-        """Standard output read as JSON."""
-        return json.loads(self.out)
-
-
-Relance = Callable[..., Run]
-
-
-@pytest.fixture
-def relance(capsys: pytest.CaptureFixture[str]) -> Relance:
-    """Run `relance ARGS…` in-process and capture what it printed."""
-
-    def run(*argv: str) -> Run:
-        capsys.readouterr()
-        status = main(list(argv))
-        captured = capsys.readouterr()
-        return Run(status, captured.out, captured.err)
-
-    return run
-
-
-def ok(run: Run) -> Run:
-    """Assert a run succeeded quietly on stderr, and hand it back."""
-    assert run.status == 0, run.err
-    assert run.err == ""
-    return run
 
 
 def refused(run: Run, *words: str) -> None:

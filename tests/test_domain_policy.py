@@ -251,8 +251,20 @@ def test_plan_instalments_drive() -> None:
     action = next_action(
         state(plan_next_due_on=date(2026, 12, 10), promise_check_on=date(2026, 12, 1))
     )
-    assert (action.action, action.on) == ("check instalment", date(2026, 12, 11))
+    # No contact yet: a friendly notice three days before the instalment falls due.
+    assert (action.action, action.on) == ("instalment notice", date(2026, 12, 7))
     assert action.step == 1
+
+
+def test_plan_instalment_notice_then_missed_then_grace() -> None:
+    due = date(2026, 12, 10)
+    # The notice went out on the 7th: next, the reminder the day after the due date.
+    sent = next_action(state(plan_next_due_on=due, last_contact_on=date(2026, 12, 7)))
+    assert (sent.action, sent.on) == ("instalment missed", date(2026, 12, 11))
+    # The reminder went out on the 11th: the plan waits out five days of grace.
+    reminded = next_action(state(plan_next_due_on=due, last_contact_on=date(2026, 12, 11)))
+    assert (reminded.action, reminded.on) == ("check instalment", date(2026, 12, 16))
+    assert "5 days of grace" in reminded.reason
 
 
 def test_promise_waits_until_the_day_after() -> None:

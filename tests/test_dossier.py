@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from relance.cli import main
-from relance.config import Creditor
+from relance.config import Config, Creditor
 from relance.domain.interest import HALF_YEAR_CONVENTION
 from relance.literal import printable
 from relance.services.calls import log_call
@@ -76,8 +76,8 @@ def seeded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, int]:
         send_reminder(
             client_id,
             datetime(2026, 6, 1, 8, 15),
+            Config(path=tmp_path / "config.toml", creditor=CREDITOR),
             tmp_path / "outbox",
-            CREDITOR,
             body=REMINDER_BODY,
         )
         log_call(client_id, "no-answer", datetime(2026, 6, 15, 14, 5), note=CALL_NOTE)

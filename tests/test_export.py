@@ -188,7 +188,8 @@ def test_json_export_holds_every_table_exactly(
     plan = only(data["plans"], client_id=durand["id"])
     assert (plan["status"], plan["total"], plan["frequency"]) == ("proposed", "1300.50", "month")
     instalments = [row for row in data["instalments"] if row["plan_id"] == plan["id"]]
-    assert [row["due_on"] for row in instalments] == ["2026-12-20", "2027-01-20"]
+    # 2026-12-20 is a Sunday: the instalment moves to the Monday.
+    assert [row["due_on"] for row in instalments] == ["2026-12-21", "2027-01-20"]
     assert sum(Decimal(row["amount"]) for row in instalments) == Decimal("1300.50")
 
     notes = [row for row in data["history"] if NOTE in (row["summary"], row["body"])]

@@ -311,3 +311,257 @@ def test_huge_id_is_refused_before_writing(
     assert status == 2
     assert "rates row 1, column id: is too large" in err
     assert book_rows(copy, capsys) == 0
+
+
+def export_csv_folder(capsys: pytest.CaptureFixture[str], db: Path, folder: Path) -> None:
+    """The CSV export of a book into a new folder."""
+    status, _out, err = run(
+        capsys, "export", "--format", "csv", "--out", str(folder), "--db", str(db)
+    )
+    assert status == 0, err
+
+
+def csv_files(folder: Path) -> dict[str, str]:
+    """Every file of a CSV export by name, the manifest without the moment of the export."""
+    files = {path.name: path.read_text(encoding="utf-8") for path in sorted(folder.iterdir())}
+    files["manifest.csv"] = re.sub(r"exported_at,.*", "exported_at,", files["manifest.csv"])
+    return files
+
+
+@pytest.mark.parametrize("through", ["folder", "manifest"])
+def test_csv_export_imported_into_an_empty_book_exports_identically(
+    seeded: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], through: str
+) -> None:
+    first = tmp_path / "first"
+    export_csv_folder(capsys, seeded, first)
+    copy = tmp_path / "copy" / "relance.db"
+    source = first if through == "folder" else first / "manifest.csv"
+
+    status, out, err = run(capsys, "import", str(source), "--db", str(copy))
+
+    assert status == 0, err
+    assert out.startswith("restored: first (")
+    assert "clients: 3" in out
+    second = tmp_path / "second"
+    export_csv_folder(capsys, copy, second)
+    assert csv_files(second) == csv_files(first)
+    # The hostile note came back byte for byte, newline, markup and escape included.
+    assert NOTE.replace('"', '""') in csv_files(second)["history.csv"]
+    assert parsed(export_text(capsys, copy, "json"), "json") == parsed(
+        export_text(capsys, seeded, "json"), "json"
+    )
+
+
+def test_sample_book_round_trips_through_csv(
+    book: SqliteDatabase, tmp_path: Path, today: date, capsys: pytest.CaptureFixture[str]
+) -> None:
+    load_sample(today)
+    close_database()
+    original = tmp_path / "book" / "relance.db"
+    first = tmp_path / "first"
+    export_csv_folder(capsys, original, first)
+    copy = tmp_path / "copy" / "relance.db"
+
+    status, _out, err = run(capsys, "import", str(first), "--db", str(copy))
+
+    assert status == 0, err
+    second = tmp_path / "second"
+    export_csv_folder(capsys, copy, second)
+    assert csv_files(second) == csv_files(first)
+
+
+def test_csv_export_dry_run_and_a_book_that_is_not_empty(
+    seeded: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = tmp_path / "first"
+    export_csv_folder(capsys, seeded, first)
+    copy = tmp_path / "copy" / "relance.db"
+
+    status, out, err = run(capsys, "import", str(first), "--dry-run", "--json", "--db", str(copy))
+
+    assert status == 0, err
+    record = json.loads(out)
+    assert (record["written"], record["kind"], record["tables"]["invoices"]) == (
+        False,
+        "relance-export",
+        5,
+    )
+    assert not copy.exists()
+    status, _out, err = run(capsys, "import", str(first), "--db", str(seeded))
+    assert status == 2
+    assert "not empty" in err
+
+
+def test_a_damaged_csv_export_lists_every_error_and_writes_nothing(
+    seeded: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "first"
+    export_csv_folder(capsys, seeded, folder)
+    clients = (folder / "clients.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    header = clients[0].rstrip("\n").split(",")
+    cells = clients[1].rstrip("\n").split(",")
+    cells[header.index("payment_terms_days")] = "thirty"
+    cells[header.index("disputed")] = "yes"
+    clients[1] = ",".join(cells) + "\n"
+    (folder / "clients.csv").write_text("".join(clients), encoding="utf-8")
+    rates = (folder / "rates.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    (folder / "rates.csv").write_text(rates[0] + "1,only two cells\n", encoding="utf-8")
+    (folder / "contacts.csv").unlink()
+    (folder / "notes.csv").write_text("what,ever\n", encoding="utf-8")
+    copy = tmp_path / "copy" / "relance.db"
+
+    status, out, err = run(capsys, "import", str(folder), "--db", str(copy))
+
+    assert status == 2
+    assert out == ""
+    assert "notes.csv: unknown file in the export folder" in err
+    assert "rates row 1, column -: has 2 cells, the header 7" in err
+    (folder / "notes.csv").unlink()
+    (folder / "rates.csv").write_text(rates[0], encoding="utf-8")
+
+    status, out, err = run(capsys, "import", str(folder), "--db", str(copy))
+
+    assert status == 2
+    assert "clients row 1, column payment_terms_days: must be a whole number, not 'thirty'" in err
+    assert "clients row 1, column disputed: must be true or false, not 'yes'" in err
+    assert "contacts: missing array" in err
+    assert book_rows(copy, capsys) == 0
+
+
+def test_a_folder_that_is_not_an_export_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    copy = tmp_path / "copy" / "relance.db"
+
+    status, _out, err = run(capsys, "import", str(folder), "--db", str(copy))
+
+    assert status == 2
+    assert "is a folder, not a relance CSV export (it has no manifest.csv)" in err
+    assert not copy.exists()
+
+
+def owner_of(rows: list[dict[str, Any]], row_id: int) -> int:
+    """The client a row of the export belongs to."""
+    return int(next(row["client_id"] for row in rows if row["id"] == row_id))
+
+
+def refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, data: dict[str, Any]
+) -> tuple[list[str], Path]:
+    """Import a hand-edited export into a new book: it must be refused; the error lines."""
+    source = tmp_path / "edited.json"
+    source.write_text(json.dumps(data), encoding="utf-8")
+    copy = tmp_path / "copy" / "relance.db"
+    status, out, err = run(capsys, "import", str(source), "--db", str(copy))
+    assert status == 2
+    assert out == ""
+    assert book_rows(copy, capsys) == 0
+    lines = err.splitlines()
+    assert lines[0].endswith("nothing imported")
+    return [line.strip() for line in lines[1:]], copy
+
+
+def test_a_promise_tied_to_another_clients_event_is_refused(
+    seeded: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = json.loads(export_text(capsys, seeded, "json"))
+    promise = data["promises"][0]
+    stranger = next(e for e in data["history"] if e["client_id"] != promise["client_id"])
+    promise["event_id"] = stranger["id"]
+
+    errors, _copy = refused(capsys, tmp_path, data)
+
+    assert errors == [
+        f"promises row 1, column event_id: history row id {stranger['id']} belongs to client "
+        f"{stranger['client_id']}, not client {promise['client_id']}"
+    ]
+
+
+def test_an_allocation_across_two_clients_is_refused(
+    seeded: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = json.loads(export_text(capsys, seeded, "json"))
+    allocation = data["allocations"][0]
+    payer = owner_of(data["payments"], allocation["payment_id"])
+    other = next(i for i in data["invoices"] if i["client_id"] != payer)
+    allocation["invoice_id"] = other["id"]
+
+    errors, _copy = refused(capsys, tmp_path, data)
+
+    assert errors == [
+        f"allocations row 1, column invoice_id: invoices row id {other['id']} belongs to "
+        f"client {other['client_id']}, not client {payer}"
+    ]
+
+
+def test_an_allocation_to_another_clients_instalment_is_refused(
+    seeded: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = json.loads(export_text(capsys, seeded, "json"))
+    instalment = data["instalments"][0]
+    planner = owner_of(data["plans"], instalment["plan_id"])
+    payment = next(p for p in data["payments"] if p["client_id"] != planner)
+    data["allocations"].append(
+        {
+            "id": max(a["id"] for a in data["allocations"]) + 1,
+            "payment_id": payment["id"],
+            "invoice_id": None,
+            "instalment_id": instalment["id"],
+            "amount": "1.00",
+        }
+    )
+    row = len(data["allocations"])
+
+    errors, _copy = refused(capsys, tmp_path, data)
+
+    assert errors == [
+        f"allocations row {row}, column instalment_id: instalments row id {instalment['id']} "
+        f"belongs to client {planner}, not client {payment['client_id']}"
+    ]
+
+
+def test_a_history_line_about_another_clients_invoice_is_refused(
+    seeded: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = json.loads(export_text(capsys, seeded, "json"))
+    line, event = next(
+        (n, e) for n, e in enumerate(data["history"], start=1) if e["invoice_id"] is None
+    )
+    other = next(i for i in data["invoices"] if i["client_id"] != event["client_id"])
+    event["invoice_id"] = other["id"]
+
+    errors, _copy = refused(capsys, tmp_path, data)
+
+    assert errors == [
+        f"history row {line}, column invoice_id: invoices row id {other['id']} belongs to "
+        f"client {other['client_id']}, not client {event['client_id']}"
+    ]
+
+
+def test_an_allocation_to_nothing_or_beyond_its_payment_is_refused(
+    seeded: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = json.loads(export_text(capsys, seeded, "json"))
+    first = data["allocations"][0]
+    payment = next(p for p in data["payments"] if p["id"] == first["payment_id"])
+    first["amount"] = str(Decimal(payment["amount"]) + Decimal("0.01"))
+    data["allocations"].append(
+        {
+            "id": max(a["id"] for a in data["allocations"]) + 1,
+            "payment_id": payment["id"],
+            "invoice_id": None,
+            "instalment_id": None,
+            "amount": "1.00",
+        }
+    )
+
+    errors, _copy = refused(capsys, tmp_path, data)
+
+    assert errors == [
+        f"allocations row {len(data['allocations'])}, column invoice_id: names neither invoice "
+        "nor instalment",
+        f"allocations row 1, column amount: payments row id {payment['id']} is spread beyond "
+        "its amount",
+    ]

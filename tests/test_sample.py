@@ -94,10 +94,12 @@ def _uncovered(promise: Promise) -> bool:
 
 
 def _broken_promises(today: date) -> list[Promise]:
-    """Open promises whose day has passed without the money."""
+    """Promises whose day has passed without the money: marked broken, or still open."""
     return [
         promise
-        for promise in Promise.select().where((Promise.status == "open") & (Promise.due_on < today))
+        for promise in Promise.select().where(
+            Promise.status.in_(("open", "broken")) & (Promise.due_on < today)
+        )
         if _uncovered(promise)
     ]
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from relance.config import Creditor
+from relance.config import Config, Creditor
 from relance.domain.ladder import Channel
 from relance.services import calls, clients, contacts, invoices, plans, profile, reminders
 from relance.services.validation import InvalidInput
@@ -46,7 +46,8 @@ def perform(client_id: int, action: str, on: date, outbox: Path) -> None:
     channels = step.channels if step else (Channel.PHONE,)
     for channel in channels:
         if channel is Channel.EMAIL:
-            reminders.send_reminder(client_id, moment(on), outbox, CREDITOR)
+            config = Config(path=outbox / "config.toml", creditor=CREDITOR)
+            reminders.send_reminder(client_id, moment(on), config, outbox)
         elif channel is Channel.PHONE:
             calls.log_call(client_id, "voicemail", moment(on))
         else:
@@ -192,7 +193,8 @@ def test_an_active_plan_drives(book: object) -> None:
         PaymentPlan.update(status="active").execute()
         refresh_client_summary(client_id)
     client = Client.get_by_id(client_id)
-    assert (client.next_action, client.next_action_on) == ("check instalment", date(2026, 10, 16))
+    # The proposal (the 5th) was before the notice day: a friendly notice three days before.
+    assert (client.next_action, client.next_action_on) == ("instalment notice", date(2026, 10, 12))
 
 
 def test_profile_override_is_a_history_event(book: object) -> None:

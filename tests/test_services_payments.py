@@ -68,11 +68,14 @@ def test_payment_goes_to_the_oldest_invoices_first(client_id: int, at: datetime)
         "payment_id": payment.id,
         "amount": "250.00",
         "received_on": "2026-11-20",
+        "method": "virement",
+        "reference": "VIR 12",
         "allocations": [
             {"invoice": "F-1", "amount": "100.00"},
             {"invoice": "F-2", "amount": "150.00"},
         ],
         "credit": "0.00",
+        "events": [],
     }
 
 

@@ -51,7 +51,8 @@ def test_preview_sums_exactly_to_the_outstanding(
     assert [i.amount for i in preview.instalments] == shares
     assert sum(shares) == preview.total == Client.get_by_id(client_id).outstanding
     assert preview.currency == "EUR"
-    assert preview.instalments[0].due_on == date(2026, 12, 20)
+    # The next 20th is a Sunday: the first instalment moves to Monday the 21st.
+    assert preview.instalments[0].due_on == date(2026, 12, 21)
     assert PaymentPlan.select().count() == 0
 
 
@@ -94,14 +95,14 @@ def test_propose_plan_writes_the_plan_and_one_event(book: object, at: datetime) 
     )
     rows = list(Instalment.select().order_by(Instalment.seq))
     assert [(i.seq, i.due_on, i.amount, i.paid, i.is_deposit) for i in rows] == [
-        (1, date(2026, 12, 20), 33333, 0, False),
+        (1, date(2026, 12, 21), 33333, 0, False),
         (2, date(2027, 1, 20), 33333, 0, False),
-        (3, date(2027, 2, 20), 33334, 0, False),
+        (3, date(2027, 2, 22), 33334, 0, False),
     ]
     event = ContactEvent.get_by_id(result.event_id)
     assert (event.kind, event.outcome, event.amount) == ("plan", "proposed", 100000)
-    assert event.summary == "payment plan proposed: €1,000.00 in 3 instalments from 2026-12-20"
-    assert event.body == ("1. 2026-12-20  €333.33\n2. 2027-01-20  €333.33\n3. 2027-02-20  €333.34")
+    assert event.summary == "payment plan proposed: €1,000.00 in 3 instalments from 2026-12-21"
+    assert event.body == ("1. 2026-12-21  €333.33\n2. 2027-01-20  €333.33\n3. 2027-02-22  €333.34")
     assert (event.follow_up_action, event.follow_up_on) == (
         "follow up plan proposal",
         date(2026, 11, 30),
@@ -115,10 +116,11 @@ def test_propose_plan_writes_the_plan_and_one_event(book: object, at: datetime) 
         "plan_id": plan.id,
         "status": "proposed",
         "total": "1000.00",
+        "extras": "waived",
         "instalments": [
-            {"due_on": "2026-12-20", "amount": "333.33"},
+            {"due_on": "2026-12-21", "amount": "333.33"},
             {"due_on": "2027-01-20", "amount": "333.33"},
-            {"due_on": "2027-02-20", "amount": "333.34"},
+            {"due_on": "2027-02-22", "amount": "333.34"},
         ],
     }
     assert ContactEvent.select().where(ContactEvent.kind == "plan").count() == 1
@@ -128,7 +130,7 @@ def test_the_deposit_is_marked_in_the_history(book: object, at: datetime) -> Non
     client_id = owing("100.00", at)
     result = propose_plan(client_id, "1", at, deposit="30")
     body = ContactEvent.get_by_id(result.event_id).body
-    assert body == "1. 2026-12-20  €30.00  (deposit)\n2. 2027-01-20  €70.00"
+    assert body == "1. 2026-12-21  €30.00  (deposit)\n2. 2027-01-20  €70.00"
 
 
 @pytest.mark.parametrize(

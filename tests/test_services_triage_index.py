@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from relance.config import Creditor
+from relance.config import Config, Creditor
 from relance.domain.policy import DEFAULT_POLICY, ClientState, Contacted, next_action
 from relance.domain.profile import PayerFacts, classify
 from relance.services import calls, clients, invoices, payments, plans, reminders
+from relance.services.lapses import catch_up
 from relance.services.validation import InvalidInput
 from relance.store.models import (
     Allocation,
@@ -32,7 +33,10 @@ COUNTRIES = {"fr-b2b": "FR", "fr-b2c": "FR", "eu-b2b": "FR", "uk-b2b": "GB", "us
 
 def expected_profile(client: Client, history: list[ContactEvent], written: int) -> str:
     """The payer profile, counted in plain Python from the client's rows."""
-    payments = list(Payment.select().where(Payment.client == client.id))
+    # A reversed payment paid nothing: it answers no reminder.
+    payments = [
+        p for p in Payment.select().where(Payment.client == client.id) if p.reversed_at is None
+    ]
     delays = []
     for inv in Invoice.select().where(Invoice.client == client.id):
         if inv.paid >= inv.amount:
@@ -85,7 +89,8 @@ def expected_columns(client: Client) -> tuple[object, ...]:
     )
     # Steps and follow-ups count from the oldest unpaid due date: the current episode.
     episode = [e for e in history if oldest is None or e.happened_at.date() >= oldest]
-    contacts = [e for e in episode if e.kind in CONTACT_KINDS]
+    # Events relance writes itself (a plan completed or broken) are no contact with the client.
+    contacts = [e for e in episode if e.kind in CONTACT_KINDS and e.direction != "internal"]
     steps = [e for e in episode if e.kind in STEP_KINDS and e.direction == "out"]
     last = contacts[-1] if contacts else None
     disputes = [e for e in history if e.kind == "dispute" and e.outcome == "on"]
@@ -98,6 +103,16 @@ def expected_columns(client: Client) -> tuple[object, ...]:
         for i in Instalment.select().where(Instalment.plan == plan.id)
         if i.paid < i.amount
     ]
+    latest_promise = max(promises, key=lambda p: (p.made_on, p.id), default=None)
+    broken_due = None
+    if latest_promise is not None and latest_promise.status == "broken":
+        followed = any(
+            e.kind in STEP_KINDS
+            and e.direction == "out"
+            and e.happened_at.date() > latest_promise.due_on
+            for e in history
+        )
+        broken_due = None if followed else latest_promise.due_on
     follow_action = (last.follow_up_action or None) if last else None
     follow_on = last.follow_up_on if last else None
     if last and any(p.event_id == last.id and p.status != "open" for p in promises):
@@ -121,6 +136,7 @@ def expected_columns(client: Client) -> tuple[object, ...]:
         last_contact_kind=last.kind if last else "",
         follow_up_action=follow_action,
         follow_up_on=follow_on,
+        broken_promise_due_on=broken_due,
     )
     action = next_action(state, DEFAULT_POLICY)
     return (
@@ -166,6 +182,7 @@ def random_action(rng: random.Random, at: datetime, outbox: Path, names: list[st
         + ["payment"] * 4
         + ["call"] * 5
         + ["note", "snooze", "dispute", "plan", "reminder", "reminder"]
+        + ["plan", "answer", "answer", "reverse", "catch_up"]
     )
     if kind == "client" or not ids:
         name = f"Client {len(names)}"
@@ -210,8 +227,20 @@ def random_action(rng: random.Random, at: datetime, outbox: Path, names: list[st
         clients.set_dispute(cid, rng.random() < 0.5, at)
     elif kind == "plan":
         plans.propose_plan(cid, str(rng.randint(1, 6)), at, every=rng.choice(plans.FREQUENCIES))
+    elif kind == "answer":
+        plans.answer_plan(cid, rng.choice(["accept", "accept", "decline"]), at)
+    elif kind == "reverse":
+        live = [
+            str(p.id)
+            for p in Payment.select().where((Payment.client == cid) & Payment.reversed_at.is_null())
+        ]
+        payments.reverse_payment(cid, rng.choice(live) if live else "", at, reason="bounced")
+    elif kind == "catch_up":
+        catch_up(at)
     else:
-        reminders.send_reminder(cid, at, outbox, Creditor(name="Me", email="me@example.com"))
+        creditor = Creditor(name="Me", email="me@example.com")
+        config = Config(path=outbox / "config.toml", creditor=creditor)
+        reminders.send_reminder(cid, at, config, outbox)
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

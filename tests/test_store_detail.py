@@ -129,9 +129,9 @@ def test_detail_payments_promises_plans(client_id: int, today: date) -> None:
     [plan] = detail.plans
     assert (plan.status, plan.total, plan.frequency) == ("proposed", 130000, "month")
     assert [(i.seq, i.due_on, i.amount, i.paid) for i in plan.instalments] == [
-        (1, date(2026, 12, 20), 43333, 0),
+        (1, date(2026, 12, 21), 43333, 0),
         (2, date(2027, 1, 20), 43333, 0),
-        (3, date(2027, 2, 20), 43334, 0),
+        (3, date(2027, 2, 22), 43334, 0),
     ]
     assert detail.next_action == "check promise"
     assert detail.next_action_on == date(2026, 12, 1)

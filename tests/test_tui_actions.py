@@ -13,6 +13,7 @@ from peewee import SqliteDatabase
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
+from relance.delivery.outbox import Outbox
 from relance.store.detail import ClientDetail, client_detail
 from relance.store.lookup import find_client_id, search_clients
 from relance.tui.app import RelanceApp
@@ -165,8 +166,8 @@ async def test_r_sends_the_reminder_shown(
     event = detail(dupont, today).history[0]
     assert event.kind == "email"
     assert event.body.startswith(f"Subject: {subject}\n")
-    [eml] = (db_path.parent / "outbox").glob("*.eml")
-    message = email.message_from_bytes(eml.read_bytes(), policy=default_policy)
+    [entry] = Outbox(app.outbox).entries()
+    message = email.message_from_bytes(entry.path.read_bytes(), policy=default_policy)
     assert message["Subject"] == subject
     assert message["To"] == "compta@dupont.example"
 

@@ -30,6 +30,7 @@ from relance.tui.client_detail import ClientDetailPane
 from relance.tui.client_table import ClientTable
 from relance.tui.help_screen import HelpScreen
 from relance.tui.main_screen import EMPTY_BOOK, MainScreen
+from relance.tui.modals import call, client_form, dispute, payment
 from relance.tui.themes import BUNDLED_THEMES
 from tui_fixtures import (
     ESCAPE_NOTE,
@@ -495,8 +496,14 @@ class FakeModal(ModalScreen[ActionResult | None]):
 @pytest.fixture
 def fake_modals(monkeypatch: pytest.MonkeyPatch) -> Iterator[type[FakeModal]]:
     """Replace the main screen's modals with the fake, so its wiring is tested alone."""
-    for cls in ("CallModal", "PaymentModal", "DisputeModal", "AddClientModal"):
-        monkeypatch.setattr(main_screen, cls, FakeModal)
+    forms = {
+        "CallModal": call,
+        "PaymentModal": payment,
+        "DisputeModal": dispute,
+        "AddClientModal": client_form,
+    }
+    for cls, module in forms.items():
+        monkeypatch.setattr(module, cls, FakeModal)
     FakeModal.result = None
     FakeModal.opened_with = ()
     yield FakeModal

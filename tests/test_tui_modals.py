@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import email
 from collections.abc import Awaitable, Callable
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from email.policy import default as default_policy
 from pathlib import Path
 from typing import Any
@@ -16,13 +15,15 @@ from rich.text import Text
 from textual.app import App
 from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets import Input, Static, TextArea
+from textual.widgets import Input, SelectionList, Static, TextArea
 
 from relance.config import Config, Creditor
+from relance.delivery.outbox import Outbox
+from relance.domain.working_days import next_working_day
 from relance.services import clients, invoices
 from relance.services.calls import OUTCOMES
+from relance.services.drafting import draft_reminder
 from relance.services.plans import default_first_date
-from relance.services.reminders import draft_reminder
 from relance.services.results import ActionResult
 from relance.store.detail import ClientDetail, client_detail
 from relance.store.lookup import find_client_id
@@ -30,6 +31,7 @@ from relance.tui.modals.base import ActionModal
 from relance.tui.modals.call import CallModal
 from relance.tui.modals.choice import Choice
 from relance.tui.modals.client_form import AddClientModal
+from relance.tui.modals.contact import ContactModal
 from relance.tui.modals.dispute import DisputeModal
 from relance.tui.modals.invoice_form import AddInvoiceModal
 from relance.tui.modals.note import NoteModal
@@ -37,27 +39,10 @@ from relance.tui.modals.payment import PaymentModal
 from relance.tui.modals.plan import PREVIEW_DELAY_SECONDS, PlanModal
 from relance.tui.modals.reminder import ReminderModal
 from relance.tui.modals.snooze import SnoozeModal
+from tui_fixtures import ACTION_MOMENT, ModalHostApp, play_modal
 
 HOSTILE_NAME = "[bold red]ACME[/] Industries"
 CREDITOR = Creditor(name="Camille Martin", email="camille@example.fr", iban="FR76 3000")
-ACTION_MOMENT = time(10, 15)
-
-
-class ModalHostApp(App[None]):
-    """A bare app with the attributes the modals read from RelanceApp."""
-
-    def __init__(self, db_path: Path, today: date) -> None:
-        """Stand in for RelanceApp on one book and one day."""
-        super().__init__()
-        self.db_path = db_path
-        self.today = today
-        self.config = Config(path=db_path.parent / "config.toml", creditor=CREDITOR)
-        self.outbox = db_path.parent / "outbox"
-        self.results: list[ActionResult | None] = []
-
-    def action_time(self) -> datetime:
-        """A fixed moment on the session's day."""
-        return datetime.combine(self.today, ACTION_MOMENT)
 
 
 Scenario = Callable[[ModalHostApp, Pilot[None], ActionModal], Awaitable[None]]
@@ -89,17 +74,9 @@ def run_modal(
     book: SqliteDatabase, today: date, make_modal: Callable[[], ActionModal], scenario: Scenario
 ) -> ModalHostApp:
     """Open the modal on a test app at 80×24 and play the scenario."""
-    app = ModalHostApp(db_path(book), today)
-
-    async def play() -> None:
-        async with app.run_test(size=(80, 24)) as pilot:
-            modal = make_modal()
-            app.push_screen(modal, app.results.append)
-            await settle(pilot)
-            await scenario(app, pilot, modal)
-
-    asyncio.run(play())
-    return app
+    path = db_path(book)
+    app = ModalHostApp(path, today, Config(path=path.parent / "config.toml", creditor=CREDITOR))
+    return play_modal(app, make_modal, scenario, settle)
 
 
 async def settle(pilot: Pilot[Any], delay: float = 0.0) -> None:
@@ -364,7 +341,8 @@ def test_reminder_opens_on_the_draft_and_sends_the_edited_text(
     book: SqliteDatabase, acme: int, today: date
 ) -> None:
     """The rendered message is shown; the edited subject and body are logged and written."""
-    draft = draft_reminder(acme, today, CREDITOR)
+    config = Config(path=db_path(book).parent / "config.toml", creditor=CREDITOR)
+    draft = draft_reminder(acme, today, config)
     shown_on_open: dict[str, str] = {}
 
     async def scenario(app: ModalHostApp, pilot: Pilot[None], modal: ActionModal) -> None:
@@ -388,9 +366,12 @@ def test_reminder_opens_on_the_draft_and_sends_the_edited_text(
     body = f"PS: call me.\n{draft.body}"
     event = detail(acme, today).history[0]
     assert event.kind == "email"
-    assert event.body == f"Subject: {subject}\n\n{body.strip()}"
-    [eml] = (db_path(book).parent / "outbox").glob("*.eml")
-    message = email.message_from_bytes(eml.read_bytes(), policy=default_policy)
+    # The history keeps the headers, then the text exactly as sent.
+    headers, sent_body = event.body.split("\n\n", 1)
+    assert headers.startswith(f"Subject: {subject}\n")
+    assert sent_body.strip() == body.strip()
+    [entry] = Outbox(db_path(book).parent / "outbox").entries()
+    message = email.message_from_bytes(entry.path.read_bytes(), policy=default_policy)
     assert message["Subject"] == subject
     assert message["To"] == "compta@acme.example"
     sent = message.get_content().replace("\r\n", "\n")
@@ -466,8 +447,9 @@ def test_plan_preview_follows_the_fields_and_saves_them(
     assert plan.frequency == "2weeks"
     assert [i.amount for i in plan.instalments] == [50000, 37512, 37512, 37512, 37514]
     first_day = default_first_date(today)
+    # Every other Sunday from the 20th: each moves to the Monday after.
     assert [i.due_on for i in plan.instalments] == [
-        first_day + timedelta(weeks=n) for n in (0, 2, 4, 6, 8)
+        next_working_day(first_day + timedelta(weeks=n), "FR") for n in (0, 2, 4, 6, 8)
     ]
 
 
@@ -515,7 +497,13 @@ def test_payment_saves_what_was_typed(book: SqliteDatabase, acme: int, today: da
         await pilot.press("tab")
         await type_text(pilot, "VIR 889")
         await pilot.press("tab")
-        await type_text(pilot, "F-002")
+        await settle(pilot, 0.2)
+        checklist = modal.query_one("#field-invoices", SelectionList)
+        # The open invoices, oldest due first: tick the second one by hand.
+        assert checklist.option_count == 2
+        assert checklist.has_focus
+        checklist.highlighted = 1
+        await pilot.press("space")
         await save(pilot)
 
     app = run_modal(book, today, lambda: PaymentModal(acme, HOSTILE_NAME), scenario)
@@ -543,17 +531,16 @@ def test_payment_refusals_are_shown_under_their_fields(
         seen["amount"] = error_under(modal, "amount")
         seen["on"] = error_under(modal, "on")
         modal.query_one("#field-amount", Input).value = "5"
-        modal.query_one("#field-on", Input).value = ""
-        modal.query_one("#field-invoice", Input).value = "NOPE"
+        modal.query_one("#field-on", Input).value = "2026-02-30"
         await save(pilot)
-        seen["invoice"] = error_under(modal, "invoice")
+        seen["on-again"] = error_under(modal, "on")
         seen["amount-again"] = error_under(modal, "amount")
         await pilot.press("escape")
 
     app = run_modal(book, today, lambda: PaymentModal(acme, HOSTILE_NAME), scenario)
     assert seen["amount"]
     assert "future" in seen["on"]
-    assert "NOPE" in seen["invoice"]
+    assert seen["on-again"]
     assert seen["amount-again"] == ""
     assert app.results == [None]
     assert detail(acme, today).payments == []
@@ -769,3 +756,47 @@ def test_add_invoice_refusals(book: SqliteDatabase, acme: int, today: date) -> N
     assert seen["due-again"] == ""
     assert app.results == [None]
     assert sorted(inv.number for inv in detail(acme, today).invoices) == ["F-001", "F-002"]
+
+
+def test_contact_visit_with_a_promise_is_held_like_a_call(
+    book: SqliteDatabase, acme: int, today: date
+) -> None:
+    """``v``: a visit where the client promised; the promise holds the ladder."""
+
+    async def scenario(app: ModalHostApp, pilot: Pilot[None], modal: ActionModal) -> None:
+        assert focused_id(app) == "field-channel"
+        assert modal.query_one("#field-channel", Choice).value == "visit"
+        await pilot.press("tab")
+        await type_text(pilot, "300")
+        await pilot.press("tab")
+        await type_text(pilot, "+5")
+        await pilot.press("tab")
+        await type_text(pilot, "[b]M. Roche[/b]")
+        await save(pilot)
+
+    app = run_modal(book, today, lambda: ContactModal(acme, HOSTILE_NAME), scenario)
+    assert app.results[0] is not None
+    client = detail(acme, today)
+    assert client.history[0].kind == "visit"
+    [promise] = client.promises
+    assert (promise.amount, promise.due_on) == (30000, today + timedelta(days=5))
+    assert promise.made_by == "[b]M. Roche[/b]"
+
+
+def test_contact_email_without_a_promise_is_refused_under_its_field(
+    book: SqliteDatabase, acme: int, today: date
+) -> None:
+    """An e-mail from the client is logged only as a promise: refused, nothing written."""
+    before = len(detail(acme, today).history)
+
+    async def scenario(app: ModalHostApp, pilot: Pilot[None], modal: ActionModal) -> None:
+        choice = modal.query_one("#field-channel", Choice)
+        while choice.value != "email":
+            await pilot.press("down")
+        await save(pilot)
+        assert app.screen is modal
+        message = str(modal.query_one("#error-channel", Static).render())
+        assert "only with its promise" in message
+
+    run_modal(book, today, lambda: ContactModal(acme, HOSTILE_NAME), scenario)
+    assert len(detail(acme, today).history) == before

@@ -5,12 +5,15 @@ from __future__ import annotations
 import asyncio
 import functools
 import io
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from rich.console import Console
+from textual.app import App
+from textual.pilot import Pilot
+from textual.screen import Screen
 
 from relance.config import Config
 from relance.services.calls import log_call
@@ -18,10 +21,13 @@ from relance.services.clients import add_client, add_note, set_dispute, snooze_c
 from relance.services.invoices import add_invoice
 from relance.services.payments import record_payment
 from relance.services.plans import propose_plan
+from relance.services.results import ActionResult
 from relance.tui.app import RelanceApp
 
 MARKUP_NAME = "[bold red]ACME[/]"
 ESCAPE_NOTE = "\x1b[31mred alert\x1b[0m"
+# When a modal on ModalHostApp acts: a fixed moment on the session's day.
+ACTION_MOMENT = time(10, 15)
 
 
 def moment(today: date, days_ago: int, hour: int = 9, minute: int = 30) -> datetime:
@@ -141,3 +147,42 @@ def run_async(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., N
         asyncio.run(test(*args, **kwargs))
 
     return runner
+
+
+class ModalHostApp(App[None]):
+    """A bare app with what the modals read from RelanceApp, to test one modal on its own."""
+
+    def __init__(self, db_path: Path, today: date, config: Config) -> None:
+        """Stand in for RelanceApp on one book, one day and one config."""
+        super().__init__()
+        self.db_path = db_path
+        self.today = today
+        self.config = config
+        self.outbox = db_path.parent / "outbox"
+        self.results: list[ActionResult | None] = []
+
+    def action_time(self) -> datetime:
+        """A fixed moment on the session's day."""
+        return datetime.combine(self.today, ACTION_MOMENT)
+
+
+ModalT = TypeVar("ModalT", bound=Screen[Any])
+
+
+def play_modal(
+    app: ModalHostApp,
+    make_modal: Callable[[], ModalT],
+    scenario: Callable[[ModalHostApp, Pilot[None], ModalT], Awaitable[None]],
+    settle: Callable[[Pilot[Any]], Awaitable[None]],
+) -> ModalHostApp:
+    """Open the modal on the host app at 80×24, let it settle, then play the scenario."""
+
+    async def play() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            modal = make_modal()
+            app.push_screen(modal, app.results.append)
+            await settle(pilot)
+            await scenario(app, pilot, modal)
+
+    asyncio.run(play())
+    return app

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +42,23 @@ class LawSettings:
     court_costs: dict[str, int] = field(default_factory=dict)
 
 
+SMTP_SECURITY = ("none", "starttls", "ssl")
+SMTP_DEFAULT_PORTS = {"none": 25, "starttls": 587, "ssl": 465}
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """``[smtp]``: the user's own mail server; the password is only read when a message goes."""
+
+    host: str
+    port: int
+    security: str = "starttls"
+    username: str = ""
+    password_env: str = ""
+    password_command: tuple[str, ...] = ()
+    sender: str = ""
+
+
 @dataclass(frozen=True)
 class Config:
     """Everything the config file can set, with defaults for what it leaves out."""
@@ -50,6 +68,7 @@ class Config:
     theme: str = DEFAULT_THEME
     keys: dict[str, str] = field(default_factory=dict)
     law: LawSettings = field(default_factory=LawSettings)
+    smtp: SmtpSettings | None = None
     raw: dict[str, Any] = field(default_factory=dict)
 
 
@@ -70,6 +89,7 @@ def load_config(path: Path | None = None) -> Config:
         theme=_string(raw.get("theme", DEFAULT_THEME), "theme", target),
         keys=_keys(raw.get("keys", {}), target),
         law=_law(raw.get("law", {}), target),
+        smtp=_smtp(raw.get("smtp"), target),
         raw=raw,
     )
 
@@ -133,3 +153,59 @@ def _law(section: Any, path: Path) -> LawSettings:
         except AmountError as error:
             raise ConfigError(f"config file {path}: law.court_costs.{route}: {error}") from None
     return LawSettings(default.strip().lower(), costs)
+
+
+def _smtp(section: Any, path: Path) -> SmtpSettings | None:
+    """Read ``[smtp]``: none means messages wait in the outbox."""
+    if section is None:
+        return None
+    if not isinstance(section, dict):
+        raise ConfigError(f"config file {path}: [smtp] must be a table")
+    known = {"host", "port", "security", "username", "password_env", "password_command", "from"}
+    if "password" in section:
+        raise ConfigError(
+            f"config file {path}: smtp.password is not read; name an environment variable"
+            " (password_env) or a command that prints it (password_command)"
+        )
+    unknown = sorted(set(section) - known)
+    if unknown:
+        raise ConfigError(f"config file {path}: [smtp] has unknown settings: {', '.join(unknown)}")
+    host = _string(section.get("host", ""), "smtp.host", path).strip()
+    if not host:
+        raise ConfigError(f"config file {path}: smtp.host is required")
+    security = _string(section.get("security", "starttls"), "smtp.security", path).strip().lower()
+    if security not in SMTP_SECURITY:
+        raise ConfigError(
+            f"config file {path}: smtp.security must be one of {', '.join(SMTP_SECURITY)}"
+        )
+    port = section.get("port", SMTP_DEFAULT_PORTS[security])
+    # bool is an int in Python; `port = true` is a mistake, not port 1.
+    if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
+        raise ConfigError(f"config file {path}: smtp.port must be a whole number from 1 to 65535")
+    username = _string(section.get("username", ""), "smtp.username", path).strip()
+    password_env = _string(section.get("password_env", ""), "smtp.password_env", path).strip()
+    command = _command(section.get("password_command", ""), path)
+    if password_env and command:
+        raise ConfigError(
+            f"config file {path}: give smtp.password_env or smtp.password_command, not both"
+        )
+    if (password_env or command) and not username:
+        raise ConfigError(f"config file {path}: smtp.username is required with a password")
+    if username and not (password_env or command):
+        raise ConfigError(
+            f"config file {path}: smtp.username needs smtp.password_env or smtp.password_command"
+            " (the password itself is never written in the config)"
+        )
+    sender = _string(section.get("from", ""), "smtp.from", path).strip()
+    return SmtpSettings(host, port, security, username, password_env, command, sender)
+
+
+def _command(value: Any, path: Path) -> tuple[str, ...]:
+    """A command to run without a shell: a list of words, or one string split like a shell."""
+    if isinstance(value, list) and all(isinstance(word, str) for word in value):
+        return tuple(value)
+    text = _string(value, "smtp.password_command", path)
+    try:
+        return tuple(shlex.split(text))
+    except ValueError as error:
+        raise ConfigError(f"config file {path}: smtp.password_command: {error}") from None

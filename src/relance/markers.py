@@ -18,17 +18,25 @@ class Marker:
 
 
 DISPUTE = Marker("D", "dispute", "in dispute (off the reminder sequence)")
+BROKEN_PROMISE = Marker(
+    "!", "broken promise", "promise to pay broken, not yet followed up (listed first)"
+)
 PROMISE = Marker("P", "promise", "open promise to pay")
 PLAN = Marker("$", "plan", "payment plan proposed or running")
 SNOOZED = Marker("Z", "snoozed", "snoozed until a date")
-MARKERS = (DISPUTE, PROMISE, PLAN, SNOOZED)
+MARKERS = (DISPUTE, BROKEN_PROMISE, PROMISE, PLAN, SNOOZED)
 
 
 def markers_of(row: TriageRow, today: date) -> list[Marker]:
-    """The markers a client line carries today, in the fixed order above."""
+    """The markers a client line carries today, in the fixed order above.
+
+    A broken promise shows instead of the open-promise letter, so a line never needs more
+    than four.
+    """
     shown = {
         DISPUTE: row.disputed,
-        PROMISE: row.has_promise,
+        BROKEN_PROMISE: row.broken_promise,
+        PROMISE: row.has_promise and not row.broken_promise,
         PLAN: row.has_plan,
         SNOOZED: row.is_snoozed(today),
     }

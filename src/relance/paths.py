@@ -33,6 +33,11 @@ def outbox_path(db_path: Path) -> Path:
     return db_path.parent / f"{db_path.stem}-outbox"
 
 
+def letters_path(db_path: Path) -> Path:
+    """Where a book keeps the PDF letters it wrote: a folder beside its database file."""
+    return db_path.parent / f"{db_path.stem}-letters"
+
+
 def ensure_private_dir(folder: Path) -> Path:
     """Create a folder (and missing parents) readable by its owner only."""
     # mkdir(parents=True) gives the parents the default mode; create each one private instead.

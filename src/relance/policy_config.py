@@ -25,11 +25,39 @@ def policy_from_config(config: Config) -> Policy:
     gap = section.get("min_gap_days", DEFAULT_POLICY.min_gap_days)
     if isinstance(gap, bool) or not isinstance(gap, int) or not 0 <= gap <= 365:
         raise ConfigError(f"{where}: policy.min_gap_days must be a whole number from 0 to 365")
+    answer_days, notice_days, grace_days = _plan_days(config.raw.get("plans", {}), where)
     return Policy(
         ladders=_ladders(section.get("ladders", {}), where),
         min_gap_days=gap,
         year_end=_year_end(section.get("year_end_freeze", True), where),
+        plan_answer_days=answer_days,
+        plan_notice_days=notice_days,
+        plan_grace_days=grace_days,
     )
+
+
+PLAN_KEYS = ("answer_days", "notice_days", "grace_days")
+
+
+def _plan_days(section: Any, where: str) -> tuple[int, int, int]:
+    """``[plans]``: days to wait for an answer, to warn before an instalment, of grace after."""
+    if not isinstance(section, dict):
+        raise ConfigError(f"{where}: [plans] must be a table")
+    unknown = set(section) - set(PLAN_KEYS)
+    if unknown:
+        raise ConfigError(f"{where}: unknown setting plans.{sorted(unknown)[0]}")
+    defaults = (
+        DEFAULT_POLICY.plan_answer_days,
+        DEFAULT_POLICY.plan_notice_days,
+        DEFAULT_POLICY.plan_grace_days,
+    )
+    days: list[int] = []
+    for key, default in zip(PLAN_KEYS, defaults, strict=True):
+        value = section.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 365:
+            raise ConfigError(f"{where}: plans.{key} must be a whole number from 0 to 365")
+        days.append(value)
+    return days[0], days[1], days[2]
 
 
 def _ladders(section: Any, where: str) -> dict[str, Ladder]:

@@ -6,6 +6,7 @@ from typing import Any
 
 from relance.cli.context import Context
 from relance.cli.errors import BadInput
+from relance.cli.remind_due import remind_due_command
 from relance.domain.jurisdictions import default_jurisdiction
 from relance.paths import outbox_path
 from relance.services.calls import log_call
@@ -17,11 +18,12 @@ from relance.services.clients import (
     snooze_client,
 )
 from relance.services.contacts import log_contact
+from relance.services.drafting import draft_reminder
 from relance.services.invoices import add_invoice
-from relance.services.payments import record_payment
-from relance.services.plans import propose_plan
+from relance.services.payments import record_payment, reverse_payment
+from relance.services.plans import INCLUDED, WAIVED, answer_plan, propose_plan
 from relance.services.profile import set_profile_override
-from relance.services.reminders import draft_reminder, reminder_recipients, send_reminder
+from relance.services.reminders import reminder_recipients, send_reminder
 from relance.services.results import ActionResult
 
 
@@ -101,8 +103,16 @@ def payment_add(ctx: Context) -> int:
         received_on=args.on,
         method=args.method,
         reference=args.reference,
-        invoice_number=args.invoice,
+        invoice_numbers=args.invoice,
     )
+    return report(ctx, result)
+
+
+def payment_reverse(ctx: Context) -> int:
+    """`relance payment reverse CLIENT PAYMENT_ID [--reason T]`."""
+    args = ctx.args
+    ctx.open_book()
+    result = reverse_payment(ctx.client_id(), args.payment_id, ctx.now(), reason=args.reason)
     return report(ctx, result)
 
 
@@ -130,14 +140,20 @@ def call(ctx: Context) -> int:
 
 
 def remind(ctx: Context) -> int:
-    """`relance remind`: writes the reminder to the outbox, or with ``--dry-run`` only shows it."""
+    """`relance remind`: sends the reminder, or with ``--dry-run`` only shows it."""
+    if ctx.args.due:
+        if ctx.args.client is not None:
+            raise BadInput("give a CLIENT or --due, not both")
+        return remind_due_command(ctx)
+    if ctx.args.client is None:
+        raise BadInput("remind needs a CLIENT (or --due for every reminder due today)")
     config = ctx.config
     path = ctx.open_book()
     client_id = ctx.client_id()
     if not ctx.args.dry_run:
-        result = send_reminder(client_id, ctx.now(), outbox_path(path), config.creditor)
+        result = send_reminder(client_id, ctx.now(), config, outbox_path(path))
         return report(ctx, result)
-    draft = draft_reminder(client_id, ctx.today, config.creditor)
+    draft = draft_reminder(client_id, ctx.today, config)
     recipients = reminder_recipients(client_id)
     if ctx.args.json:
         ctx.out.json(
@@ -147,6 +163,10 @@ def remind(ctx: Context) -> int:
                 "to": recipients,
                 "subject": draft.subject,
                 "body": draft.body,
+                "template": draft.template,
+                "language": draft.language,
+                "step": draft.step_label,
+                "channel": draft.channel,
             }
         )
         return 0
@@ -168,12 +188,21 @@ def plan_propose(ctx: Context) -> int:
         every=args.every,
         first=args.first,
         deposit=args.deposit,
+        day=args.day,
+        extras=INCLUDED if args.include_interest else WAIVED,
     )
     if not args.json:
         ctx.out.line(result.summary)
         for seq, item in enumerate(result.record.get("instalments", []), start=1):
             ctx.out.line(f"  {seq}. {item['due_on']}  {item['amount']}")
         return 0
+    return report(ctx, result)
+
+
+def plan_answer(ctx: Context) -> int:
+    """`relance plan accept|decline CLIENT [--note T]`."""
+    ctx.open_book()
+    result = answer_plan(ctx.client_id(), ctx.args.answer, ctx.now(), note=ctx.args.note)
     return report(ctx, result)
 
 
@@ -203,6 +232,16 @@ def profile(ctx: Context) -> int:
 
 
 def log(ctx: Context) -> int:
-    """`relance log CLIENT letter|sms|visit|legal`."""
+    """`relance log CLIENT letter|sms|visit|legal|email [--amount A --on DATE]`."""
+    args = ctx.args
     ctx.open_book()
-    return report(ctx, log_contact(ctx.client_id(), ctx.args.channel, ctx.now(), ctx.args.note))
+    result = log_contact(
+        ctx.client_id(),
+        args.channel,
+        ctx.now(),
+        args.note,
+        promised_amount=args.amount,
+        promised_on=args.on,
+        who=args.who,
+    )
+    return report(ctx, result)

@@ -30,8 +30,6 @@ from relance.store.backup import (
 from relance.store.database import close_database
 from relance.store.export import export_book, without_nulls, write_csv_folder
 
-EXPORT_FORMATS = ("csv", "json", "toml")
-
 
 def backup(ctx: Context) -> int:
     """`relance backup [--out PATH]`: a consistent copy of the book; prints its path."""

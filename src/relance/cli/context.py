@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import argparse
-from dataclasses import dataclass
+import contextlib
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
@@ -12,7 +13,9 @@ from relance.cli.errors import MissingBook
 from relance.cli.output import Output
 from relance.config import Config
 from relance.paths import database_path
+from relance.services.lapses import catch_up
 from relance.store.database import open_database
+from relance.store.errors import DatabaseLocked, DatabaseUnavailable
 from relance.store.lookup import find_client_id
 
 
@@ -25,6 +28,8 @@ class Context:
     out: Output
     config: Config
     db_path: Path | None = None
+    # What the catch-up at opening changed (promises and plans broken since the last run).
+    lapses: list[str] = field(default_factory=list)
 
     def open_book(self, *, create: bool = False) -> Path:
         """Open the book from ``--db`` or ``RELANCE_DB``; only some commands may create it."""
@@ -34,6 +39,11 @@ class Context:
             raise MissingBook(f"no relance database at {path} (create one with `relance init`)")
         open_database(path)
         self.db_path = path
+        # Dates pass without any write: break the promises and plans they left behind. A book
+        # busy in another program (or read-only) is still read; the next command catches up,
+        # and meanwhile the readers judge promises with today.
+        with contextlib.suppress(DatabaseLocked, DatabaseUnavailable):
+            self.lapses = catch_up(self.now())
         return path
 
     def client_id(self) -> int:

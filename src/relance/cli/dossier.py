@@ -39,7 +39,7 @@ def dossier(ctx: Context) -> int:
         facts = read_dossier(
             client_id, ctx.today, ctx.config.creditor, court_costs=ctx.config.law.court_costs
         )
-        record = {**client_record(facts.detail), "claim": claim_record(facts.claim)}
+        record = {**client_record(facts.detail, facts.today), "claim": claim_record(facts.claim)}
         files = dossier_files(facts, {CLIENT_JSON: safe_json(record) + "\n"})
         folder_name = target.name.removesuffix(ZIP_SUFFIX) if as_zip else target.name
         written = write_zip(files, target, folder_name) if as_zip else write_folder(files, target)

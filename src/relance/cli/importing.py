@@ -13,19 +13,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from relance.cli.context import Context
 from relance.cli.errors import EXIT_BAD_INPUT, BadInput
-from relance.importing.apply import ImportOutcome, apply_plan
+from relance.importing.apply import ImportOutcome
 from relance.importing.apply import Progress as ProgressCallback
-from relance.importing.book_export import (
-    BookExportPlan,
-    BookNotEmpty,
-    RestoreOutcome,
-    restore_export,
-)
-from relance.importing.csv_source import MappingError, load_mapping
-from relance.importing.plan import RowError
-from relance.importing.reader import read_plan
+from relance.importing.book_export import BookNotEmpty, RestoreOutcome
+from relance.importing.plan import ImportPlan, RowError
 from relance.literal import one_line
 from relance.paths import database_path
+from relance.services.importing import mapping_from, read_source, run_plan, source_path
+from relance.services.validation import InvalidInput
 from relance.store.database import close_database, open_database
 
 # Below this many rows an import is over before a bar could be read.
@@ -37,52 +32,46 @@ NAMES_SHOWN = 10
 def import_file(ctx: Context) -> int:
     """`relance import PATH [--dry-run] [--mapping FILE]`: exit 2, every error listed, if any."""
     args = ctx.args
-    source = Path(args.path)
-    if not source.is_file():
-        raise BadInput(f"no file to import at {source}")
     try:
-        mapping = load_mapping(Path(args.mapping)) if args.mapping else None
-    except MappingError as error:
-        raise BadInput(str(error)) from None
-    plan = read_plan(source, mapping)
-    if isinstance(plan, BookExportPlan):
-        if mapping is not None:
-            raise BadInput("--mapping: only for CSV files, not for a relance export")
-        return _restore(ctx, source, plan)
-    with _book_for(ctx, needed=plan.ok), _progress_bar(len(plan.rows), source.name) as progress:
-        outcome = apply_plan(
-            plan,
-            ctx.now(),
-            dry_run=args.dry_run,
-            default_law=ctx.config.law.default_jurisdiction,
-            progress=progress,
-        )
-    if args.json:
-        ctx.out.json({"file": str(source), "dry_run": args.dry_run, **outcome.record()})
-    if outcome.errors:
-        _report_errors(source, outcome.errors)
-        return EXIT_BAD_INPUT
-    if not args.json:
-        _report_changes(ctx, source, outcome, dry_run=args.dry_run)
-    return 0
-
-
-def _restore(ctx: Context, source: Path, plan: BookExportPlan) -> int:
-    """A `relance export` file: every row back with its id, into an empty book only."""
-    args = ctx.args
-    with _book_for(ctx, needed=plan.ok):
+        source = source_path(args.path)
+        mapping = mapping_from(args.mapping or "")
+        plan = read_source(source, mapping)
+    except InvalidInput as refusal:
+        raise BadInput(_refusal_line(refusal)) from None
+    rows = len(plan.rows) if isinstance(plan, ImportPlan) else 0
+    with _book_for(ctx, needed=plan.ok), _progress_bar(rows, source.name) as progress:
         try:
-            outcome = restore_export(plan, dry_run=args.dry_run)
+            report = run_plan(
+                plan,
+                ctx.now(),
+                dry_run=args.dry_run,
+                default_law=ctx.config.law.default_jurisdiction,
+                progress=progress,
+            )
         except BookNotEmpty as error:
             raise BadInput(str(error)) from None
+    # A CSV export is named by its folder, even when its manifest.csv was given.
+    source = report.source
     if args.json:
-        ctx.out.json({"file": str(source), "dry_run": args.dry_run, **outcome.record()})
-    if outcome.errors:
-        _report_errors(source, outcome.errors)
+        ctx.out.json({"file": str(source), "dry_run": args.dry_run, **report.outcome.record()})
+    if report.errors:
+        _report_errors(source, report.errors)
         return EXIT_BAD_INPUT
     if not args.json:
-        _report_restore(ctx, source, outcome, dry_run=args.dry_run)
+        if isinstance(report.outcome, RestoreOutcome):
+            _report_restore(ctx, source, report.outcome, dry_run=args.dry_run)
+        else:
+            _report_changes(ctx, source, report.outcome, dry_run=args.dry_run)
     return 0
+
+
+def _refusal_line(refusal: InvalidInput) -> str:
+    """A refused path or mapping as one line; the mapping's own messages name the file."""
+    parts = []
+    for field, message in refusal.errors.items():
+        named = field == "path" or message.startswith(("the mapping file", "cannot read"))
+        parts.append(message if named else f"--{field}: {message}")
+    return "; ".join(parts)
 
 
 @contextmanager
@@ -131,6 +120,9 @@ def _report_changes(ctx: Context, source: Path, outcome: ImportOutcome, *, dry_r
     ctx.out.line(f"unchanged invoices: {outcome.unchanged_invoices}")
     ctx.out.line(f"payments recorded: {outcome.total('payments')}")
     ctx.out.line(f"credit notes: {outcome.total('credit_notes')}")
+    # Only when it happened: a credit note arriving before its invoice is the rare case.
+    if outcome.total("credits_applied"):
+        ctx.out.line(f"earlier credit notes applied: {outcome.total('credits_applied')}")
 
 
 def _report_restore(ctx: Context, source: Path, outcome: RestoreOutcome, *, dry_run: bool) -> None:

@@ -5,13 +5,16 @@ from __future__ import annotations
 import shutil
 import sys
 import tempfile
-from datetime import date
+from collections.abc import Sequence
+from datetime import date, datetime
 from pathlib import Path
 
 from relance.cli.context import Context
 from relance.cli.errors import BadInput, NoTerminal
+from relance.clock import now
 from relance.config import Config
 from relance.paths import outbox_path
+from relance.services.lapses import catch_up
 from relance.store.database import close_database, open_database
 
 DEMO_FILENAME = "relance-demo.db"
@@ -26,7 +29,7 @@ def tui(ctx: Context) -> int:
     """`relance`: the app on the book from ``--db`` or ``RELANCE_DB``, created if missing."""
     _require_terminal()
     path = ctx.open_book(create=True)
-    return run_app(path, ctx.config, ctx.today)
+    return run_app(path, ctx.config, ctx.today, ctx.lapses)
 
 
 def demo(ctx: Context) -> int:
@@ -56,14 +59,15 @@ def _demo_on(path: Path, config: Config, today: date) -> int:
     # Replaying the sample through the services takes a couple of seconds: say so.
     print("relance: preparing the sample book…", file=sys.stderr, flush=True)
     load_sample(today)
-    return run_app(path, config, today)
+    told = catch_up(datetime.combine(today, now().time()))
+    return run_app(path, config, today, told)
 
 
-def run_app(db_path: Path, config: Config, today: date) -> int:
+def run_app(db_path: Path, config: Config, today: date, notices: Sequence[str] = ()) -> int:
     """Run the TUI until the user quits; its return code is the exit status."""
     from relance.tui.app import RelanceApp
 
-    app = RelanceApp(db_path, config, today, outbox_path(db_path))
+    app = RelanceApp(db_path, config, today, outbox_path(db_path), notices=notices)
     app.run()
     return app.return_code or 0
 

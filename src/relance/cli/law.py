@@ -34,13 +34,6 @@ from relance.store.rates import OverlappingRate, add_user_rate, user_rate_period
 # Dates outside these are typos; they would also overflow date arithmetic at the edges.
 EARLIEST_DATE = date(1900, 1, 1)
 LATEST_DATE = date(2999, 12, 31)
-PENALTY_HELP = (
-    "Late interest and fixed compensation on one invoice, without touching the book. "
-    "--paid is an amount already paid: received on --paid-on, or, without it, by the due "
-    "date (it lowers the base from the start). --paid-on alone means paid in full that day. "
-    "Without a payment the delay runs to --as-of (default: today). "
-    "total = interest + fixed compensation (the unpaid amount itself is not included)."
-)
 
 
 def calc_penalty(ctx: Context) -> int:

@@ -3,17 +3,44 @@
 from __future__ import annotations
 
 import argparse
-from typing import NoReturn
+import importlib
+from collections.abc import Callable
+from typing import TYPE_CHECKING, NoReturn
 
 from relance import __version__
-from relance.cli import actions, book_io, dossier, importing, launch, law, views
 from relance.cli.errors import UsageError
 from relance.domain.jurisdictions import SERIES
 from relance.services.calls import OUTCOMES
 from relance.services.clients import KINDS, LANGUAGES
-from relance.services.contacts import CHANNELS as CONTACT_CHANNELS
+from relance.services.contacts import LOG_CHANNELS as CONTACT_CHANNELS
+from relance.services.letters import KINDS as LETTER_KINDS
 from relance.services.plans import FREQUENCIES
 from relance.services.profile import CHOICES as PROFILE_CHOICES
+
+if TYPE_CHECKING:
+    from relance.cli.context import Context
+
+EXPORT_FORMATS = ("csv", "json", "toml")
+PENALTY_HELP = (
+    "Late interest and fixed compensation on one invoice, without touching the book. "
+    "--paid is an amount already paid: received on --paid-on, or, without it, by the due "
+    "date (it lowers the base from the start). --paid-on alone means paid in full that day. "
+    "Without a payment the delay runs to --as-of (default: today). "
+    "total = interest + fixed compensation (the unpaid amount itself is not included)."
+)
+
+
+def _handler(module: str, name: str) -> Callable[[Context], int]:
+    """A command's handler, imported only when that command runs, so start-up stays quick."""
+
+    def run(context: Context) -> int:
+        command: Callable[[Context], int] = getattr(
+            importlib.import_module(f"relance.cli.{module}"), name
+        )
+        return command(context)
+
+    run.__qualname__ = f"{module}.{name}"
+    return run
 
 
 class CommandLineParser(argparse.ArgumentParser):
@@ -35,7 +62,7 @@ def build_parser() -> CommandLineParser:
     parser.add_argument(
         "--db", metavar="PATH", default=None, help="the database file (default: $RELANCE_DB)"
     )
-    parser.set_defaults(handler=launch.tui, json=False)
+    parser.set_defaults(handler=_handler("launch", "tui"), json=False)
     # Subcommands accept --db too; SUPPRESS keeps a value given before the subcommand.
     db_after = CommandLineParser(add_help=False)
     db_after.add_argument(
@@ -50,18 +77,18 @@ def build_parser() -> CommandLineParser:
     demo = commands.add_parser(
         "demo", parents=common, help="open the app on a throwaway copy of the sample data"
     )
-    demo.set_defaults(handler=launch.demo)
+    demo.set_defaults(handler=_handler("launch", "demo"))
 
     init = commands.add_parser("init", parents=common, help="create the database")
     init.add_argument("--sample", action="store_true", help="fill it with the sample book")
-    init.set_defaults(handler=views.init)
+    init.set_defaults(handler=_handler("views", "init"))
 
     today = commands.add_parser("today", parents=scripted, help="the triage list")
-    today.set_defaults(handler=views.today)
+    today.set_defaults(handler=_handler("views", "today"))
 
     show = commands.add_parser("show", parents=scripted, help="one client in full")
     _client_argument(show)
-    show.set_defaults(handler=views.show)
+    show.set_defaults(handler=_handler("views", "show"))
 
     client = commands.add_parser("client", parents=common, help="client commands")
     client_commands = client.add_subparsers(dest="client_command", metavar="ACTION", required=True)
@@ -77,7 +104,7 @@ def build_parser() -> CommandLineParser:
         default="",
         help="fr-b2b, fr-b2c, eu-b2b, uk-b2b or us (default: [law] in the config, else French)",
     )
-    client_add.set_defaults(handler=actions.client_add)
+    client_add.set_defaults(handler=_handler("actions", "client_add"))
     client_set = client_commands.add_parser(
         "set", parents=scripted, help="change the law a client's claims follow"
     )
@@ -92,7 +119,7 @@ def build_parser() -> CommandLineParser:
     client_set.add_argument(
         "--state", metavar="XX", default="", help="US state (CA, NY, TX…) for the court route"
     )
-    client_set.set_defaults(handler=actions.client_set)
+    client_set.set_defaults(handler=_handler("actions", "client_set"))
 
     invoice = commands.add_parser("invoice", parents=common, help="invoice commands")
     invoice_commands = invoice.add_subparsers(
@@ -105,7 +132,7 @@ def build_parser() -> CommandLineParser:
     invoice_add.add_argument("--issued", metavar="DATE", required=True)
     invoice_add.add_argument("--due", metavar="DATE", required=True)
     invoice_add.add_argument("--currency", metavar="CODE", default="", help="default: the client's")
-    invoice_add.set_defaults(handler=actions.invoice_add)
+    invoice_add.set_defaults(handler=_handler("actions", "invoice_add"))
 
     payment = commands.add_parser("payment", parents=common, help="payment commands")
     payment_commands = payment.add_subparsers(
@@ -117,10 +144,23 @@ def build_parser() -> CommandLineParser:
     payment_add.add_argument(
         "--on", metavar="DATE", default="", help="received on (default: today)"
     )
-    payment_add.add_argument("--invoice", metavar="NUMBER", default="", help="pay this one first")
+    payment_add.add_argument(
+        "--invoice",
+        metavar="NUMBER",
+        action="append",
+        default=[],
+        help="pay this one first (repeat to pick several, in order)",
+    )
     payment_add.add_argument("--method", metavar="M", default="")
     payment_add.add_argument("--reference", metavar="R", default="")
-    payment_add.set_defaults(handler=actions.payment_add)
+    payment_add.set_defaults(handler=_handler("actions", "payment_add"))
+    payment_reverse = payment_commands.add_parser(
+        "reverse", parents=scripted, help="reverse a payment (a bounced transfer)"
+    )
+    _client_argument(payment_reverse)
+    payment_reverse.add_argument("payment_id", metavar="PAYMENT_ID", help="as `show` lists it")
+    payment_reverse.add_argument("--reason", metavar="T", default="")
+    payment_reverse.set_defaults(handler=_handler("actions", "payment_reverse"))
 
     call = commands.add_parser("call", parents=scripted, help="log a phone call")
     _client_argument(call)
@@ -128,12 +168,19 @@ def build_parser() -> CommandLineParser:
     call.add_argument("--amount", metavar="A", default="", help="promised amount")
     call.add_argument("--on", metavar="DATE", default="", help="promised date")
     call.add_argument("--note", metavar="T", default="")
-    call.set_defaults(handler=actions.call)
+    call.set_defaults(handler=_handler("actions", "call"))
 
-    remind = commands.add_parser("remind", parents=scripted, help="send a reminder to the outbox")
-    _client_argument(remind)
+    remind = commands.add_parser(
+        "remind", parents=scripted, help="send a reminder, or every one due today with --due"
+    )
+    remind.add_argument(
+        "client", metavar="CLIENT", nargs="?", default=None, help="client id or exact name"
+    )
+    remind.add_argument(
+        "--due", action="store_true", help="every e-mail reminder due today (for cron)"
+    )
     remind.add_argument("--dry-run", action="store_true", help="show it, write nothing")
-    remind.set_defaults(handler=actions.remind)
+    remind.set_defaults(handler=_handler("actions", "remind"))
 
     plan = commands.add_parser("plan", parents=common, help="payment plan commands")
     plan_commands = plan.add_subparsers(dest="plan_command", metavar="ACTION", required=True)
@@ -143,40 +190,62 @@ def build_parser() -> CommandLineParser:
     propose.add_argument("--every", choices=FREQUENCIES, default="month")
     propose.add_argument("--first", metavar="DATE", default="", help="default: the next 20th")
     propose.add_argument("--deposit", metavar="X", default="", help="an amount or a percentage")
-    propose.set_defaults(handler=actions.plan_propose)
+    propose.add_argument(
+        "--day", metavar="D", default="", help="day of month of monthly instalments after the first"
+    )
+    propose.add_argument(
+        "--include-interest",
+        action="store_true",
+        help="add late interest and recovery fees to the total (default: waived)",
+    )
+    propose.set_defaults(handler=_handler("actions", "plan_propose"))
+    for answer, words in (("accept", "the client accepts"), ("decline", "the client declines")):
+        answering = plan_commands.add_parser(
+            answer, parents=scripted, help=f"{words} the proposed plan"
+        )
+        _client_argument(answering)
+        answering.add_argument("--note", metavar="T", default="")
+        answering.set_defaults(handler=_handler("actions", "plan_answer"), answer=answer)
 
     note = commands.add_parser("note", parents=scripted, help="add a note to the history")
     _client_argument(note)
     note.add_argument("text", metavar="TEXT")
-    note.set_defaults(handler=actions.note)
+    note.set_defaults(handler=_handler("actions", "note"))
 
     snooze = commands.add_parser("snooze", parents=scripted, help="hold a client until a date")
     _client_argument(snooze)
     snooze.add_argument("--until", metavar="DATE", required=True, help="`today` lifts it")
-    snooze.set_defaults(handler=actions.snooze)
+    snooze.set_defaults(handler=_handler("actions", "snooze"))
 
     dispute = commands.add_parser("dispute", parents=scripted, help="turn a dispute on or off")
     _client_argument(dispute)
     dispute.add_argument("state", choices=("on", "off"))
     dispute.add_argument("--note", metavar="T", default="")
-    dispute.set_defaults(handler=actions.dispute)
+    dispute.set_defaults(handler=_handler("actions", "dispute"))
     profile = commands.add_parser(
         "profile", parents=scripted, help="set the payer profile by hand, or back to auto"
     )
     _client_argument(profile)
     profile.add_argument("profile", choices=PROFILE_CHOICES)
-    profile.set_defaults(handler=actions.profile)
+    profile.set_defaults(handler=_handler("actions", "profile"))
     contact = commands.add_parser(
-        "log", parents=scripted, help="log a letter, text, visit or legal step made by hand"
+        "log",
+        parents=scripted,
+        help="log a letter, text, visit or legal step made by hand, or a promise by e-mail",
     )
     _client_argument(contact)
     contact.add_argument("channel", choices=CONTACT_CHANNELS)
     contact.add_argument("--note", metavar="T", default="")
-    contact.set_defaults(handler=actions.log)
+    contact.add_argument("--amount", metavar="A", default="", help="promised amount")
+    contact.add_argument("--on", metavar="DATE", default="", help="promised date")
+    contact.add_argument("--who", metavar="NAME", default="", help="who promised")
+    contact.set_defaults(handler=_handler("actions", "log"))
     _law_commands(commands, common, scripted)
     _book_io_commands(commands, common, scripted)
     _import_command(commands, scripted)
     _dossier_command(commands, common)
+    _outbox_command(commands, common, scripted)
+    _letter_command(commands, common, scripted)
     return parser
 
 
@@ -192,7 +261,7 @@ def _law_commands(
         "penalty",
         parents=scripted,
         help="late interest and fees on one invoice",
-        description=law.PENALTY_HELP,
+        description=PENALTY_HELP,
     )
     penalty.add_argument("--amount", metavar="A", required=True, help="incl. tax, like 1234.56")
     penalty.add_argument("--due", metavar="DATE", required=True, help="the due date")
@@ -211,13 +280,13 @@ def _law_commands(
     penalty.add_argument(
         "--notice", metavar="DATE", default="", help="formal notice sent (fr-b2c interest from it)"
     )
-    penalty.set_defaults(handler=law.calc_penalty)
+    penalty.set_defaults(handler=_handler("law", "calc_penalty"))
 
     rates = commands.add_parser("rates", parents=common, help="reference rates for late interest")
     rates_commands = rates.add_subparsers(dest="rates_command", metavar="ACTION", required=True)
     rates_list = rates_commands.add_parser("list", parents=scripted, help="shipped and your rates")
     rates_list.add_argument("--series", metavar="S", default="", help="only this series")
-    rates_list.set_defaults(handler=law.rates_list)
+    rates_list.set_defaults(handler=_handler("law", "rates_list"))
     rates_add = rates_commands.add_parser(
         "add", parents=common, help="add your rate for a period the table lacks"
     )
@@ -226,7 +295,7 @@ def _law_commands(
     rates_add.add_argument("--to", dest="valid_to", metavar="DATE", required=True)
     rates_add.add_argument("--rate", metavar="PERCENT", required=True, help="like 2.15")
     rates_add.add_argument("--note", metavar="T", default="", help="where the rate comes from")
-    rates_add.set_defaults(handler=law.rates_add)
+    rates_add.set_defaults(handler=_handler("law", "rates_add"))
 
 
 def _book_io_commands(
@@ -239,25 +308,25 @@ def _book_io_commands(
     backup.add_argument(
         "--out", metavar="PATH", default="", help="default: a dated file in backups/ beside it"
     )
-    backup.set_defaults(handler=book_io.backup)
+    backup.set_defaults(handler=_handler("book_io", "backup"))
     restore = commands.add_parser(
         "restore", parents=common, help="replace the book with a backup, keeping the old one"
     )
     restore.add_argument("path", metavar="PATH", help="a file made by `relance backup`")
-    restore.set_defaults(handler=book_io.restore)
+    restore.set_defaults(handler=_handler("book_io", "restore"))
     export = commands.add_parser("export", parents=common, help="everything in the book, as data")
-    export.add_argument("--format", choices=book_io.EXPORT_FORMATS, required=True)
+    export.add_argument("--format", choices=EXPORT_FORMATS, required=True)
     export.add_argument(
         "--out", metavar="PATH", default="", help="a file (default: standard output); csv: a folder"
     )
-    export.set_defaults(handler=book_io.export)
+    export.set_defaults(handler=_handler("book_io", "export"))
     report = commands.add_parser("report", parents=common, help="reports on the book")
     report_commands = report.add_subparsers(dest="report_command", metavar="REPORT", required=True)
     aging = report_commands.add_parser(
         "aging", parents=scripted, help="open amounts per client by days overdue"
     )
     aging.add_argument("--as-of", metavar="DATE", default="", help="default: today")
-    aging.set_defaults(handler=book_io.report_aging)
+    aging.set_defaults(handler=_handler("book_io", "report_aging"))
 
 
 def _import_command(
@@ -271,7 +340,9 @@ def _import_command(
         help="import invoices (CSV, e-invoice) or restore an export (all or nothing)",
     )
     command.add_argument(
-        "path", metavar="PATH", help="a .csv, a UBL/CII .xml, a Factur-X .pdf or a relance export"
+        "path",
+        metavar="PATH",
+        help="a .csv, a UBL/CII .xml, a Factur-X .pdf, or a relance export (file or CSV folder)",
     )
     command.add_argument(
         "--dry-run", action="store_true", help="show what would change, write nothing"
@@ -279,7 +350,7 @@ def _import_command(
     command.add_argument(
         "--mapping", metavar="FILE", default="", help='TOML [columns] table: "Title" = field'
     )
-    command.set_defaults(handler=importing.import_file)
+    command.set_defaults(handler=_handler("importing", "import_file"))
 
 
 def _dossier_command(
@@ -298,7 +369,58 @@ def _dossier_command(
         help="a new or empty folder, or a .zip (default: dossier-ID-DATE here)",
     )
     command.add_argument("--zip", action="store_true", help="write a zip instead of a folder")
-    command.set_defaults(handler=dossier.dossier)
+    command.set_defaults(handler=_handler("dossier", "dossier"))
+
+
+def _outbox_command(
+    commands: argparse._SubParsersAction[CommandLineParser],
+    common: list[CommandLineParser],
+    scripted: list[CommandLineParser],
+) -> None:
+    """`relance outbox retry|list`: the reminders waiting for the mail server, and sent ones."""
+    outbox = commands.add_parser("outbox", parents=common, help="reminders queued and sent")
+    outbox_commands = outbox.add_subparsers(dest="outbox_command", metavar="ACTION", required=True)
+    retry = outbox_commands.add_parser(
+        "retry", parents=scripted, help="send every queued reminder through [smtp]"
+    )
+    retry.set_defaults(handler=_handler("outbox", "retry"))
+    listing = outbox_commands.add_parser(
+        "list", parents=scripted, help="every message: queued, failed (with why) or sent"
+    )
+    listing.set_defaults(handler=_handler("outbox", "listing"))
+
+
+def _letter_command(
+    commands: argparse._SubParsersAction[CommandLineParser],
+    common: list[CommandLineParser],
+    scripted: list[CommandLineParser],
+) -> None:
+    """`relance letter CLIENT` writes a PDF letter; `relance letter-posted CLIENT` its proof."""
+    letter = commands.add_parser(
+        "letter", parents=scripted, help="write the formal letter or a statement as a PDF"
+    )
+    _client_argument(letter)
+    letter.add_argument(
+        "--kind",
+        choices=LETTER_KINDS,
+        default=LETTER_KINDS[0],
+        help="formal-notice: the formal letter of the client's jurisdiction (default); "
+        "statement: every invoice and payment with a running balance",
+    )
+    letter.add_argument(
+        "--out", metavar="PATH", default="", help="also copy the PDF to this new file or folder"
+    )
+    letter.set_defaults(handler=_handler("letters", "letter"))
+    posted = commands.add_parser(
+        "letter-posted", parents=scripted, help="record the registered-mail number of a letter"
+    )
+    _client_argument(posted)
+    posted.add_argument("--number", metavar="N", required=True, help="the registered-mail number")
+    posted.add_argument("--on", metavar="DATE", default="", help="posted on (default: today)")
+    posted.add_argument(
+        "--letter", metavar="EVENT", type=int, default=None, help="default: the latest letter"
+    )
+    posted.set_defaults(handler=_handler("letters", "letter_posted"))
 
 
 def _client_argument(parser: argparse.ArgumentParser) -> None:

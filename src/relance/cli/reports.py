@@ -53,7 +53,9 @@ def triage_record(row: TriageRow, today: date) -> dict[str, Any]:
         "disputed": row.disputed,
         "snoozed_until": _iso(row.snoozed_until) if row.is_snoozed(today) else None,
         "promise": row.has_promise,
+        "broken_promise": row.broken_promise,
         "plan": row.has_plan,
+        "next_instalment_on": _iso(row.next_instalment_on),
     }
 
 
@@ -115,8 +117,8 @@ def totals_line(totals: Totals) -> Text:
     return Text(SEPARATOR.join(parts))
 
 
-def client_record(detail: ClientDetail) -> dict[str, Any]:
-    """Everything `show --json` gives about one client."""
+def client_record(detail: ClientDetail, today: date) -> dict[str, Any]:
+    """Everything `show --json` gives about one client (instalment states as of ``today``)."""
     currency = detail.currency
     return {
         "client_id": detail.client_id,
@@ -170,17 +172,28 @@ def client_record(detail: ClientDetail) -> dict[str, Any]:
         "history": [_event_record(event) for event in detail.history],
         "payments": [
             {
+                "id": pay.payment_id,
                 "amount": decimal_string(pay.amount),
                 "received_on": _iso(pay.received_on),
                 "method": pay.method,
                 "reference": pay.reference,
                 "allocated": decimal_string(pay.allocated),
+                "credit": decimal_string(pay.credit),
+                "reversed_at": _iso(pay.reversed_at),
+                "reversal_reason": pay.reversal_reason,
+                "allocations": [
+                    {"to": a.target, "amount": decimal_string(a.amount)}
+                    for a in detail.allocations
+                    if a.payment_id == pay.payment_id
+                ],
             }
             for pay in detail.payments
         ],
-        "plans": [_plan_record(plan) for plan in detail.plans],
+        "plans": [_plan_record(plan, today) for plan in detail.plans],
+        "broken_promise": _broken_record(detail),
         "promises": [
             {
+                "id": p.promise_id,
                 "amount": decimal_string(p.amount),
                 "due_on": _iso(p.due_on),
                 "made_on": _iso(p.made_on),
@@ -210,9 +223,27 @@ def _event_record(event: EventRow) -> dict[str, Any]:
     }
 
 
-def _plan_record(plan: PlanRow) -> dict[str, Any]:
+def _broken_record(detail: ClientDetail) -> dict[str, Any] | None:
+    """The broken promise the client has yet to answer for, for JSON."""
+    broken = detail.broken_promise
+    if broken is None:
+        return None
+    return {
+        "id": broken.promise_id,
+        "amount": decimal_string(broken.amount),
+        "due_on": _iso(broken.due_on),
+        "made_on": _iso(broken.made_on),
+        "made_by": broken.made_by,
+        "words": broken.words,
+        "channel": broken.channel,
+        "followed_up": broken.followed_up,
+    }
+
+
+def _plan_record(plan: PlanRow, today: date) -> dict[str, Any]:
     """One payment plan with its schedule for JSON."""
     return {
+        "id": plan.plan_id,
         "status": plan.status,
         "total": decimal_string(plan.total),
         "frequency": plan.frequency,
@@ -224,6 +255,7 @@ def _plan_record(plan: PlanRow) -> dict[str, Any]:
                 "amount": decimal_string(i.amount),
                 "paid": decimal_string(i.paid),
                 "is_deposit": i.is_deposit,
+                "state": i.state(today),
             }
             for i in plan.instalments
         ],
@@ -254,7 +286,7 @@ def client_report(detail: ClientDetail, today: date) -> RenderableType:
     if detail.promises:
         parts += [_heading("Promises"), _promises_table(detail)]
     for plan in detail.plans:
-        parts += [_heading(f"Payment plan ({plan.status})"), _plan_table(plan, money)]
+        parts += [_heading(f"Payment plan ({plan.status})"), _plan_table(plan, money, today)]
     if detail.payments:
         parts += [_heading("Payments"), _payments_table(detail)]
     parts += [_heading("History (newest first)"), _history_table(detail)]
@@ -268,6 +300,10 @@ def _status_line(detail: ClientDetail, today: date) -> Text:
     pieces: list[Text] = []
     if detail.disputed:
         pieces.append(Text("DISPUTED", style="bold"))
+    broken = detail.broken_promise
+    if broken is not None:
+        words = f"BROKEN PROMISE: {format_money(broken.amount, detail.currency)} by {broken.due_on}"
+        pieces.append(Text(words, style="bold"))
     if detail.snoozed_until and detail.snoozed_until > today:
         pieces.append(Text(f"snoozed until {detail.snoozed_until.isoformat()}"))
     if detail.next_action:
@@ -350,13 +386,17 @@ def _promises_table(detail: ClientDetail) -> Table:
     return table
 
 
-def _plan_table(plan: PlanRow, money: Callable[[int], str]) -> Table:
-    """A plan's schedule."""
-    table = _table("#", "due", "amount$", "paid$")
+def _plan_table(plan: PlanRow, money: Callable[[int], str], today: date) -> Table:
+    """A plan's schedule, each instalment paid, due or late."""
+    table = _table("#", "due", "amount$", "paid$", "state")
     for i in plan.instalments:
         label = f"{i.seq} (deposit)" if i.is_deposit else str(i.seq)
         table.add_row(
-            Text(label), Text(i.due_on.isoformat()), Text(money(i.amount)), Text(money(i.paid))
+            Text(label),
+            Text(i.due_on.isoformat()),
+            Text(money(i.amount)),
+            Text(money(i.paid)),
+            Text(i.state(today)),
         )
     return table
 
@@ -364,13 +404,25 @@ def _plan_table(plan: PlanRow, money: Callable[[int], str]) -> Table:
 def _payments_table(detail: ClientDetail) -> Table:
     """Money received."""
     money = _money_in(detail.currency)
-    table = _table("received", "amount$", "method", "reference")
+    table = _table("id", "received", "amount$", "method", "reference", "applied to")
     for pay in detail.payments:
+        applied = "\n".join(
+            f"{a.target} {money(a.amount)}"
+            for a in detail.allocations
+            if a.payment_id == pay.payment_id
+        )
+        if pay.credit:
+            applied += ("\n" if applied else "") + f"credit {money(pay.credit)}"
+        if pay.reversed_at is not None:
+            applied = f"REVERSED {pay.reversed_at:%Y-%m-%d}"
+            applied += f" — {pay.reversal_reason}" if pay.reversal_reason else ""
         table.add_row(
+            Text(str(pay.payment_id)),
             Text(pay.received_on.isoformat()),
             Text(money(pay.amount)),
             literal(pay.method),
             literal(pay.reference),
+            literal(applied),
         )
     return table
 

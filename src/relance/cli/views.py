@@ -32,6 +32,8 @@ def today(ctx: Context) -> int:
     if not rows:
         ctx.out.line("No clients yet: add one with `relance client add NAME`.")
         return 0
+    for line in ctx.lapses:
+        ctx.out.line(line)
     ctx.out.render(triage_table(rows, ctx.today, ctx.out.console.width))
     if any(flag_letters(row, ctx.today) for row in rows):
         ctx.out.render(Text(legend(), style="dim"))
@@ -46,7 +48,7 @@ def show(ctx: Context) -> int:
         ctx.client_id(), ctx.today, court_costs=ctx.config.law.court_costs
     )
     if ctx.args.json:
-        ctx.out.json({**client_record(detail), "claim": claim_record(claim)})
+        ctx.out.json({**client_record(detail, ctx.today), "claim": claim_record(claim)})
     else:
         ctx.out.render(client_report(detail, ctx.today))
         ctx.out.render(claim_report(claim))

@@ -1,56 +1,353 @@
-"""The outbox: reminders written as RFC 5322 ``.eml`` files in a private folder."""
+"""The outbox: a Maildir of reminders waiting to go (``new/``) or gone (``cur/``).
+
+Layout of the folder (0700, every file 0600)::
+
+    tmp/      a message being written: it moves to new/ once its history event is committed
+    new/      queued: waiting for SMTP (none configured, or the server was down or refused)
+    cur/      sent, with the Maildir "seen" flag (``name:2,S``)
+    sending/  claimed by the process sending it right now (not part of the Maildir)
+    state/    one ``NAME.json`` per message: client, subject, recipients, Message-ID,
+              attempts and the server's reason for the last failure
+    .lock     taken (flock, exclusive) by whoever writes, sends or tidies up
+
+A mail reader pointed at the folder (``mutt -f``) sees queued messages as new and sent ones as
+read. A queued message whose last attempt failed is listed as "failed" with the reason.
+"""
 
 from __future__ import annotations
 
+import errno
+import fcntl
+import json
 import os
+import time
 import uuid
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime
-from email.message import EmailMessage
-from email.policy import SMTP
-from email.utils import format_datetime, make_msgid
 from pathlib import Path
+from typing import Any
 
+from relance.delivery.mime import OutgoingMail, message_bytes
 from relance.paths import ensure_private_dir
+
+FOLDERS = ("tmp", "new", "cur", "sending", "state")
+SEEN_SUFFIX = ":2,S"
+LOCK_NAME = ".lock"
+# Long enough for another process to finish sending one message to a slow server.
+LOCK_TIMEOUT_SECONDS = 90.0
+LOCK_POLL_SECONDS = 0.05
+
+
+class OutboxBusy(OSError):
+    """Another relance process kept the outbox locked for too long."""
 
 
 @dataclass(frozen=True)
-class OutgoingMail:
-    """A message ready to be written out."""
+class OutboxEntry:
+    """One message in the outbox and what is known of its delivery."""
 
-    sender: str
-    recipients: list[str]
+    name: str
+    state: str  # queued, failed, sending or sent
+    path: Path
+    client_id: int
+    client: str
     subject: str
-    body: str
-    at: datetime
+    recipients: tuple[str, ...]
+    sender: str
+    message_id: str
+    written_at: str
+    attempts: int = 0
+    last_attempt: str = ""
+    reason: str = ""
+    sent_at: str = ""
+
+    def as_record(self) -> dict[str, Any]:
+        """The entry as ``outbox list --json`` prints it."""
+        return {
+            "name": self.name,
+            "state": self.state,
+            "client_id": self.client_id,
+            "client": self.client,
+            "subject": self.subject,
+            "to": list(self.recipients),
+            "message_id": self.message_id,
+            "written_at": self.written_at,
+            "attempts": self.attempts,
+            "last_attempt": self.last_attempt or None,
+            "reason": self.reason or None,
+            "sent_at": self.sent_at or None,
+            "file": str(self.path),
+        }
 
 
-def build_message(mail: OutgoingMail) -> EmailMessage:
-    """Build a UTF-8 MIME message with Date and Message-ID headers."""
-    message = EmailMessage(policy=SMTP)
-    message["From"] = mail.sender
-    message["To"] = ", ".join(mail.recipients)
-    message["Subject"] = mail.subject
-    message["Date"] = format_datetime(mail.at.astimezone())
-    message["Message-ID"] = make_msgid(domain="relance.invalid")
-    message.set_content(mail.body, charset="utf-8")
-    return message
+@dataclass
+class Outbox:
+    """The Maildir outbox of one book."""
+
+    root: Path
+    _locked: bool = field(default=False, repr=False)
+
+    def folder(self, name: str) -> Path:
+        """One of the outbox's folders, created private if missing."""
+        return ensure_private_dir(self.root / name)
+
+    @contextmanager
+    def locked(self, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[None]:
+        """Hold the outbox's exclusive lock: one writer or sender at a time, across processes."""
+        if self._locked:
+            # The same process going through two steps of one send keeps the lock it has.
+            yield
+            return
+        ensure_private_dir(self.root)
+        fd = os.open(self.root / LOCK_NAME, os.O_CREAT | os.O_RDWR, 0o600)
+        try:
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise OutboxBusy(
+                            errno.EWOULDBLOCK,
+                            "another relance is sending from the outbox; try again in a minute",
+                        ) from None
+                    time.sleep(LOCK_POLL_SECONDS)
+            self._locked = True
+            try:
+                yield
+            finally:
+                self._locked = False
+                fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
+
+    def stage(self, mail: OutgoingMail, client_id: int, client: str, *, reason: str = "") -> str:
+        """Write a message into ``tmp/`` (flushed to disk) with its state file; return its name.
+
+        ``reason`` says why it will wait, when that is known already (no server configured).
+        """
+        self._require_lock()
+        if not all((self.root / folder).is_dir() for folder in FOLDERS):
+            for folder in FOLDERS:
+                self.folder(folder)
+        name = f"{time.time_ns()}.R{uuid.uuid4().hex}.relance"
+        self._write_state(
+            name,
+            {
+                "client_id": client_id,
+                "client": client,
+                "subject": mail.subject,
+                "to": list(mail.recipients),
+                "from": mail.sender,
+                "message_id": mail.message_id,
+                "written_at": mail.at.isoformat(timespec="seconds"),
+                "attempts": 0,
+                "last_attempt": "",
+                "reason": reason,
+                "sent_at": "",
+            },
+        )
+        try:
+            _write_private(self.root / "tmp" / name, message_bytes(mail))
+        except BaseException:
+            self._state_path(name).unlink(missing_ok=True)
+            raise
+        return name
+
+    def publish(self, name: str) -> Path:
+        """Queue a staged message: ``tmp/`` to ``new/`` in one rename.
+
+        The directory is not flushed: should a crash lose the rename, the message is found in
+        ``tmp/`` and queued again by the next retry, since its history event was committed.
+        """
+        self._require_lock()
+        target = self.root / "new" / name
+        os.replace(self.root / "tmp" / name, target)
+        return target
+
+    def discard(self, name: str) -> None:
+        """Remove a staged message that was never logged, so it can never go out."""
+        (self.root / "tmp" / name).unlink(missing_ok=True)
+        self._state_path(name).unlink(missing_ok=True)
+
+    def claim(self, name: str) -> bytes | None:
+        """Take a queued message for sending (``new/`` to ``sending/``); None if gone already.
+
+        The rename is atomic: of two processes claiming the same message, one gets it.
+        """
+        self._require_lock()
+        claimed = self.folder("sending") / name
+        try:
+            os.replace(self.root / "new" / name, claimed)
+        except FileNotFoundError:
+            return None
+        return claimed.read_bytes()
+
+    def mark_sent(self, name: str, at: datetime) -> Path:
+        """The server took a claimed message: file it as sent (``cur/``, seen)."""
+        state = self._read_state(name)
+        state.update(
+            attempts=int(state.get("attempts", 0)) + 1,
+            last_attempt=at.isoformat(timespec="seconds"),
+            reason="",
+            sent_at=at.isoformat(timespec="seconds"),
+        )
+        self._write_state(name, state)
+        target = self.folder("cur") / f"{name}{SEEN_SUFFIX}"
+        os.replace(self.root / "sending" / name, target)
+        _sync_dir(target.parent)
+        return target
+
+    def release(self, name: str, reason: str, at: datetime) -> Path:
+        """A claimed message did not go: back to ``new/`` with the reason, to be retried."""
+        state = self._read_state(name)
+        state.update(
+            attempts=int(state.get("attempts", 0)) + 1,
+            last_attempt=at.isoformat(timespec="seconds"),
+            reason=reason,
+        )
+        self._write_state(name, state)
+        target = self.folder("new") / name
+        os.replace(self.root / "sending" / name, target)
+        _sync_dir(target.parent)
+        return target
+
+    def note_waiting(self, name: str, reason: str) -> None:
+        """Say why a queued message was not even tried (no server configured)."""
+        state = self._read_state(name)
+        if state.get("reason") != reason:
+            state["reason"] = reason
+            self._write_state(name, state)
+
+    def staged_leftovers(self) -> list[tuple[str, str]]:
+        """Messages a crashed process left in ``tmp/``, with their Message-IDs."""
+        self._require_lock()
+        folder = self.root / "tmp"
+        if not folder.is_dir():
+            return []
+        return [
+            (path.name, self._read_state(path.name).get("message_id", ""))
+            for path in sorted(folder.iterdir())
+        ]
+
+    def requeue_interrupted(self) -> list[str]:
+        """Put back in ``new/`` what a crashed process left in ``sending/``.
+
+        Only called with the lock held, so nobody is sending: whatever is there was being sent
+        when its process died. It is queued again with the same Message-ID.
+        """
+        self._require_lock()
+        folder = self.root / "sending"
+        if not folder.is_dir():
+            return []
+        names = sorted(path.name for path in folder.iterdir())
+        for name in names:
+            state = self._read_state(name)
+            state["reason"] = "relance stopped while sending it; it may have gone out already"
+            self._write_state(name, state)
+            os.replace(folder / name, self.folder("new") / name)
+        return names
+
+    def entries(self) -> list[OutboxEntry]:
+        """Every message in the outbox, oldest first."""
+        found: list[OutboxEntry] = []
+        for folder, default_state in (("new", "queued"), ("sending", "sending"), ("cur", "sent")):
+            directory = self.root / folder
+            if not directory.is_dir():
+                continue
+            for path in directory.iterdir():
+                name = path.name.partition(":")[0]
+                found.append(_entry(name, default_state, path, self._read_state(name)))
+        return sorted(found, key=lambda entry: (entry.written_at, entry.name))
+
+    def queued(self) -> list[OutboxEntry]:
+        """The messages waiting to be sent, oldest first."""
+        return [entry for entry in self.entries() if entry.state in ("queued", "failed")]
+
+    def entry(self, name: str) -> OutboxEntry | None:
+        """One message by name, wherever it is now."""
+        state = self._read_state(name)
+        places = (("new", name, "queued"), ("sending", name, "sending"))
+        for folder, file_name, shown in (*places, ("cur", f"{name}{SEEN_SUFFIX}", "sent")):
+            path = self.root / folder / file_name
+            if path.exists():
+                return _entry(name, shown, path, state)
+        return None
+
+    def _require_lock(self) -> None:
+        """Moving messages about is only safe under the lock."""
+        if not self._locked:
+            raise RuntimeError("the outbox must be locked for this")
+
+    def _state_path(self, name: str) -> Path:
+        """Where a message's state file lives."""
+        return self.root / "state" / f"{name}.json"
+
+    def _read_state(self, name: str) -> dict[str, Any]:
+        """A message's state; an unreadable one is empty rather than fatal for the listing."""
+        try:
+            value = json.loads(self._state_path(name).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return value if isinstance(value, dict) else {}
+
+    def _write_state(self, name: str, state: dict[str, Any]) -> None:
+        """Replace a message's state file atomically."""
+        folder = self.folder("state")
+        partial = folder / f".{name}.json.part"
+        partial.unlink(missing_ok=True)
+        # Not fsync'd: the message file is the record; this only says how its delivery went.
+        _write_private(
+            partial, json.dumps(state, ensure_ascii=False, indent=1).encode("utf-8"), sync=False
+        )
+        os.replace(partial, folder / f"{name}.json")
 
 
-def write_to_outbox(outbox: Path, client_id: int, mail: OutgoingMail) -> Path:
-    """Write the message atomically as a 0600 ``.eml`` file and return its path."""
-    ensure_private_dir(outbox)
-    name = f"{mail.at:%Y%m%dT%H%M%S}-client{client_id}-{uuid.uuid4().hex[:8]}.eml"
-    final = outbox / name
-    partial = outbox / f".{name}.part"
-    fd = os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+def _entry(name: str, state: str, path: Path, data: dict[str, Any]) -> OutboxEntry:
+    """An entry from its state file (fields missing from a damaged one are left blank)."""
+    client_id = data.get("client_id")
+    if state == "queued" and data.get("reason") and data.get("attempts"):
+        # Tried and refused (or the server was down): still queued, shown as failed.
+        state = "failed"
+    return OutboxEntry(
+        name=name,
+        state=state,
+        path=path,
+        client_id=client_id if isinstance(client_id, int) else 0,
+        client=str(data.get("client", "")),
+        subject=str(data.get("subject", "")),
+        recipients=tuple(str(r) for r in data.get("to", []) if isinstance(r, str)),
+        sender=str(data.get("from", "")),
+        message_id=str(data.get("message_id", "")),
+        written_at=str(data.get("written_at", "")),
+        attempts=int(data.get("attempts", 0) or 0),
+        last_attempt=str(data.get("last_attempt", "")),
+        reason=str(data.get("reason", "")),
+        sent_at=str(data.get("sent_at", "")),
+    )
+
+
+def _write_private(path: Path, data: bytes, *, sync: bool = True) -> None:
+    """Create a new 0600 file with these bytes, by default flushed to disk before returning."""
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(build_message(mail).as_bytes())
+            handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(partial, final)
+            if sync:
+                os.fsync(handle.fileno())
     except BaseException:
-        partial.unlink(missing_ok=True)
+        path.unlink(missing_ok=True)
         raise
-    return final
+
+
+def _sync_dir(folder: Path) -> None:
+    """Flush a rename to disk: the directory entry is what a crash would lose."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from enum import Enum
 
 from relance.domain.dates import add_months
 from relance.domain.money import from_decimal, parse_amount
+from relance.domain.working_days import next_working_day
 
 
 class Frequency(Enum):
@@ -37,13 +38,33 @@ def split_evenly(total: int, parts: int) -> list[int]:
     return [share] * (parts - 1) + [total - share * (parts - 1)]
 
 
-def due_date(first: date, index: int, every: Frequency) -> date:
-    """The due date of instalment ``index`` (0-based) counting from ``first``."""
+def due_date(first: date, index: int, every: Frequency, day_of_month: int | None = None) -> date:
+    """The due date of instalment ``index`` (0-based) counting from ``first``.
+
+    The first falls on ``first``; later monthly ones on ``day_of_month`` (default: the first
+    date's day), from its next occurrence after ``first``, clamped to the end of shorter
+    months: the 31st gives 28 February, then 31 March again.
+    """
+    if index == 0:
+        return first
     if every is Frequency.WEEK:
         return first + timedelta(weeks=index)
     if every is Frequency.TWO_WEEKS:
         return first + timedelta(weeks=2 * index)
-    return add_months(first, index, first.day)
+    if day_of_month is None:
+        return add_months(first, index, first.day)
+    # The second instalment falls on the next such day after the first date, then monthly.
+    skip = 1 if add_months(first, 0, day_of_month) > first else 0
+    return add_months(first, index - skip, day_of_month)
+
+
+def on_working_days(items: list[ScheduledInstalment], country: str) -> list[ScheduledInstalment]:
+    """The same schedule with each date moved to the next working day of the country.
+
+    A date moved onto the next instalment's date stays there: two instalments may share a day,
+    but none comes before the one it follows.
+    """
+    return [replace(item, due_on=next_working_day(item.due_on, country)) for item in items]
 
 
 def schedule(
@@ -53,6 +74,7 @@ def schedule(
     every: Frequency,
     deposit: int = 0,
     deposit_on: date | None = None,
+    day_of_month: int | None = None,
 ) -> list[ScheduledInstalment]:
     """A plan's instalments: an optional deposit first, then equal shares of the rest."""
     if total <= 0:
@@ -67,7 +89,8 @@ def schedule(
         items.append(ScheduledInstalment(1, deposit_on or first, deposit, is_deposit=True))
     start = len(items)
     for index, amount in enumerate(split_evenly(total - deposit, instalments)):
-        day = due_date(first, index + (1 if deposit and deposit_on is None else 0), every)
+        offset = index + (1 if deposit and deposit_on is None else 0)
+        day = due_date(first, offset, every, day_of_month)
         items.append(ScheduledInstalment(start + index + 1, day, amount))
     return items
 

@@ -34,6 +34,12 @@ REVIEW_AFTER_LAST_STEP_DAYS = 30
 MAX_UNANSWERED_CALLS = 3
 UNANSWERED = (CallOutcome.NO_ANSWER.value, CallOutcome.VOICEMAIL.value)
 
+# A proposal unanswered this long is followed up; an instalment gets a friendly notice this
+# many days before it is due; one missed by more than the grace days breaks the plan.
+DEFAULT_PLAN_ANSWER_DAYS = 7
+DEFAULT_PLAN_NOTICE_DAYS = 3
+DEFAULT_PLAN_GRACE_DAYS = 5
+
 MonthDay = tuple[int, int]
 
 
@@ -44,6 +50,10 @@ class Policy:
     ladders: dict[str, Ladder] = field(default_factory=lambda: dict(DEFAULT_LADDERS))
     min_gap_days: int = DEFAULT_MIN_GAP_DAYS
     year_end: tuple[MonthDay, MonthDay] | None = DEFAULT_YEAR_END
+    # ``[plans]``: follow up an unanswered proposal, warn before an instalment, break after.
+    plan_answer_days: int = DEFAULT_PLAN_ANSWER_DAYS
+    plan_notice_days: int = DEFAULT_PLAN_NOTICE_DAYS
+    plan_grace_days: int = DEFAULT_PLAN_GRACE_DAYS
 
     def ladder_for(self, jurisdiction: str, kind: str, profile: str) -> Ladder:
         """The ladder a client follows, from the config when it names one, else shipped."""
@@ -92,6 +102,7 @@ class ClientState:
     last_contact_kind: str = ""
     follow_up_action: str | None = None
     follow_up_on: date | None = None
+    broken_promise_due_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -138,31 +149,63 @@ def next_action(state: ClientState, policy: Policy = DEFAULT_POLICY) -> NextActi
     done = steps_done(ladder, state.contacts)
     total = len(ladder.steps)
     step_number = min(len(done) + 1, total)
-    action = _held_action(state, step_number) or _ladder_action(state, policy, ladder, done)
+    action = _held_action(state, policy, step_number) or _ladder_action(state, policy, ladder, done)
     assert action.on is not None
     on = action.on
     reason = action.reason
+    if state.broken_promise_due_on is not None and action.action in _ladder_labels(ladder):
+        reason += f", promise to pay by {state.broken_promise_due_on.isoformat()} broken"
     if state.snoozed_until and on < state.snoozed_until:
         on = state.snoozed_until
         reason += f", snoozed until {on.isoformat()}"
     return NextAction(action.action, next_working_day(on, state.country), action.step, reason)
 
 
-def _held_action(state: ClientState, step: int) -> NextAction | None:
+def _ladder_labels(ladder: Ladder) -> set[str]:
+    """The actions that are steps of the ladder (or the follow-up of its last step)."""
+    return {step.label for step in ladder.steps} | {f"follow up {ladder.steps[-1].label}"}
+
+
+def _held_action(state: ClientState, policy: Policy, step: int) -> NextAction | None:
     """The action of a hold that keeps the client off the ladder, if one applies."""
     if state.disputed_since is not None:
         on = state.disputed_since + timedelta(days=DISPUTE_REVIEW_DAYS)
         why = f"disputed since {state.disputed_since.isoformat()}, off the ladder until resolved"
         return NextAction("resolve dispute", on, step, f"resolve dispute — {why}")
     if state.plan_next_due_on is not None:
-        on = state.plan_next_due_on + timedelta(days=1)
-        why = f"instalment due {state.plan_next_due_on.isoformat()}, the plan drives the ladder"
-        return NextAction("check instalment", on, step, f"check instalment — {why}")
+        return _instalment_action(state, policy, step, state.plan_next_due_on)
     if state.promise_check_on is not None:
         promised = state.promise_check_on - timedelta(days=1)
         why = f"promised to pay by {promised.isoformat()}, the ladder waits until the day after"
         return NextAction("check promise", state.promise_check_on, step, f"check promise — {why}")
     return None
+
+
+def _instalment_action(state: ClientState, policy: Policy, step: int, due: date) -> NextAction:
+    """A running plan's next action for its oldest unpaid instalment, told by the history alone.
+
+    No contact since the notice day: the friendly notice. A contact since then but not after
+    the due date: the reminder of a missed instalment, the day after. A contact after the due
+    date (the reminder was sent): wait out the grace days, after which the plan breaks.
+    """
+    # A notice day off work goes back to the working day before, so it still comes early.
+    notice_on = previous_working_day(due - timedelta(days=policy.plan_notice_days), state.country)
+    last = state.last_contact_on
+    when = f"instalment due {due.isoformat()}, the plan holds the ladder"
+    if last is None or last < notice_on:
+        why = f"a friendly word {policy.plan_notice_days} days before — {when}"
+        return NextAction("instalment notice", notice_on, step, f"instalment notice — {why}")
+    if last <= due:
+        why = f"a reminder if it is not paid by then — {when}"
+        return NextAction(
+            "instalment missed", due + timedelta(days=1), step, f"instalment missed — {why}"
+        )
+    ends = due + timedelta(days=policy.plan_grace_days + 1)
+    why = (
+        f"instalment due {due.isoformat()} missed and reminded; the plan breaks after "
+        f"{policy.plan_grace_days} days of grace"
+    )
+    return NextAction("check instalment", ends, step, f"check instalment — {why}")
 
 
 def _ladder_action(

@@ -39,6 +39,7 @@ class PayerFacts:
     paid_after_reminder: int = 0
     paid_after_formal_notice: int = 0
     broken_promises: int = 0
+    kept_promises: int = 0
     refusals: int = 0
     written_reminders: int = 0
 
@@ -60,10 +61,20 @@ def classify(facts: PayerFacts) -> Classification:
         reasons = [f"late on {facts.paid_late} of {facts.paid_invoices} paid invoices"]
         if facts.paid_after_reminder:
             reasons.append(f"paid {_times(facts.paid_after_reminder)} after a reminder")
+        reasons.extend(_promise_record(facts))
         return Classification(Profile.CARELESS, tuple(reasons))
     return Classification(
-        Profile.UNKNOWN, (f"too little history: {facts.paid_invoices} paid invoices",)
+        Profile.UNKNOWN,
+        (f"too little history: {facts.paid_invoices} paid invoices", *_promise_record(facts)),
     )
+
+
+def _promise_record(facts: PayerFacts) -> tuple[str, ...]:
+    """How the client kept its promises, when it made any: a fact the user weighs too."""
+    made = facts.kept_promises + facts.broken_promises
+    if not made:
+        return ()
+    return (f"kept {facts.kept_promises} of {made} promises to pay",)
 
 
 def _bad_faith_signs(facts: PayerFacts) -> tuple[str, ...]:

@@ -1,7 +1,8 @@
-"""Reading a ``relance-export`` JSON or TOML file back into an empty book, all or nothing."""
+"""Reading a ``relance-export`` (JSON, TOML or a CSV folder) back into an empty book."""
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 import tomllib
@@ -15,7 +16,7 @@ from relance.domain.money import AmountError, parse_amount
 from relance.importing.plan import RowError
 from relance.store.database import transaction
 from relance.store.errors import StoreError
-from relance.store.export import FORMAT_NAME, FORMAT_SCHEMA, HEADER_KEYS
+from relance.store.export import FORMAT_NAME, FORMAT_SCHEMA, HEADER_KEYS, MANIFEST_FILE
 from relance.store.restore_export import ColumnSpec, book_is_empty, insert_tables, table_specs
 
 # Money columns the schema requires above zero (CHECK amount > 0); the others may hold 0.
@@ -36,6 +37,9 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 _ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?", re.ASCII)
 _TOML_HEADER = re.compile(r'^\s*format\s*=\s*["\']relance-export["\']\s*$', re.MULTILINE)
 _JSON_HEADER = re.compile(r'"format"\s*:\s*"relance-export"')
+_WHOLE_NUMBER = re.compile(r"-?[0-9]+", re.ASCII)
+# Header keys a CSV manifest writes as text but that are whole numbers in the export.
+NUMBER_HEADER_KEYS = ("schema", "book_schema")
 
 
 class BookNotEmpty(StoreError):
@@ -123,6 +127,112 @@ def sniff_book_export(path: Path) -> BookExportPlan | None:
     return None
 
 
+def is_csv_export(path: Path) -> bool:
+    """True for a folder holding a CSV export's manifest, or for that manifest itself."""
+    if path.is_dir():
+        return (path / MANIFEST_FILE).is_file()
+    return path.name == MANIFEST_FILE
+
+
+def read_csv_export(path: Path) -> BookExportPlan:
+    """A CSV export folder (or its ``manifest.csv``): the manifest, then one file per array.
+
+    CSV has no types: each cell is read back as its column expects (whole numbers, true/false,
+    an empty cell as null in a nullable column), then checked like a JSON export's value.
+    """
+    folder = path if path.is_dir() else path.parent
+    plan = BookExportPlan(folder, "relance export (CSV)")
+    data: dict[str, Any] = {}
+    manifest = _csv_rows(folder / MANIFEST_FILE, plan, MANIFEST_FILE)
+    if manifest is None:
+        return plan
+    header, rows = manifest
+    if header != ["key", "value"]:
+        plan.fail("", 0, MANIFEST_FILE, "must start with the header key,value")
+        return plan
+    for row in rows:
+        if len(row) != 2:
+            plan.fail("", 0, MANIFEST_FILE, f"a row must hold a key and a value, not {row!r}")
+            continue
+        key, value = row
+        if key in NUMBER_HEADER_KEYS and _WHOLE_NUMBER.fullmatch(value):
+            data[key] = int(value)
+        else:
+            data[key] = value
+    specs = table_specs()
+    for name, columns in specs.items():
+        table_file = folder / f"{name}.csv"
+        if not table_file.exists():
+            continue
+        read = _csv_rows(table_file, plan, table_file.name)
+        if read is not None:
+            data[name] = _typed_rows(name, read, columns, plan)
+    known = {MANIFEST_FILE, *(f"{name}.csv" for name in specs)}
+    for extra in sorted(folder.glob("*.csv")):
+        if extra.name not in known:
+            plan.fail("", 0, extra.name, "unknown file in the export folder")
+    if plan.errors:
+        return plan
+    check_export(data, plan)
+    return plan
+
+
+def _csv_rows(
+    path: Path, plan: BookExportPlan, name: str
+) -> tuple[list[str], list[list[str]]] | None:
+    """A CSV file's header and rows, or ``None`` (and an error) when it cannot be read."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            rows = list(csv.reader(handle))
+    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        plan.fail("", 0, name, f"cannot be read: {error}")
+        return None
+    if not rows:
+        plan.fail("", 0, name, "is empty (a header row is expected)")
+        return None
+    return rows[0], rows[1:]
+
+
+def _typed_rows(
+    table: str,
+    read: tuple[list[str], list[list[str]]],
+    columns: list[ColumnSpec],
+    plan: BookExportPlan,
+) -> list[dict[str, object]]:
+    """The rows of one table file as the JSON export would hold them."""
+    header, rows = read
+    by_name = {spec.name: spec for spec in columns}
+    typed: list[dict[str, object]] = []
+    for line, cells in enumerate(rows, start=1):
+        if len(cells) != len(header):
+            plan.fail(table, line, "-", f"has {len(cells)} cells, the header {len(header)}")
+            continue
+        row: dict[str, object] = {}
+        for name, cell in zip(header, cells, strict=True):
+            spec = by_name.get(name)
+            value = _csv_value(spec, cell)
+            if value is not None:
+                row[name] = value
+            elif spec is not None and spec.nullable:
+                row[name] = None
+        typed.append(row)
+    return typed
+
+
+def _csv_value(spec: ColumnSpec | None, cell: str) -> object:
+    """A CSV cell as its column's type; ``None`` for an empty cell that holds no text."""
+    if spec is None:
+        return cell
+    if cell == "":
+        # An empty cell is null in a nullable column and missing in a typed one; text may be "".
+        return "" if spec.kind == "text" and not spec.nullable else None
+    if spec.kind in ("id", "ref", "int") and _WHOLE_NUMBER.fullmatch(cell):
+        return int(cell)
+    if spec.kind == "bool" and cell in ("true", "false"):
+        return cell == "true"
+    return cell
+
+
 def _read_json(path: Path, *, marked: bool) -> BookExportPlan | None:
     """A JSON object whose ``format`` is ``relance-export``."""
     plan = BookExportPlan(path, "relance export (JSON)")
@@ -185,6 +295,8 @@ def check_export(data: dict[str, Any], plan: BookExportPlan) -> None:
                 ids[name].add(row_id)
             plan.tables[name].append(checked)
     _check_references(plan, specs, ids)
+    _check_owners(plan)
+    _check_spread(plan)
     _check_unique(plan, "clients", "name")
     _check_unique(plan, "invoices", "number")
 
@@ -284,6 +396,58 @@ def _check_references(
                 target = row.get(spec.name)
                 if isinstance(target, int) and target not in ids[spec.refers_to]:
                     plan.fail(name, line, spec.name, f"no row {target} in {spec.refers_to}")
+
+
+def _check_owners(plan: BookExportPlan) -> None:
+    """Rows that tie two records together tie records of one and the same client."""
+    tables = plan.tables
+    # A reference to a missing client is reported already; comparing with it says nothing.
+    clients = {row.get("id") for row in tables["clients"]}
+    client_of = {
+        name: {row.get("id"): row.get("client_id") for row in tables[name]}
+        for name in ("invoices", "payments", "plans", "history")
+    }
+    client_of["instalments"] = {
+        row.get("id"): client_of["plans"].get(row.get("plan_id")) for row in tables["instalments"]
+    }
+
+    def compare(
+        table: str, line: int, column: str, target: str, row: dict[str, object], owner: object
+    ) -> None:
+        """Fail when the row ``column`` names belongs to another client than ``owner``."""
+        target_id = row.get(column)
+        other = client_of[target].get(target_id)
+        if target_id is None or other not in clients or owner not in clients or other == owner:
+            return
+        reason = f"{target} row id {target_id} belongs to client {other}, not client {owner}"
+        plan.fail(table, line, column, reason)
+
+    for line, row in enumerate(tables["promises"], start=1):
+        compare("promises", line, "event_id", "history", row, row.get("client_id"))
+    for line, row in enumerate(tables["history"], start=1):
+        compare("history", line, "invoice_id", "invoices", row, row.get("client_id"))
+    for line, row in enumerate(tables["allocations"], start=1):
+        payer = client_of["payments"].get(row.get("payment_id"))
+        if row.get("invoice_id") is None and row.get("instalment_id") is None:
+            plan.fail("allocations", line, "invoice_id", "names neither invoice nor instalment")
+        compare("allocations", line, "invoice_id", "invoices", row, payer)
+        compare("allocations", line, "instalment_id", "instalments", row, payer)
+
+
+def _check_spread(plan: BookExportPlan) -> None:
+    """No payment is spread over invoices (or over instalments) beyond its own amount."""
+    amount_of = {row.get("id"): row.get("amount") for row in plan.tables["payments"]}
+    for column in ("invoice_id", "instalment_id"):
+        spread: dict[object, int] = {}
+        for line, row in enumerate(plan.tables["allocations"], start=1):
+            payment, amount = row.get("payment_id"), row.get("amount")
+            if row.get(column) is None or not isinstance(amount, int):
+                continue
+            spread[payment] = spread.get(payment, 0) + amount
+            limit = amount_of.get(payment)
+            if isinstance(limit, int) and spread[payment] > limit:
+                reason = f"payments row id {payment} is spread beyond its amount"
+                plan.fail("allocations", line, "amount", reason)
 
 
 def _check_unique(plan: BookExportPlan, table: str, column: str) -> None:

@@ -6,7 +6,7 @@ import csv
 import io
 import tomllib
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
@@ -31,6 +31,8 @@ FIELDS = (
 REQUIRED = ("number", "client", "amount", "issued")
 DELIMITERS = (",", ";", "\t")
 NAME_MAX = 200
+# Unicode categories refused in one-line text: controls, formats, surrogates, private use.
+CONTROL_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co"})
 NUMBER_MAX = 60
 
 # Column titles recognised out of the box, written as `header_key` leaves them.
@@ -182,12 +184,14 @@ def read_csv(path: Path, mapping: Mapping[str, str] | None = None) -> ImportPlan
     columns = _columns(header, {**ALIASES, **(mapping or {})}, plan)
     if columns is None:
         return plan
+    read_row = _RowReader(plan, header, columns)
     try:
         for cells in reader:
-            if not any(cell.strip() for cell in cells):
+            # A row of blank cells (or an empty line) is no row at all.
+            if not "".join(cells).strip():
                 continue
             plan.lines_read += 1
-            _read_row(plan, reader.line_num, header, columns, cells)
+            read_row(reader.line_num, cells)
     except csv.Error as error:
         plan.fail(reader.line_num, "-", f"unreadable row: {error}")
     if not plan.rows and not plan.errors:
@@ -215,89 +219,126 @@ def _columns(
     return None if missing or plan.errors else columns
 
 
-def _read_row(
-    plan: ImportPlan, line: int, header: list[str], columns: dict[str, int], cells: list[str]
-) -> None:
-    """Check one row's cells and add it to the plan, or record each of its errors."""
-    errors_before = len(plan.errors)
-    if len(cells) > len(header) and any(cell.strip() for cell in cells[len(header) :]):
-        plan.fail(line, "-", f"{len(cells)} cells but the header has {len(header)} columns")
+class _RowReader:
+    """Checks rows against one header: where each field's cell is, and how its column is titled.
 
-    def cell(field: str) -> str:
-        """The trimmed cell of a field, "" when the column or the cell is missing."""
-        index = columns.get(field)
-        return cells[index].strip() if index is not None and index < len(cells) else ""
+    This runs once per row of files of many thousand rows, so the columns are looked up once.
+    """
 
-    def title(field: str) -> str:
-        """The column title as the file writes it, to name it in errors."""
-        return header[columns[field]].strip() if field in columns else field
+    def __init__(self, plan: ImportPlan, header: list[str], columns: dict[str, int]) -> None:
+        """Remember the plan to fill and where each field is."""
+        self.plan = plan
+        self.width = len(header)
+        self.indexes = [columns.get(field) for field in FIELDS]
+        self.present = [index for index in self.indexes if index is not None]
+        self.reach = max(self.present) + 1
+        self.titles = {
+            field: header[columns[field]].strip() if field in columns else field for field in FIELDS
+        }
+        self.amount_given = "amount" in columns
 
-    number = _line_text(plan, line, title("number"), cell("number"), NUMBER_MAX)
-    client = _line_text(plan, line, title("client"), cell("client"), NAME_MAX)
-    email = cell("email")
-    if email and ("@" not in email or " " in email):
-        plan.fail(line, title("email"), f"not an e-mail address: {email!r}")
-    company_id = _line_text(plan, line, title("company_id"), cell("company_id"), 40, required=False)
-    total = _amount(plan, line, title("amount"), cell("amount"), allow_negative=True)
-    issued = _date(plan, line, title("issued"), cell("issued"))
-    due = _date(plan, line, title("due"), cell("due")) if cell("due") else None
-    if issued and due and due < issued:
-        plan.fail(line, title("due"), "the due date is before the issue date")
-    paid_on = _date(plan, line, title("paid_on"), cell("paid_on")) if cell("paid_on") else None
-    currency = ""
-    if cell("currency"):
-        try:
-            currency = parse_currency(cell("currency"))
-        except AmountError as error:
-            plan.fail(line, title("currency"), str(error))
-    paid = _paid(plan, line, total, cell, title)
-    if total == 0 and "amount" in columns and cell("amount"):
-        plan.fail(line, title("amount"), "the amount is zero")
-    if len(plan.errors) > errors_before or issued is None or total is None:
-        return
-    plan.rows.append(
-        PlannedInvoice(
-            line=line,
-            client_name=client,
-            number=number,
-            issued=issued,
-            due=due or (issued if total < 0 else default_due(issued)),
-            total=abs(total),
-            paid=paid,
-            currency=currency,
-            company_id=company_key(company_id),
-            email=email,
-            credit_note=total < 0,
-            paid_on=paid_on,
+    def cells(self, cells: list[str]) -> list[str]:
+        """Each field's trimmed cell in FIELDS order, "" when the column or the cell is missing."""
+        if len(cells) >= self.reach:
+            return [cells[index].strip() if index is not None else "" for index in self.indexes]
+        count = len(cells)
+        return [
+            cells[index].strip() if index is not None and index < count else ""
+            for index in self.indexes
+        ]
+
+    def __call__(self, line: int, cells: list[str]) -> None:
+        """Check one row's cells and add it to the plan, or record each of its errors."""
+        plan = self.plan
+        title = self.titles
+        errors_before = len(plan.errors)
+        if len(cells) > self.width and any(cell.strip() for cell in cells[self.width :]):
+            plan.fail(line, "-", f"{len(cells)} cells but the header has {self.width} columns")
+        (
+            number_cell,
+            client_cell,
+            issued_cell,
+            due_cell,
+            amount_cell,
+            balance_cell,
+            paid_cell,
+            paid_on_cell,
+            currency_cell,
+            email,
+            company_cell,
+        ) = self.cells(cells)
+        number = _line_text(plan, line, title["number"], number_cell, NUMBER_MAX)
+        client = _line_text(plan, line, title["client"], client_cell, NAME_MAX)
+        if email and ("@" not in email or " " in email):
+            plan.fail(line, title["email"], f"not an e-mail address: {email!r}")
+        company_id = _line_text(plan, line, title["company_id"], company_cell, 40, required=False)
+        total = _amount(plan, line, title["amount"], amount_cell, allow_negative=True)
+        issued = _date(plan, line, title["issued"], issued_cell)
+        due = _date(plan, line, title["due"], due_cell) if due_cell else None
+        if issued and due and due < issued:
+            plan.fail(line, title["due"], "the due date is before the issue date")
+        paid_on = _date(plan, line, title["paid_on"], paid_on_cell) if paid_on_cell else None
+        currency = ""
+        if currency_cell:
+            try:
+                currency = parse_currency(currency_cell)
+            except AmountError as error:
+                plan.fail(line, title["currency"], str(error))
+        paid = _paid(
+            plan, line, total, (balance_cell, title["balance"]), (paid_cell, title["paid"])
         )
-    )
+        if total == 0 and self.amount_given and amount_cell:
+            plan.fail(line, title["amount"], "the amount is zero")
+        if len(plan.errors) > errors_before or issued is None or total is None:
+            return
+        plan.rows.append(
+            PlannedInvoice(
+                line=line,
+                client_name=client,
+                number=number,
+                issued=issued,
+                due=due or (issued if total < 0 else default_due(issued)),
+                total=abs(total),
+                paid=paid,
+                currency=currency,
+                company_id=company_key(company_id) if company_id else "",
+                email=email,
+                credit_note=total < 0,
+                paid_on=paid_on,
+            )
+        )
 
 
 def _paid(
     plan: ImportPlan,
     line: int,
     total: int | None,
-    cell: Callable[[str], str],
-    title: Callable[[str], str],
+    balance_cell: tuple[str, str],
+    paid_cell: tuple[str, str],
 ) -> int:
-    """What has been paid: total − balance, or the paid column; the two must agree."""
+    """What has been paid: total − balance, or the paid column; the two must agree.
+
+    Each cell comes with its column's title, to name it in errors.
+    """
     if total is None or total < 0:
         return 0
     paid_from_balance: int | None = None
     paid_column: int | None = None
-    if cell("balance"):
-        balance = _amount(plan, line, title("balance"), cell("balance"))
+    balance_text, balance_title = balance_cell
+    paid_text, paid_title = paid_cell
+    if balance_text:
+        balance = _amount(plan, line, balance_title, balance_text)
         if balance is not None:
             if balance > total:
-                plan.fail(line, title("balance"), "the balance is more than the total")
+                plan.fail(line, balance_title, "the balance is more than the total")
             paid_from_balance = total - balance
-    if cell("paid"):
-        paid_column = _amount(plan, line, title("paid"), cell("paid"))
+    if paid_text:
+        paid_column = _amount(plan, line, paid_title, paid_text)
         if paid_column is not None and paid_column > total:
-            plan.fail(line, title("paid"), "the amount paid is more than the total")
+            plan.fail(line, paid_title, "the amount paid is more than the total")
     both = paid_from_balance is not None and paid_column is not None
     if both and paid_from_balance != paid_column:
-        plan.fail(line, title("paid"), "amount paid and balance do not add up to the total")
+        plan.fail(line, paid_title, "amount paid and balance do not add up to the total")
     chosen = paid_from_balance if paid_from_balance is not None else paid_column
     return max(0, min(chosen or 0, total))
 
@@ -310,7 +351,10 @@ def _line_text(
         plan.fail(line, column, f"{column} is empty")
     elif len(value) > limit:
         plan.fail(line, column, f"longer than {limit} characters")
-    elif any(unicodedata.category(char) in {"Cc", "Cf", "Cs", "Co"} for char in value):
+    # A printable text has none of them: the check per character is for the rare other ones.
+    elif not value.isprintable() and any(
+        unicodedata.category(char) in CONTROL_CATEGORIES for char in value
+    ):
         plan.fail(line, column, "contains control characters")
     return value
 

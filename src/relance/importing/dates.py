@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$", re.ASCII)
 _DAY_FIRST = re.compile(r"^(\d{1,2})([/.])(\d{1,2})\2(\d{4})$", re.ASCII)
@@ -14,6 +15,8 @@ class ImportDateError(ValueError):
     """A date in an imported file that is impossible or not in a known form."""
 
 
+# A file repeats the same few hundred dates thousands of times: each is read once.
+@lru_cache(maxsize=4096)
 def parse_import_date(text: str) -> date:
     """Read ``2026-11-23`` or ``23/11/2026`` (also ``23.11.2026``), refusing impossible dates."""
     cleaned = text.strip()

@@ -5,18 +5,19 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from pypdf import PdfReader
-from pypdf.errors import PyPdfError
-
 from relance.importing.einvoice import read_xml_bytes
 from relance.importing.plan import ImportPlan
 
 # Names the Factur-X, ZUGFeRD and XRechnung specifications give the embedded invoice.
-KNOWN_NAMES = ("factur-x.xml", "zugferd-invoice.xml", "zugferd-invoice.xml", "xrechnung.xml")
+KNOWN_NAMES = ("factur-x.xml", "zugferd-invoice.xml", "xrechnung.xml")
 
 
 def read_facturx(path: Path) -> ImportPlan:
     """Read the invoice embedded in a Factur-X PDF into a plan."""
+    # pypdf takes a tenth of a second to import: only reading a PDF pays for it.
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
     plan = ImportPlan(source=path, kind="facturx")
     # pypdf logs every oddity of real-world PDFs as a warning; the import reports its own errors.
     logging.getLogger("pypdf").setLevel(logging.ERROR)

@@ -11,6 +11,8 @@ GROUP_SPACES = (" ", "\u00a0", "\u202f")
 CURRENCY_MARKS = ("€", "$", "£")
 _DIGITS = re.compile(r"^[0-9]+$", re.ASCII)
 _BODY = re.compile(r"^[0-9., ]+$", re.ASCII)
+# The plain form most cells take (digits, then one mark and at most two decimals): read at once.
+_PLAIN = re.compile(r"(-?)([0-9]+)(?:[.,]([0-9]{1,2}))?", re.ASCII)
 
 
 class ImportAmountError(ValueError):
@@ -19,6 +21,11 @@ class ImportAmountError(ValueError):
 
 def parse_import_amount(text: str, *, allow_negative: bool = False) -> int:
     """Read ``1234.56``, ``1 234,56``, ``1.234,56``, ``1,234.56`` or ``1234,56`` as minor units."""
+    plain = _PLAIN.fullmatch(text)
+    if plain is not None and (allow_negative or not plain[1]):
+        minor = int(plain[2]) * 100 + int((plain[3] or "").ljust(2, "0"))
+        if minor < MAX_MINOR:
+            return -minor if plain[1] else minor
     cleaned = text.strip()
     for mark in CURRENCY_MARKS:
         cleaned = cleaned.removeprefix(mark).removesuffix(mark).strip()

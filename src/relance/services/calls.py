@@ -6,12 +6,13 @@ from datetime import datetime
 
 from relance.domain.calls import CallOutcome, follow_up
 from relance.domain.money import decimal_string, format_money
+from relance.services.contacts import record_promise
 from relance.services.history import record_event
 from relance.services.results import ActionResult
 from relance.services.validation import Form
 from relance.store.database import transaction
 from relance.store.lookup import get_client
-from relance.store.models import Client, Promise
+from relance.store.models import Client
 from relance.store.summary import refresh_client_summary
 
 OUTCOMES = tuple(outcome.value for outcome in CallOutcome)
@@ -63,15 +64,7 @@ def log_call(
         )
         if choice is CallOutcome.PROMISED:
             assert pay_by is not None
-            Promise.create(
-                client=client_id,
-                event=event_id,
-                amount=amount,
-                due_on=pay_by,
-                made_on=at.date(),
-                made_by=clean_who,
-                words=clean_note,
-            )
+            record_promise(client_id, event_id, (amount, pay_by), at.date(), clean_who, clean_note)
         if choice is CallOutcome.DISPUTE and not client.disputed:
             Client.update(disputed=True).where(Client.id == client_id).execute()
             record_event(

@@ -19,7 +19,14 @@ from relance.domain.money import decimal_string
 from relance.literal import printable
 from relance.paths import ensure_private_dir
 from relance.services.claims import ClientClaim, InvoiceClaim, detail_with_claim
-from relance.store.detail import AllocationRow, ClientDetail, EventRow, allocation_rows
+from relance.store.detail import (
+    AllocationRow,
+    ClientDetail,
+    EventRow,
+    InvoiceRow,
+    PaymentRow,
+    allocation_rows,
+)
 
 README = "README.txt"
 STATEMENT = "statement.txt"
@@ -227,7 +234,7 @@ def readme_text(facts: DossierFacts, names: list[str]) -> str:
             if claim.verdict
             else "  worth it? no verdict: set typical costs in [law.court_costs] to compare"
         )
-    lines += ["", "LEGAL BASIS", *_legal_basis(claim)]
+    lines += ["", "LEGAL BASIS", *legal_basis_lines(claim)]
     for warning in claim.warnings:
         lines.append(f"  warning: {warning}")
     for flag in claim.flags:
@@ -251,7 +258,7 @@ def _identity_lines(*pairs: tuple[str, str]) -> list[str]:
     ]
 
 
-def _legal_basis(claim: ClientClaim) -> list[str]:
+def legal_basis_lines(claim: ClientClaim) -> list[str]:
     """The regime the claim follows: its law, how the rate is set, the fee and the limitation."""
     regime = JURISDICTIONS.get(claim.jurisdiction.strip().lower())
     if regime is None:
@@ -272,13 +279,26 @@ def _legal_basis(claim: ClientClaim) -> list[str]:
     return lines
 
 
-def statement_text(facts: DossierFacts) -> str:
-    """The customer statement: invoices and payments in date order with a running balance."""
+@dataclass(frozen=True)
+class StatementEntry:
+    """One line of the customer statement: an invoice (debit) or a payment or credit (credit)."""
+
+    on: date
+    label: str
+    # Positive for an invoice, negative for a payment or a credit note.
+    amount: int
+    balance: int
+    invoice: InvoiceRow | None = None
+    payment: PaymentRow | None = None
+
+
+def statement_entries(facts: DossierFacts) -> list[StatementEntry]:
+    """Invoices and payments in date order, each with the running balance after it."""
     detail = facts.detail
-    entries: list[tuple[date, int, str, int]] = []
+    entries: list[tuple[date, int, str, int, InvoiceRow | None, PaymentRow | None]] = []
     for inv in detail.invoices:
         label = f"invoice {inv.number} (issued {inv.issued_on}, due {inv.due_on})"
-        entries.append((inv.issued_on, 0, label, inv.amount))
+        entries.append((inv.issued_on, 0, label, inv.amount, inv, None))
     by_payment: dict[int, list[AllocationRow]] = {}
     for allocation in facts.allocations:
         by_payment.setdefault(allocation.payment_id, []).append(allocation)
@@ -290,10 +310,27 @@ def statement_text(facts: DossierFacts) -> str:
         label = "payment" + (f" {pay.method}" if pay.method else "")
         label += f" ref {pay.reference}" if pay.reference else ""
         label += f" → {applied_to[pay.payment_id]}" if pay.payment_id in applied_to else ""
-        if pay.amount > pay.allocated:
-            label += f" (unapplied {decimal_string(pay.amount - pay.allocated)})"
-        entries.append((pay.received_on, 1, label, -pay.amount))
+        if pay.credit:
+            label += f" (unapplied {decimal_string(pay.credit)})"
+        entries.append((pay.received_on, 1, label, -pay.amount, None, pay))
+        if pay.reversed_at is not None:
+            # A bounced payment: it counts on the day received and is taken back on reversal.
+            undone = f"payment of {pay.received_on} reversed"
+            undone += f" — {pay.reversal_reason}" if pay.reversal_reason else ""
+            entries.append((pay.reversed_at.date(), 2, undone, pay.amount, None, pay))
     entries.sort(key=lambda entry: (entry[0], entry[1]))
+    rows: list[StatementEntry] = []
+    balance = 0
+    for day, _, label, amount, invoice, payment in entries:
+        balance += amount
+        rows.append(StatementEntry(day, label, amount, balance, invoice, payment))
+    return rows
+
+
+def statement_text(facts: DossierFacts) -> str:
+    """The customer statement: invoices and payments in date order with a running balance."""
+    detail = facts.detail
+    entries = statement_entries(facts)
     currency = detail.currency
     lines = [
         f"Statement of account — {detail.name} (client #{detail.client_id})",
@@ -301,14 +338,13 @@ def statement_text(facts: DossierFacts) -> str:
         RULE,
         f"{'date':<10}  {'debit':>12}  {'credit':>12}  {'balance':>12}  detail",
     ]
-    balance = 0
-    for day, _, label, amount in entries:
-        balance += amount
-        debit = decimal_string(amount) if amount > 0 else ""
-        credit = decimal_string(-amount) if amount < 0 else ""
+    balance = entries[-1].balance if entries else 0
+    for entry in entries:
+        debit = decimal_string(entry.amount) if entry.amount > 0 else ""
+        credit = decimal_string(-entry.amount) if entry.amount < 0 else ""
         lines.append(
-            f"{day.isoformat():<10}  {debit:>12}  {credit:>12}  {decimal_string(balance):>12}  "
-            f"{label}"
+            f"{entry.on.isoformat():<10}  {debit:>12}  {credit:>12}  "
+            f"{decimal_string(entry.balance):>12}  {entry.label}"
         )
     lines += [
         RULE,
@@ -386,8 +422,9 @@ def payments_csv(facts: DossierFacts) -> str:
             pay.method,
             pay.reference,
             decimal_string(pay.allocated),
-            decimal_string(pay.amount - pay.allocated),
-            "; ".join(targets.get(pay.payment_id, [])),
+            decimal_string(pay.credit),
+            "; ".join(targets.get(pay.payment_id, []))
+            + (f"reversed {pay.reversed_at:%Y-%m-%d}" if pay.reversed_at else ""),
         ]
         for pay in reversed(facts.detail.payments)
     ]

@@ -1,21 +1,31 @@
-"""Recording a payment and spreading it over the open invoices, oldest first."""
+"""Recording a payment and spreading it over a running plan and the open invoices; reversing one.
+
+With a running plan the money settles its instalments in order and, underneath, the invoices
+the plan covers, oldest first; without one, invoices oldest first. Invoices picked by hand come
+before the others. What nothing can take becomes a credit on the client.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from relance.domain.balances import InvoiceBalance, allocate_payment
+from relance.domain.allocation import Owed, Piece, invoice_order, spread_payment
+from relance.domain.balances import InvoiceBalance
 from relance.domain.money import decimal_string, format_money
 from relance.services.history import record_event
+from relance.services.lapses import judged_result
 from relance.services.results import ActionResult
 from relance.services.validation import Form, InvalidInput
 from relance.store.database import transaction
-from relance.store.ledger import write_payment
+from relance.store.ledger import undo_allocations, write_payment_pieces
 from relance.store.lookup import get_client
-from relance.store.models import Invoice, Payment, Promise
-from relance.store.summary import refresh_client_summary
+from relance.store.models import Instalment, Invoice, Payment, PaymentPlan
+from relance.store.plans import running_instalments
 
 METHOD_MAX = 40
+REFERENCE_MAX = 80
 
 
 def record_payment(
@@ -27,16 +37,18 @@ def record_payment(
     method: str = "",
     reference: str = "",
     invoice_number: str = "",
+    invoice_numbers: Sequence[str] = (),
 ) -> ActionResult:
-    """Record money received; it pays a chosen invoice first, then the oldest ones."""
+    """Record money received: a running plan's instalments, then picked invoices, then oldest."""
     form = Form()
     minor = form.amount("amount", amount)
     day = form.day("on", received_on, today=at.date()) if received_on.strip() else at.date()
     if day is not None and day > at.date():
         form.fail("on", "a payment cannot be received in the future")
     clean_method = form.line("method", method, limit=METHOD_MAX)
-    clean_reference = form.line("reference", reference)
-    clean_number = form.line("invoice", invoice_number, limit=60)
+    clean_reference = form.line("reference", reference, limit=REFERENCE_MAX)
+    typed = [invoice_number, *invoice_numbers]
+    picked_numbers = list(dict.fromkeys(form.line("invoice", n, limit=60) for n in typed if n))
     form.check()
     assert day is not None
     with transaction():
@@ -45,27 +57,31 @@ def record_payment(
             InvoiceBalance(inv.id, inv.number, inv.due_on, inv.amount, inv.paid)
             for inv in Invoice.select().where(Invoice.client == client_id)
         ]
-        first_id = None
-        if clean_number:
-            chosen = [inv for inv in invoices if inv.number == clean_number]
-            if not chosen:
-                raise InvalidInput.one("invoice", f"{client.name} has no invoice {clean_number}")
-            first_id = chosen[0].invoice_id
-        allocations, credit = allocate_payment(minor, invoices, first_id)
-        payment_id = write_payment(
+        numbers = {inv.invoice_id: inv.number for inv in invoices}
+        picked = [_picked_invoice(client.name, invoices, number) for number in picked_numbers]
+        instalments = running_instalments(client_id)
+        seq_of = {row.id: row.seq for row in instalments}
+        pieces, credit = spread_payment(
+            minor,
+            invoice_order(invoices, picked),
+            [Owed(row.id, row.amount - row.paid) for row in instalments],
+        )
+        payment_id = write_payment_pieces(
             client_id,
             minor,
             day,
             at,
-            allocations,
+            pieces,
             method=clean_method,
             reference=clean_reference,
         )
-        numbers = {inv.invoice_id: inv.number for inv in invoices}
-        paid_list = ", ".join(numbers[share.invoice_id] for share in allocations)
         summary = f"payment received: {format_money(minor, client.currency)}"
-        if paid_list:
-            summary += f" → {paid_list}"
+        paid_invoices = _unique(numbers[p.invoice_id] for p in pieces if p.invoice_id)
+        paid_instalments = _unique(str(seq_of[p.instalment_id]) for p in pieces if p.instalment_id)
+        if paid_invoices:
+            summary += f" → {', '.join(paid_invoices)}"
+        if paid_instalments:
+            summary += f" · instalment {', '.join(paid_instalments)}"
         if credit:
             summary += f" (credit {format_money(credit, client.currency)})"
         event_id = record_event(
@@ -76,40 +92,121 @@ def record_payment(
             direction="in",
             channel=clean_method,
             amount=minor,
-            invoice_id=allocations[0].invoice_id if allocations else None,
+            invoice_id=next((p.invoice_id for p in pieces if p.invoice_id), None),
         )
-        _settle_promises(client_id)
-        refresh_client_summary(client_id)
-    return ActionResult(
-        client_id,
-        f"{client.name}: {summary}",
-        event_id,
-        {
-            "payment_id": payment_id,
-            "amount": decimal_string(minor),
-            "received_on": day.isoformat(),
-            "allocations": [
-                {"invoice": numbers[s.invoice_id], "amount": decimal_string(s.amount)}
-                for s in allocations
-            ],
-            "credit": decimal_string(credit),
-        },
-    )
+        return judged_result(
+            client,
+            summary,
+            event_id,
+            at,
+            {
+                "payment_id": payment_id,
+                "amount": decimal_string(minor),
+                "received_on": day.isoformat(),
+                "method": clean_method,
+                "reference": clean_reference,
+                "allocations": [_piece_record(p, numbers, seq_of) for p in pieces],
+                "credit": decimal_string(credit),
+            },
+        )
 
 
-def _settle_promises(client_id: int) -> None:
-    """Mark open promises kept once the payments made since each promise cover it."""
-    for promise in (
-        Promise.select()
-        .where((Promise.client == client_id) & (Promise.status == "open"))
-        .order_by(Promise.due_on)
-    ):
-        received = sum(
-            p.amount
-            for p in Payment.select(Payment.amount).where(
-                (Payment.client == client_id) & (Payment.received_on >= promise.made_on)
+def reverse_payment(
+    client_id: int, payment_id: str, at: datetime, *, reason: str = ""
+) -> ActionResult:
+    """Reverse a payment (a bounced transfer): shares undone, promises and plans judged again."""
+    form = Form()
+    clean_reason = form.text("reason", reason)
+    wanted = payment_id.strip().removeprefix("#")
+    if not wanted:
+        form.fail("payment", "pick the payment to reverse")
+    elif not wanted.isdecimal():
+        form.fail("payment", f"not a payment number: {payment_id!r}")
+    form.check()
+    with transaction():
+        client = get_client(client_id)
+        payment = Payment.get_or_none((Payment.id == int(wanted)) & (Payment.client == client_id))
+        if payment is None:
+            raise InvalidInput.one("payment", f"{client.name} has no payment {wanted}")
+        if payment.reversed_at is not None:
+            raise InvalidInput.one(
+                "payment",
+                f"payment {wanted} was already reversed on {payment.reversed_at:%Y-%m-%d}",
             )
+        numbers = {
+            inv.id: inv.number for inv in Invoice.select().where(Invoice.client == client_id)
+        }
+        seq_of = {
+            row.id: row.seq
+            for row in Instalment.select().join(PaymentPlan).where(PaymentPlan.client == client_id)
+        }
+        undone = undo_allocations(payment.id, at, clean_reason)
+        money = format_money(payment.amount, client.currency)
+        summary = f"payment reversed: {money} received {payment.received_on.isoformat()}"
+        if payment.reference:
+            summary += f" ref {payment.reference}"
+        if clean_reason:
+            summary += f" — {clean_reason}"
+        body = "\n".join(
+            f"undone: {_target(p, numbers, seq_of)} {format_money(p.amount, client.currency)}"
+            for p in undone
         )
-        if received >= promise.amount:
-            promise.status = "kept"
-            promise.save()
+        event_id = record_event(
+            client_id,
+            "payment",
+            summary,
+            at,
+            direction="internal",
+            outcome="reversed",
+            channel=payment.method,
+            body=body,
+            amount=payment.amount,
+        )
+        return judged_result(
+            client,
+            summary,
+            event_id,
+            at,
+            {
+                "payment_id": payment.id,
+                "reversed": True,
+                "reason": clean_reason,
+                "undone": [_piece_record(p, numbers, seq_of) for p in undone],
+            },
+        )
+
+
+def _picked_invoice(client_name: str, invoices: list[InvoiceBalance], number: str) -> int:
+    """The id of an invoice the user picked by number; refused if unknown or already paid."""
+    for inv in invoices:
+        if inv.number == number:
+            if not inv.outstanding:
+                raise InvalidInput.one("invoice", f"invoice {number} is already paid")
+            return inv.invoice_id
+    raise InvalidInput.one("invoice", f"{client_name} has no invoice {number}")
+
+
+def _unique(items: Any) -> list[str]:
+    """Items in their first order, each once."""
+    return list(dict.fromkeys(items))
+
+
+def _target(piece: Piece, numbers: dict[int, str], seq_of: dict[int, int]) -> str:
+    """What a share went to, in words: "invoice F-1", "instalment 2", or both."""
+    parts = []
+    if piece.invoice_id is not None:
+        parts.append(f"invoice {numbers.get(piece.invoice_id, piece.invoice_id)}")
+    if piece.instalment_id is not None:
+        parts.append(f"instalment {seq_of.get(piece.instalment_id, piece.instalment_id)}")
+    return " · ".join(parts)
+
+
+def _piece_record(piece: Piece, numbers: dict[int, str], seq_of: dict[int, int]) -> dict[str, Any]:
+    """One share for ``--json``: the invoice (or null), the instalment when there is one."""
+    record: dict[str, Any] = {
+        "invoice": numbers.get(piece.invoice_id) if piece.invoice_id is not None else None,
+        "amount": decimal_string(piece.amount),
+    }
+    if piece.instalment_id is not None:
+        record["instalment"] = seq_of.get(piece.instalment_id)
+    return record

@@ -1,22 +1,22 @@
-"""Drafting and sending a reminder: rendered text, written to the outbox, logged in full."""
+"""Sending a reminder: written to the outbox and logged in full, then handed to ``[smtp]``."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from email.utils import formataddr
 from pathlib import Path
+from typing import cast
 
-from relance.config import Creditor
-from relance.delivery.outbox import OutgoingMail, write_to_outbox
-from relance.delivery.reminder_text import (
-    OverdueLine,
-    ReminderContent,
-    RenderedReminder,
-    render_reminder,
-)
-from relance.domain.dates import days_overdue
+from relance.config import Config
+from relance.delivery.mime import OutgoingMail, history_text, new_message_id, recorded_headers
+from relance.delivery.outbox import Outbox
+from relance.delivery.smtp import SmtpSession
 from relance.domain.money import decimal_string, format_money
+from relance.services import drafting
 from relance.services.history import record_event
+from relance.services.outbox import NO_SMTP, Delivery, deliver_claimed, smtp_session
 from relance.services.results import ActionResult
 from relance.services.validation import Form, InvalidInput
 from relance.store.database import transaction
@@ -25,6 +25,8 @@ from relance.store.models import Contact, ContactEvent, Invoice
 from relance.store.summary import refresh_client_summary
 
 FALLBACK_SENDER = "relance@localhost"
+# A thread's References header keeps the first message and the latest ones (RFC 5322 advice).
+MAX_REFERENCES = 10
 
 
 def reminder_recipients(client_id: int) -> list[str]:
@@ -34,71 +36,23 @@ def reminder_recipients(client_id: int) -> list[str]:
     return billing or [c.email for c in contacts if c.email]
 
 
-def draft_reminder(client_id: int, today: date, creditor: Creditor) -> RenderedReminder:
-    """Render the reminder a client would get today, writing nothing."""
-    client = get_client(client_id)
-    lines = [
-        OverdueLine(
-            inv.number,
-            inv.issued_on,
-            inv.due_on,
-            inv.amount,
-            inv.paid,
-            days_overdue(inv.due_on, today),
-        )
-        for inv in Invoice.select()
-        .where(
-            (Invoice.client == client_id)
-            & (Invoice.amount > Invoice.paid)
-            & (Invoice.due_on < today)
-        )
-        .order_by(Invoice.due_on, Invoice.number)
-    ]
-    if not lines:
-        raise InvalidInput.one("client", f"nothing is overdue for {client.name}")
-    billing = (
-        Contact.select()
-        .where((Contact.client == client_id) & (Contact.is_billing == True))  # noqa: E712
-        .first()
-    )
-    # Count the reminders of this episode only: since the oldest invoice listed fell due.
-    sent_before = (
-        ContactEvent.select()
-        .where(
-            (ContactEvent.client == client_id)
-            & (ContactEvent.kind == "email")
-            & (ContactEvent.happened_at >= lines[0].due_on)
-        )
-        .count()
-    )
-    return render_reminder(
-        ReminderContent(
-            client_name=client.name,
-            contact_name=billing.name if billing else "",
-            language=client.language,
-            currency=client.currency,
-            today=today,
-            reminder_number=sent_before + 1,
-            lines=lines,
-            creditor_name=creditor.name,
-            creditor_email=creditor.email,
-            creditor_phone=creditor.phone,
-            creditor_iban=creditor.iban,
-        )
-    )
-
-
 def send_reminder(
     client_id: int,
     at: datetime,
+    config: Config,
     outbox: Path,
-    creditor: Creditor,
     *,
     subject: str | None = None,
     body: str | None = None,
+    session: SmtpSession | None = None,
 ) -> ActionResult:
-    """Write the reminder (as drafted, or as the user edited it) to the outbox and log it."""
-    draft = draft_reminder(client_id, at.date(), creditor)
+    """Queue the reminder (as drafted, or as edited) in the outbox, log it, then try to send it.
+
+    The message file and its history event are committed together: a message that could not
+    be logged is removed before it can ever go out. ``session`` shares one connection to the
+    server between the reminders of a batch; without it, one is opened for this message.
+    """
+    draft = drafting.draft_reminder(client_id, at.date(), config)
     form = Form()
     final_subject = form.line(
         "subject", draft.subject if subject is None else subject, required=True
@@ -109,49 +63,142 @@ def send_reminder(
     client = get_client(client_id)
     if not recipients:
         raise InvalidInput.one("to", f"{client.name} has no e-mail address; add one to a contact")
+    sender = message_sender(config)
+    thread = previous_reminder(client_id)
     mail = OutgoingMail(
-        # formataddr quotes a name such as "Martin, Jeanne" that would otherwise read as two.
-        sender=formataddr((creditor.name, creditor.email)) if creditor.email else FALLBACK_SENDER,
+        sender=sender,
         recipients=recipients,
         subject=final_subject,
         body=final_body,
         at=at,
+        message_id=new_message_id(sender),
+        in_reply_to=thread.message_id,
+        references=thread.references,
     )
-    path = write_to_outbox(outbox, client_id, mail)
-    try:
-        with transaction():
-            total = sum(
-                inv.amount - inv.paid
-                for inv in Invoice.select().where(
-                    (Invoice.client == client_id)
-                    & (Invoice.amount > Invoice.paid)
-                    & (Invoice.due_on < at.date())
+    box = Outbox(outbox)
+    with box.locked():
+        name = box.stage(mail, client_id, client.name, reason="" if config.smtp else NO_SMTP)
+        try:
+            with transaction():
+                total = _overdue_total(client_id, at.date())
+                event_id = record_event(
+                    client_id,
+                    "email",
+                    f"reminder queued for {', '.join(recipients)}: {final_subject}",
+                    at,
+                    channel="email",
+                    outcome="queued",
+                    body=history_text(mail),
+                    amount=total,
                 )
-            )
-            summary = f"reminder e-mailed to {', '.join(recipients)}: {final_subject}"
-            event_id = record_event(
-                client_id,
-                "email",
-                summary,
-                at,
-                channel="email",
-                outcome="written-to-outbox",
-                body=f"Subject: {final_subject}\n\n{final_body}",
-                amount=total,
-            )
-            refresh_client_summary(client_id)
-    except BaseException:
-        # Not logged means not sent: the file must not stay behind to be delivered later.
-        path.unlink(missing_ok=True)
-        raise
+                refresh_client_summary(client_id)
+        except BaseException:
+            # Not logged means not sent: the file must not stay behind to be delivered later.
+            box.discard(name)
+            raise
+        box.publish(name)
+        entry = box.entry(name)
+        assert entry is not None
+        own_session = smtp_session(config) if session is None else None
+        try:
+            delivery = deliver_claimed(box, entry, session or own_session, at, log_failure=True)
+        finally:
+            if own_session is not None:
+                own_session.close()
+        sent_entry = box.entry(name)
+    where = sent_entry.path if sent_entry else entry.path
+    amount = format_money(total, client.currency)
     return ActionResult(
         client_id,
-        f"{client.name}: reminder for {format_money(total, client.currency)} written to {path}",
+        f"{client.name}: reminder for {amount} {_fate(delivery, outbox)}",
         event_id,
         {
             "to": recipients,
             "subject": final_subject,
             "total": decimal_string(total),
-            "file": str(path),
+            "file": str(where),
+            "message_id": mail.message_id,
+            "status": "queued" if delivery.status == "waiting" else delivery.status,
+            "reason": delivery.reason or None,
         },
+    )
+
+
+def _fate(delivery: Delivery, outbox: Path) -> str:
+    """What became of a new reminder, in words that say where it is."""
+    if delivery.status == "sent":
+        refused = f" (refused: {', '.join(delivery.refused)})" if delivery.refused else ""
+        delivered = [who for who in delivery.recipients if who not in delivery.refused]
+        return f"sent to {', '.join(delivered)}{refused}"
+    if delivery.status == "waiting":
+        return f"written to the outbox {outbox} ({NO_SMTP})"
+    return (
+        f"queued in the outbox {outbox}, not sent: {delivery.reason}"
+        " (`relance outbox retry` or the o key sends it later)"
+    )
+
+
+def message_sender(config: Config) -> str:
+    """The From address: ``smtp.from``, else the creditor's own address."""
+    if config.smtp is not None and config.smtp.sender:
+        return config.smtp.sender
+    creditor = config.creditor
+    # formataddr quotes a name such as "Martin, Jeanne" that would otherwise read as two.
+    return formataddr((creditor.name, creditor.email)) if creditor.email else FALLBACK_SENDER
+
+
+@dataclass(frozen=True)
+class Thread:
+    """Where a new reminder to a client belongs: replying to the last one sent."""
+
+    message_id: str = ""
+    references: tuple[str, ...] = ()
+
+
+def previous_reminder(client_id: int) -> Thread:
+    """The thread of the latest reminder logged for a client with its Message-ID."""
+    latest = (
+        ContactEvent.select(ContactEvent.body)
+        .where(
+            (ContactEvent.client == client_id)
+            & (ContactEvent.kind == "email")
+            & ContactEvent.body.contains("\nMessage-ID: ")
+        )
+        .order_by(ContactEvent.happened_at.desc(), ContactEvent.id.desc())
+        .first()
+    )
+    if latest is None:
+        return Thread()
+    headers = recorded_headers(latest.body)
+    parent = headers.get("Message-ID", "")
+    if not parent:
+        return Thread()
+    chain = [*headers.get("References", "").split(), parent]
+    if len(chain) > MAX_REFERENCES:
+        chain = [chain[0], *chain[-(MAX_REFERENCES - 1) :]]
+    return Thread(parent, tuple(chain))
+
+
+def reminded_on(day: date) -> set[int]:
+    """The clients who were sent a reminder on a day."""
+    start = datetime.combine(day, time.min)
+    rows = ContactEvent.select(ContactEvent.client).where(
+        (ContactEvent.kind == "email")
+        & (ContactEvent.direction == "out")
+        & (ContactEvent.happened_at >= start)
+        & (ContactEvent.happened_at < start + timedelta(days=1))
+    )
+    # .tuples() yields plain tuples of ids; the stubs type it as the model.
+    return {int(client_id) for (client_id,) in cast("Iterable[tuple[int]]", rows.tuples())}
+
+
+def _overdue_total(client_id: int, today: date) -> int:
+    """What a client owes that has fallen due."""
+    return sum(
+        inv.amount - inv.paid
+        for inv in Invoice.select().where(
+            (Invoice.client == client_id)
+            & (Invoice.amount > Invoice.paid)
+            & (Invoice.due_on < today)
+        )
     )

@@ -12,7 +12,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from relance.config import Creditor, load_config
+from relance.config import Config, Creditor, load_config
 from relance.domain.money import AmountError, parse_amount, parse_currency
 from relance.services import calls, clients, invoices, payments, plans, reminders
 from relance.services.validation import InvalidInput
@@ -530,6 +530,8 @@ class _Replay:
         self.today = today
         self.outbox = outbox
         self.creditor = creditor
+        # No [smtp]: the replayed reminders stay in the throwaway outbox, never near a server.
+        self.config = Config(path=outbox / "config.toml", creditor=creditor)
         self.numbers = numbers
         self.client_ids: dict[int, int] = {}
 
@@ -648,7 +650,7 @@ class _Replay:
                     who=event.text("who"),
                 )
             elif event.do == "reminder":
-                reminders.send_reminder(client_id, at, self.outbox, self.creditor)
+                reminders.send_reminder(client_id, at, self.config, self.outbox)
             elif event.do == "note":
                 clients.add_note(client_id, values["text"], at)
             elif event.do == "plan":

@@ -61,6 +61,10 @@ class Form:
             self.fail(field, f"{field} is longer than {TEXT_MAX} characters")
         elif "\x00" in value:
             self.fail(field, f"{field} contains a NUL character")
+        elif any(_is_surrogate(ch) for ch in value):
+            # Bytes that are not UTF-8 (a command-line argument in another encoding) arrive as
+            # lone surrogates, which the database cannot store.
+            self.fail(field, f"{field} contains bytes that are not UTF-8 text")
         return value
 
     def amount(self, field: str, text: str, *, allow_zero: bool = False) -> int:
@@ -108,3 +112,8 @@ class Form:
 def _is_control(char: str) -> bool:
     """Control and format characters (escape sequences, bidi overrides) have no place in names."""
     return unicodedata.category(char) in {"Cc", "Cf", "Cs", "Co"}
+
+
+def _is_surrogate(char: str) -> bool:
+    """A lone surrogate: what Python makes of bytes that are not valid UTF-8."""
+    return "\ud800" <= char <= "\udfff"

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import sqlite3
-from collections.abc import Iterator
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, TypeVar
 
 from peewee import DatabaseError, OperationalError, SqliteDatabase
 
 from relance.paths import create_private_file
 from relance.store.errors import (
     DatabaseLocked,
+    DatabaseReadOnly,
     DatabaseUnavailable,
+    DiskFull,
     NotARelanceDatabase,
     SchemaTooNew,
     StoreError,
@@ -22,7 +30,22 @@ from relance.store.models import database
 from relance.store.summary import rebuild_if_policy_changed, refresh_all_summaries
 
 BUSY_TIMEOUT_MS = 5000
+# A write waits for another process's lock this many busy timeouts in all (30 s by default),
+# retrying with back-off, before the user is told the book is busy.
+WRITE_PATIENCE_TIMEOUTS = 6
+RETRY_FIRST_PAUSE_SECONDS = 0.05
+RETRY_LONGEST_PAUSE_SECONDS = 1.0
 SQLITE_HEADER = b"SQLite format 3\x00"
+# SQLite's primary result codes for the failures a user can do something about.
+SQLITE_READONLY = 8
+SQLITE_IOERR = 10
+SQLITE_FULL = 13
+SQLITE_CANTOPEN = 14
+# Below this much free space, a failed write is put down to a full disk.
+NEARLY_FULL_BYTES = 1 << 20
+SQLITE_BUSY_CODES = (5, 6)  # SQLITE_BUSY, SQLITE_LOCKED
+
+T = TypeVar("T")
 
 
 def connection_pragmas() -> dict[str, object]:
@@ -74,9 +97,60 @@ def close_database() -> None:
 
 @contextmanager
 def transaction() -> Iterator[None]:
-    """One write transaction (BEGIN IMMEDIATE), with SQLite errors turned into store errors."""
-    with translate_errors(), database.atomic():
-        yield
+    """One write transaction (BEGIN IMMEDIATE), with SQLite errors turned into store errors.
+
+    The write lock is taken at BEGIN, before the body runs, so only BEGIN is retried when
+    another process holds the lock past the busy timeout: the body runs once, under the lock.
+    """
+    with translate_errors():
+        block = patiently(_enter_atomic)
+        try:
+            yield
+        except BaseException:
+            if database.connection().in_transaction:
+                block.__exit__(*sys.exc_info())
+            else:
+                # SQLite already rolled back on its own (a full disk, an I/O error): a second
+                # rollback would fail and hide why, so peewee is only told the block is over.
+                database.pop_transaction()
+            raise
+        try:
+            block.__exit__(None, None, None)
+        except (OperationalError, sqlite3.OperationalError) as error:
+            # A failed COMMIT that SQLite rolled back itself makes peewee's own rollback fail
+            # with "no transaction is active"; the COMMIT's error is the one that explains.
+            cause: BaseException | None = error
+            while cause is not None and "no transaction is active" in str(cause):
+                cause = cause.__context__
+            if cause is None or cause is error:
+                raise
+            raise cause from None
+
+
+def _enter_atomic() -> Any:
+    """Begin a transaction (or a savepoint inside one) through peewee; return the block."""
+    block = database.atomic()
+    block.__enter__()
+    return block
+
+
+def patiently(acquire: Callable[[], T]) -> T:
+    """Run a step that takes the write lock, retrying with back-off while another one writes.
+
+    Each try already waits up to the busy timeout inside SQLite; after
+    ``WRITE_PATIENCE_TIMEOUTS`` of them the busy error goes up (and reads "busy").
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000 * WRITE_PATIENCE_TIMEOUTS
+    pause = RETRY_FIRST_PAUSE_SECONDS
+    while True:
+        try:
+            return acquire()
+        except (OperationalError, sqlite3.OperationalError) as error:
+            left = deadline - time.monotonic()
+            if _result_code(error) not in SQLITE_BUSY_CODES or left <= 0:
+                raise
+            time.sleep(min(pause, left))
+            pause = min(pause * 2, RETRY_LONGEST_PAUSE_SECONDS)
 
 
 @contextmanager
@@ -87,19 +161,114 @@ def translate_errors(path: Path | None = None) -> Iterator[None]:
         yield
     except (OperationalError, sqlite3.OperationalError) as error:
         text = str(error)
-        if "locked" in text or "busy" in text:
+        code = _result_code(error)
+        if code in SQLITE_BUSY_CODES or "locked" in text or "busy" in text:
             raise DatabaseLocked(
-                f"the database{where} is busy in another program; try again in a moment"
+                f"the database{where} is busy in another program (another relance is writing "
+                "to it); try again in a moment"
             ) from None
-        if "readonly" in text or "read-only" in text:
-            raise DatabaseUnavailable(f"the database{where} is read-only: {text}") from None
-        if "disk" in text or "full" in text or "unable to open" in text:
+        if code == SQLITE_READONLY or "readonly" in text or "read-only" in text:
+            raise DatabaseReadOnly(
+                f"the database{where} is read-only: nothing was saved (check the file, its "
+                "folder and the disk it is on)"
+            ) from None
+        folder = (path or _open_book() or Path(".")).parent
+        if code == SQLITE_FULL or "full" in text or (code == SQLITE_IOERR and _nearly_full(folder)):
+            # The -shm file is made at open: a full disk can fail an open as an I/O error.
+            raise DiskFull(
+                f"the disk holding the database{where} is full: nothing was saved; free some "
+                "space and try again"
+            ) from None
+        if code == SQLITE_IOERR or "disk" in text:
+            raise DatabaseUnavailable(
+                f"cannot write the database{where} ({text}): nothing was saved; is the disk "
+                "full or failing?"
+            ) from None
+        if code == SQLITE_CANTOPEN or "unable to open" in text:
+            if path is not None and path.exists() and not _writable(path):
+                raise DatabaseReadOnly(
+                    f"the database{where} is on a read-only disk or in a read-only folder: "
+                    "relance needs to write beside it (its -wal and -shm files)"
+                ) from None
             raise DatabaseUnavailable(f"cannot use the database{where}: {text}") from None
         raise
     except (DatabaseError, sqlite3.DatabaseError) as error:
         if "not a database" in str(error) or "malformed" in str(error):
             raise NotARelanceDatabase(f"{path or 'the file'} is not a relance database") from None
         raise
+
+
+def _open_book() -> Path | None:
+    """The file of the book this thread has bound, if any."""
+    name = getattr(database.obj, "database", None)
+    return Path(name) if isinstance(name, str) and name else None
+
+
+def _nearly_full(folder: Path) -> bool:
+    """True when the disk holding a folder has (almost) no room left."""
+    try:
+        return shutil.disk_usage(folder).free < NEARLY_FULL_BYTES
+    except OSError:
+        return False
+
+
+def _writable(path: Path) -> bool:
+    """True when the book and its folder (where SQLite adds -wal and -shm) can be written."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def _result_code(error: BaseException) -> int | None:
+    """SQLite's primary result code behind an error, when Python kept it.
+
+    Peewee re-raises sqlite3's error as its own, with the original as first argument.
+    """
+    for candidate in (error, *error.args[:1], error.__context__, error.__cause__):
+        code = getattr(candidate, "sqlite_errorcode", None)
+        if isinstance(code, int):
+            return code & 0xFF
+    return None
+
+
+class BookWatch:
+    """Tells whether another connection committed to the book since the last look.
+
+    ``PRAGMA data_version`` only compares within one connection, so the watch keeps its own,
+    opened on first use from whatever thread asks, and never writes through it.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._connection: sqlite3.Connection | None = None
+        self._seen: int | None = None
+        self._lock = threading.Lock()
+
+    def changed(self) -> bool:
+        """True when someone else committed since the previous call, and on the first call.
+
+        The first look cannot know what happened before it, so it says "changed": a reader that
+        loaded before the watch's first look reloads once rather than miss a commit.
+        """
+        with self._lock, translate_errors(self.path):
+            if self._connection is None:
+                # mode=rw: a book removed meanwhile is an error, never a new empty file.
+                self._connection = sqlite3.connect(
+                    self.path.resolve().as_uri() + "?mode=rw",
+                    uri=True,
+                    timeout=BUSY_TIMEOUT_MS / 1000,
+                    check_same_thread=False,
+                )
+            # fetchall ends the statement, so no read snapshot stays open between looks.
+            version = int(self._connection.execute("PRAGMA data_version").fetchall()[0][0])
+            changed = version != self._seen
+            self._seen = version
+            return changed
+
+    def close(self) -> None:
+        """Close the watch's connection."""
+        with self._lock:
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None
 
 
 def _check_file(path: Path) -> None:
@@ -133,11 +302,12 @@ def _migrate(connection: sqlite3.Connection, path: Path) -> int:
             f"{path} was written by a newer relance (schema {version}, this one knows "
             f"{LATEST_VERSION}); upgrade relance"
         )
-    if connection.execute("PRAGMA journal_mode = wal").fetchone()[0] != "wal":
+    mode = patiently(lambda: connection.execute("PRAGMA journal_mode = wal").fetchone()[0])
+    if mode != "wal":
         raise DatabaseUnavailable(f"{path}: cannot switch the database to WAL journaling")
     if version == LATEST_VERSION:
         return 0
-    connection.execute("BEGIN IMMEDIATE")
+    patiently(lambda: connection.execute("BEGIN IMMEDIATE"))
     try:
         for step in range(version, LATEST_VERSION):
             MIGRATIONS[step](connection)
@@ -153,4 +323,11 @@ def _migrate(connection: sqlite3.Connection, path: Path) -> int:
     return version
 
 
-__all__ = ["StoreError", "close_database", "open_database", "transaction", "translate_errors"]
+__all__ = [
+    "BookWatch",
+    "StoreError",
+    "close_database",
+    "open_database",
+    "transaction",
+    "translate_errors",
+]

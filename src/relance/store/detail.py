@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, cast
 
@@ -21,6 +21,7 @@ from relance.store.models import (
     PaymentPlan,
     Promise,
 )
+from relance.store.promises import BrokenPromise, broken_promise, promise_status
 from relance.store.summary import client_profile
 
 
@@ -82,6 +83,13 @@ class PaymentRow:
     method: str
     reference: str
     allocated: int
+    reversed_at: datetime | None = None
+    reversal_reason: str = ""
+
+    @property
+    def credit(self) -> int:
+        """What of the payment no invoice or instalment took; nothing once it is reversed."""
+        return 0 if self.reversed_at is not None else self.amount - self.allocated
 
 
 @dataclass(frozen=True)
@@ -107,6 +115,12 @@ class InstalmentRow:
     paid: int
     is_deposit: bool
 
+    def state(self, today: date) -> str:
+        """``paid``, ``late`` (due before today and not paid in full) or ``due``."""
+        if self.paid >= self.amount:
+            return "paid"
+        return "late" if self.due_on < today else "due"
+
 
 @dataclass(frozen=True)
 class PlanRow:
@@ -118,6 +132,15 @@ class PlanRow:
     frequency: str
     created_on: date
     instalments: list[InstalmentRow]
+
+
+@dataclass(frozen=True)
+class AllocationRow:
+    """Part of a payment applied to one invoice or one plan instalment."""
+
+    payment_id: int
+    target: str
+    amount: int
 
 
 @dataclass(frozen=True)
@@ -152,6 +175,8 @@ class ClientDetail:
     payments: list[PaymentRow]
     promises: list[PromiseRow]
     plans: list[PlanRow]
+    allocations: list[AllocationRow] = field(default_factory=list)
+    broken_promise: BrokenPromise | None = None
 
 
 def client_detail(client_id: int, today: date) -> ClientDetail:
@@ -181,6 +206,8 @@ def client_detail(client_id: int, today: date) -> ClientDetail:
             reference=pay.reference,
             # The SUM's alias, set on each row by the query below.
             allocated=cast(Any, pay).allocated or 0,
+            reversed_at=pay.reversed_at,
+            reversal_reason=pay.reversal_reason,
         )
         for pay in Payment.select(Payment, fn.SUM(Allocation.amount).alias("allocated"))
         .join(Allocation, on=(Allocation.payment == Payment.id), join_type=JOIN.LEFT_OUTER)
@@ -205,7 +232,7 @@ def client_detail(client_id: int, today: date) -> ClientDetail:
         outstanding=sum(inv.outstanding for inv in open_items),
         overdue=sum(inv.outstanding for inv in open_items if inv.due_on < today),
         days_overdue=max((inv.days_overdue for inv in open_items), default=0),
-        credit=sum(pay.amount - pay.allocated for pay in payments),
+        credit=sum(pay.credit for pay in payments),
         next_action=client.next_action,
         next_action_on=client.next_action_on,
         ladder_step=client.ladder_step,
@@ -237,8 +264,16 @@ def client_detail(client_id: int, today: date) -> ClientDetail:
         ],
         payments=payments,
         promises=[
-            PromiseRow(p.id, p.amount, p.due_on, p.made_on, p.made_by, p.words, p.status)
-            for p in client.promises.order_by(Promise.due_on.desc())
+            PromiseRow(
+                p.id,
+                p.amount,
+                p.due_on,
+                p.made_on,
+                p.made_by,
+                p.words,
+                promise_status(p.status, p.due_on, today),
+            )
+            for p in client.promises.order_by(Promise.due_on.desc(), Promise.id.desc())
         ],
         plans=[
             PlanRow(
@@ -254,6 +289,8 @@ def client_detail(client_id: int, today: date) -> ClientDetail:
             )
             for plan in client.plans.order_by(PaymentPlan.created_on.desc(), PaymentPlan.id.desc())
         ],
+        allocations=list(allocation_rows(client_id)),
+        broken_promise=broken_promise(client_id, today),
     )
 
 
@@ -263,15 +300,6 @@ def _profile_reasons(client_id: int, override: str | None) -> tuple[str, ...]:
     if override is None:
         return computed.reasons
     return (f"set by hand; the rules say {computed.profile.label}", *computed.reasons)
-
-
-@dataclass(frozen=True)
-class AllocationRow:
-    """Part of a payment applied to one invoice or one plan instalment."""
-
-    payment_id: int
-    target: str
-    amount: int
 
 
 def allocation_rows(client_id: int) -> tuple[AllocationRow, ...]:
@@ -291,7 +319,14 @@ def allocation_rows(client_id: int) -> tuple[AllocationRow, ...]:
     return tuple(
         AllocationRow(
             payment_id=int(payment_id),
-            target=f"invoice {number}" if number is not None else f"instalment {seq}",
+            target=" · ".join(
+                part
+                for part in (
+                    f"invoice {number}" if number is not None else "",
+                    f"instalment {seq}" if seq is not None else "",
+                )
+                if part
+            ),
             amount=int(amount),
         )
         for payment_id, amount, number, seq in rows

@@ -21,3 +21,11 @@ class DatabaseUnavailable(StoreError):
 
 class SchemaTooNew(StoreError):
     """The book was written by a newer relance than this one."""
+
+
+class DatabaseReadOnly(DatabaseUnavailable):
+    """The book can be read but not written (a read-only file, folder or disk)."""
+
+
+class DiskFull(DatabaseUnavailable):
+    """The disk holding the book has no room left for a write."""

@@ -1,12 +1,14 @@
-"""Writing money received: a payment, its shares on invoices, and each invoice's paid total."""
+"""Money received: a payment, its shares on invoices and instalments, reversals, open items."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 
+from relance.domain.allocation import Piece
 from relance.domain.balances import Allocation as Share
-from relance.store.models import Allocation, Invoice, Payment
+from relance.store.models import Allocation, Instalment, Invoice, Payment
 
 
 def write_payment(
@@ -34,3 +36,106 @@ def write_payment(
             Invoice.id == share.invoice_id
         ).execute()
     return int(payment.id)
+
+
+def write_payment_pieces(
+    client_id: int,
+    amount: int,
+    received_on: date,
+    at: datetime,
+    pieces: Sequence[Piece],
+    *,
+    method: str = "",
+    reference: str = "",
+) -> int:
+    """Record a payment spread over invoices and plan instalments, keeping both ``paid`` exact."""
+    payment = Payment.create(
+        client=client_id,
+        amount=amount,
+        received_on=received_on,
+        method=method,
+        reference=reference,
+        created_at=at,
+    )
+    for piece in pieces:
+        Allocation.create(
+            payment=payment,
+            invoice=piece.invoice_id,
+            instalment=piece.instalment_id,
+            amount=piece.amount,
+        )
+        if piece.invoice_id is not None:
+            Invoice.update(paid=Invoice.paid + piece.amount).where(
+                Invoice.id == piece.invoice_id
+            ).execute()
+        if piece.instalment_id is not None:
+            Instalment.update(paid=Instalment.paid + piece.amount).where(
+                Instalment.id == piece.instalment_id
+            ).execute()
+    return int(payment.id)
+
+
+def undo_allocations(payment_id: int, at: datetime, reason: str) -> list[Piece]:
+    """Mark a payment reversed and take its shares back off invoices and instalments.
+
+    The payment row stays (marked, with the reason) so the history and an export still show
+    it; the allocations go, because ``paid`` is by definition the sum of the live ones.
+    """
+    undone: list[Piece] = []
+    for row in Allocation.select().where(Allocation.payment == payment_id).order_by(Allocation.id):
+        invoice_id = row.invoice_id
+        instalment_id = row.instalment_id
+        if invoice_id is not None:
+            Invoice.update(paid=Invoice.paid - row.amount).where(Invoice.id == invoice_id).execute()
+        if instalment_id is not None:
+            Instalment.update(paid=Instalment.paid - row.amount).where(
+                Instalment.id == instalment_id
+            ).execute()
+        undone.append(Piece(invoice_id, instalment_id, row.amount))
+    Allocation.delete().where(Allocation.payment == payment_id).execute()
+    Payment.update(reversed_at=at, reversal_reason=reason).where(Payment.id == payment_id).execute()
+    return undone
+
+
+@dataclass(frozen=True)
+class OpenInvoice:
+    """An invoice a payment can still go to, for the payment form's checklist."""
+
+    number: str
+    due_on: date
+    outstanding: int
+    currency: str
+
+
+@dataclass(frozen=True)
+class ReversiblePayment:
+    """A payment that has not been reversed, for the reversal form's list."""
+
+    payment_id: int
+    amount: int
+    received_on: date
+    method: str
+    reference: str
+    currency: str
+
+
+def open_invoices(client_id: int) -> list[OpenInvoice]:
+    """The client's invoices with money still owed, oldest due first."""
+    return [
+        OpenInvoice(inv.number, inv.due_on, inv.amount - inv.paid, inv.currency)
+        for inv in Invoice.select()
+        .where((Invoice.client == client_id) & (Invoice.amount > Invoice.paid))
+        .order_by(Invoice.due_on, Invoice.number)
+    ]
+
+
+def reversible_payments(client_id: int) -> list[ReversiblePayment]:
+    """The client's payments not yet reversed, newest first."""
+    return [
+        ReversiblePayment(
+            pay.id, pay.amount, pay.received_on, pay.method, pay.reference, pay.client.currency
+        )
+        for pay in Payment.select()
+        .where((Payment.client == client_id) & Payment.reversed_at.is_null())
+        .order_by(Payment.received_on.desc(), Payment.id.desc())
+    ]

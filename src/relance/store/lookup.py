@@ -23,6 +23,10 @@ def get_client(client_id: int) -> Client:
 def find_client_id(reference: str) -> int:
     """Resolve a client given by id or by exact name."""
     text = reference.strip()
+    if not text.isprintable() and any("\ud800" <= char <= "\udfff" for char in text):
+        # Bytes that are not UTF-8 on the command line: no name can match, and SQLite
+        # cannot even be asked.
+        raise ClientNotFound(f"no client {reference!r} (give its id or exact name)")
     # isdecimal, not isdigit ("²" is a digit int() cannot read); SQLite ids fit in 63 bits.
     as_id = int(text) if text.isdecimal() and int(text) < 2**63 else None
     if as_id is not None and Client.select().where(Client.id == as_id).exists():

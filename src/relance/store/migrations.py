@@ -173,6 +173,14 @@ ALTER TABLE client ADD COLUMN company_id TEXT NOT NULL DEFAULT '';
 CREATE INDEX client_company_id ON client (company_id) WHERE company_id != '';
 """
 
+# Version 6: a payment can be reversed (a bounced transfer); the row stays, marked, for the record.
+SCHEMA_V6 = """
+ALTER TABLE payment ADD COLUMN reversed_at DATETIME;
+ALTER TABLE payment ADD COLUMN reversal_reason TEXT NOT NULL DEFAULT '';
+CREATE INDEX promise_open_due ON promise (status, due_on);
+CREATE INDEX instalment_unpaid_due ON instalment (plan_id, due_on) WHERE paid < amount;
+"""
+
 Migration = Callable[[sqlite3.Connection], None]
 
 
@@ -207,5 +215,6 @@ MIGRATIONS: list[Migration] = [
     _script(SCHEMA_V3),
     _script(SCHEMA_V4),
     _script(SCHEMA_V5),
+    _script(SCHEMA_V6),
 ]
 LATEST_VERSION = len(MIGRATIONS)

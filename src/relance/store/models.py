@@ -109,17 +109,24 @@ class Payment(BaseModel):
     """Money received from a client."""
 
     client = ForeignKeyField(Client, backref="payments")
+    client_id: int
     amount = IntegerField()
     received_on = DateField()
     method = CharField(default="")
     reference = CharField(default="")
     created_at = DateTimeField()
+    # Set when the payment is reversed (a bounced transfer): its allocations are then undone.
+    reversed_at = DateTimeField(null=True)
+    reversal_reason = TextField(default="")
+
+    allocations: ModelSelect[Allocation]
 
 
 class PaymentPlan(BaseModel):
     """A schedule of instalments offered to, or agreed with, a client."""
 
     client = ForeignKeyField(Client, backref="plans")
+    client_id: int
     status = CharField(default="proposed")
     total = IntegerField()
     frequency = CharField(default="month")
@@ -132,6 +139,7 @@ class Instalment(BaseModel):
     """One dated share of a payment plan."""
 
     plan = ForeignKeyField(PaymentPlan, backref="instalments")
+    plan_id: int
     seq = IntegerField()
     due_on = DateField()
     amount = IntegerField()
@@ -146,7 +154,9 @@ class Allocation(BaseModel):
 
     payment = ForeignKeyField(Payment, backref="allocations")
     invoice = ForeignKeyField(Invoice, backref="allocations", null=True)
+    invoice_id: int | None
     instalment = ForeignKeyField(Instalment, backref="allocations", null=True)
+    instalment_id: int | None
     amount = IntegerField()
 
 
@@ -172,6 +182,7 @@ class Promise(BaseModel):
     """A client's promise to pay an amount by a date."""
 
     client = ForeignKeyField(Client, backref="promises")
+    client_id: int
     event = ForeignKeyField(ContactEvent)
     amount = IntegerField()
     due_on = DateField()

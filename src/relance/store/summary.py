@@ -70,7 +70,12 @@ SELECT
        AND i.paid < i.amount),
     c.jurisdiction,
     c.kind,
-    c.profile_override
+    c.profile_override,
+    (SELECT CASE WHEN p.status = 'broken' AND NOT EXISTS (
+                SELECT 1 FROM contact_event e WHERE e.client_id = c.id AND e.direction = 'out'
+                  AND e.kind IN {_in_list(STEP_KINDS)} AND date(e.happened_at) > p.due_on)
+            THEN p.due_on END
+     FROM promise p WHERE p.client_id = c.id ORDER BY p.made_on DESC, p.id DESC LIMIT 1)
 FROM client c WHERE c.id = ?1
 """
 
@@ -88,6 +93,7 @@ SELECT e.follow_up_action, e.follow_up_on, date(e.happened_at), e.kind,
        EXISTS (SELECT 1 FROM promise p WHERE p.event_id = e.id AND p.status != 'open')
 FROM contact_event e
 WHERE e.client_id = ?1 AND e.happened_at >= ?2 AND e.kind IN {_in_list(CONTACT_KINDS)}
+  AND e.direction != 'internal'
 ORDER BY e.happened_at DESC, e.id DESC LIMIT 1
 """
 
@@ -105,12 +111,12 @@ SELECT
     (SELECT COUNT(*) FROM paid WHERE paid_on > due_on),
     (SELECT COUNT(*) FROM paid
      WHERE julianday(paid_on) - julianday(due_on) > {LONG_DELAY_DAYS}),
-    (SELECT COUNT(*) FROM payment p WHERE p.client_id = ?1 AND EXISTS (
+    (SELECT COUNT(*) FROM payment p WHERE p.client_id = ?1 AND p.reversed_at IS NULL AND EXISTS (
         SELECT 1 FROM contact_event e WHERE e.client_id = ?1 AND e.direction = 'out'
           AND e.kind IN {_in_list(STEP_KINDS)}
           AND date(e.happened_at) BETWEEN date(p.received_on, '-{ANSWER_WINDOW_DAYS} days')
                                       AND p.received_on)),
-    (SELECT COUNT(*) FROM payment p WHERE p.client_id = ?1 AND EXISTS (
+    (SELECT COUNT(*) FROM payment p WHERE p.client_id = ?1 AND p.reversed_at IS NULL AND EXISTS (
         SELECT 1 FROM contact_event e WHERE e.client_id = ?1 AND e.direction = 'out'
           AND e.kind = 'letter'
           AND date(e.happened_at) BETWEEN date(p.received_on, '-{ANSWER_WINDOW_DAYS} days')
@@ -119,7 +125,8 @@ SELECT
        AND pr.due_on < (SELECT MAX(date(e.happened_at)) FROM contact_event e
                         WHERE e.client_id = ?1)),
     (SELECT COUNT(*) FROM contact_event e
-     WHERE e.client_id = ?1 AND e.kind = 'call' AND e.outcome = 'refused')
+     WHERE e.client_id = ?1 AND e.kind = 'call' AND e.outcome = 'refused'),
+    (SELECT COUNT(*) FROM promise pr WHERE pr.client_id = ?1 AND pr.status = 'kept')
 """
 
 POLICY_SETTING = "policy_fingerprint"
@@ -146,7 +153,7 @@ def open_position(client_id: int) -> tuple[int, int, date | None]:
 def payer_facts(client_id: int, written_reminders: int) -> PayerFacts:
     """Count what the payer profile is judged on."""
     row = database.execute_sql(_FACTS_SQL, (client_id,)).fetchone()
-    paid, late, long_late, after_reminder, after_notice, broken, refusals = row
+    paid, late, long_late, after_reminder, after_notice, broken, refusals, kept = row
     return PayerFacts(
         paid_invoices=int(paid),
         paid_late=int(late),
@@ -154,6 +161,7 @@ def payer_facts(client_id: int, written_reminders: int) -> PayerFacts:
         paid_after_reminder=int(after_reminder),
         paid_after_formal_notice=int(after_notice),
         broken_promises=int(broken),
+        kept_promises=int(kept),
         refusals=int(refusals),
         written_reminders=written_reminders,
     )
@@ -167,7 +175,17 @@ def client_standing(
     row = database.execute_sql(_STATE_SQL, (client_id,)).fetchone()
     if row is None:
         raise LookupError(f"no client with id {client_id}")
-    disputed, snoozed, dispute_on, promise_due, plan_next, jurisdiction, kind, override = row
+    (
+        disputed,
+        snoozed,
+        dispute_on,
+        promise_due,
+        plan_next,
+        jurisdiction,
+        kind,
+        override,
+        broken_due,
+    ) = row
     contacts = tuple(
         Contacted(_day(on), step_kind, outcome)
         for on, step_kind, outcome in database.execute_sql(
@@ -204,6 +222,7 @@ def client_standing(
         last_contact_kind=last_kind,
         follow_up_action=follow_up_action,
         follow_up_on=follow_up_on,
+        broken_promise_due_on=_as_date(broken_due),
     )
     return state, classification
 

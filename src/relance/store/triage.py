@@ -14,7 +14,9 @@ from peewee import SQL, fn
 
 from relance.domain.aging import Bucket, OpenAmount, aging, dso
 from relance.domain.dates import days_overdue
-from relance.store.models import Client, Invoice, PaymentPlan, Promise
+from relance.store.models import Client, Instalment, Invoice, PaymentPlan, Promise
+from relance.store.plans import RUNNING_PLAN_STATUSES
+from relance.store.promises import broken_marker
 
 LIVE_PLAN_STATUSES = ("proposed", "accepted", "active")
 
@@ -61,14 +63,20 @@ class TriageRow:
     snoozed_until: date | None
     has_promise: bool
     has_plan: bool
+    broken_promise: bool = False
+    next_instalment_on: date | None = None
 
     def is_snoozed(self, today: date) -> bool:
         """True while the snooze date is still ahead."""
         return self.snoozed_until is not None and self.snoozed_until > today
 
 
-def _ordering(sort: SortKey) -> list:
-    """ORDER BY terms matching one of the client indexes exactly, so SQLite reads the index."""
+def _ordering(sort: SortKey, today: date) -> list:
+    """ORDER BY terms matching one of the client indexes, so SQLite reads the index.
+
+    The default order puts first the clients with a broken promise still to follow up: that
+    depends on today, so SQLite sorts those few ahead of the index order.
+    """
     if sort is SortKey.OUTSTANDING:
         return [Client.outstanding.desc(), Client.id]
     if sort is SortKey.NAME:
@@ -76,6 +84,7 @@ def _ordering(sort: SortKey) -> list:
     if sort is SortKey.NEXT_ACTION:
         return [Client.next_action_on.is_null(), Client.next_action_on, Client.id]
     return [
+        broken_marker(today).desc(),
         Client.oldest_due_on.is_null(),
         Client.oldest_due_on,
         Client.outstanding.desc(),
@@ -107,6 +116,15 @@ def triage_window(
     plan = PaymentPlan.select(PaymentPlan.id).where(
         (PaymentPlan.client == Client.id) & (PaymentPlan.status.in_(LIVE_PLAN_STATUSES))
     )
+    next_instalment = (
+        Instalment.select(fn.MIN(Instalment.due_on))
+        .join(PaymentPlan)
+        .where(
+            (PaymentPlan.client == Client.id)
+            & PaymentPlan.status.in_(RUNNING_PLAN_STATUSES)
+            & (Instalment.paid < Instalment.amount)
+        )
+    )
     query = Client.select(
         Client.id,
         Client.name,
@@ -124,9 +142,11 @@ def triage_window(
         Client.snoozed_until,
         fn.EXISTS(promise).alias("has_promise"),
         fn.EXISTS(plan).alias("has_plan"),
+        broken_marker(today).alias("broken_promise"),
+        next_instalment.alias("next_instalment_on"),
     )
     query = _filtered(query, where or TriageFilter())
-    rows = query.order_by(*_ordering(sort)).limit(limit).offset(offset).dicts()
+    rows = query.order_by(*_ordering(sort, today)).limit(limit).offset(offset).dicts()
     return [
         TriageRow(
             client_id=row["id"],
@@ -145,6 +165,10 @@ def triage_window(
             snoozed_until=row["snoozed_until"],
             has_promise=bool(row["has_promise"]),
             has_plan=bool(row["has_plan"]),
+            broken_promise=bool(row["broken_promise"]),
+            next_instalment_on=_date(row["next_instalment_on"])
+            if row["next_instalment_on"]
+            else None,
         )
         for row in rows
     ]
@@ -159,7 +183,9 @@ def triage_position(
     client_id: int, today: date, sort: SortKey, where: TriageFilter | None = None
 ) -> int | None:
     """The 0-based row of a client in the sorted list, or None if the filter hides it."""
-    ids = _filtered(Client.select(Client.id), where or TriageFilter()).order_by(*_ordering(sort))
+    ids = _filtered(Client.select(Client.id), where or TriageFilter()).order_by(
+        *_ordering(sort, today)
+    )
     for index, (row_id,) in enumerate(ids.tuples().iterator()):
         if row_id == client_id:
             return index

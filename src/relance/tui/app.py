@@ -52,8 +52,11 @@ class RelanceApp(App[None]):
         outbox: Path,
         *,
         theme_dirs: Sequence[Path] | None = None,
+        notices: Sequence[str] = (),
     ) -> None:
         self.db_path = db_path
+        # What changed since the book was last opened (promises and plans broken), told at start.
+        self.notices = tuple(notices)
         self.config = config
         set_active_policy(policy_from_config(config))
         self.today = today
@@ -103,6 +106,8 @@ class RelanceApp(App[None]):
             )
         if self.config.keys:
             self.set_keymap(self.config.keys)
+        if self.notices:
+            self.notify("\n".join(self.notices), title="Since last time", timeout=15, markup=False)
 
     def switch_theme(self, name: str) -> None:
         """Apply a theme chosen in the palette; the watcher saves it."""

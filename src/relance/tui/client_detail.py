@@ -17,7 +17,7 @@ from textual.widgets import Static
 from relance.domain.profile import Profile
 from relance.literal import literal, one_line
 from relance.services.claims import ClientClaim
-from relance.store.detail import ClientDetail, EventRow, InvoiceRow
+from relance.store.detail import ClientDetail, EventRow, InvoiceRow, PlanRow
 from relance.tui.look import VERY_LATE_DAYS, CellStyles, money, user_text
 
 
@@ -88,6 +88,7 @@ def header(detail: ClientDetail, today: date, styles: CellStyles) -> RenderableT
             detail.snoozed_until is not None and detail.snoozed_until > today,
             styles.muted,
         ),
+        ("BROKEN PROMISE", detail.broken_promise is not None, styles.late),
         ("PROMISE", any(p.status == "open" for p in detail.promises), styles.flag),
         (
             "PLAN",
@@ -219,6 +220,16 @@ def commitments(detail: ClientDetail, today: date, styles: CellStyles) -> Render
         if promise.words:
             line.append_text(user_text(f" · “{promise.words}”", styles.muted))
         lines.append(line)
+    broken = detail.broken_promise
+    if broken is not None:
+        line = Text("Broken promise ", styles.late)
+        line.append(money(broken.amount, detail.currency), styles.strong)
+        line.append(f" by {broken.due_on}, made {broken.made_on}", styles.late)
+        if broken.made_by:
+            line.append_text(user_text(f" · {broken.made_by}", styles.muted))
+        if broken.words:
+            line.append_text(user_text(f" · “{broken.words}”", styles.muted))
+        lines.append(line)
     for plan in detail.plans:
         if plan.status not in ("proposed", "accepted", "active"):
             continue
@@ -231,7 +242,32 @@ def commitments(detail: ClientDetail, today: date, styles: CellStyles) -> Render
             line.append(money(upcoming.amount - upcoming.paid, detail.currency))
             line.append(f" on {upcoming.due_on}", styles.due if upcoming.due_on < today else "")
         lines.append(line)
+        if plan.status != "proposed":
+            lines.extend(plan_timeline(plan, detail.currency, today, styles))
     return Group(*lines) if lines else None
+
+
+# How each state of an instalment shows on the timeline: a mark and the style of the line.
+TIMELINE_MARKS = {"paid": "✓", "due": "·", "late": "!"}
+
+
+def plan_timeline(plan: PlanRow, currency: str, today: date, styles: CellStyles) -> list[Text]:
+    """A running plan's instalments, one line each: paid, due or late."""
+    style_of: dict[str, Style] = {"paid": styles.money, "due": Style(), "late": styles.late}
+    lines = []
+    for item in plan.instalments:
+        state = item.state(today)
+        line = Text(f"  {TIMELINE_MARKS[state]} {item.seq:>2}. ", style_of[state])
+        line.append(item.due_on.strftime("%d %b %Y"))
+        line.append(f"  {money(item.amount, currency)}", styles.strong)
+        words = state
+        if state != "paid" and item.paid:
+            words += f", {money(item.paid, currency)} paid"
+        if item.is_deposit:
+            words += ", deposit"
+        line.append(f"  {words}", styles.muted if state == "due" else style_of[state])
+        lines.append(line)
+    return lines
 
 
 def history(events: list[EventRow], styles: CellStyles, *, compact: bool) -> RenderableType:

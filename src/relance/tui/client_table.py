@@ -13,7 +13,7 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from relance.literal import one_line
-from relance.markers import DISPUTE, PLAN, PROMISE, SNOOZED, markers_of
+from relance.markers import BROKEN_PROMISE, DISPUTE, PLAN, PROMISE, SNOOZED, markers_of
 from relance.store.triage import TriageRow
 from relance.tui.look import VERY_LATE_DAYS, CellStyles, clip, money, short_date, whole_money
 
@@ -51,6 +51,7 @@ def marker_text(row: TriageRow, today: date, styles: CellStyles) -> Text:
     """The marker letters of a row, in a fixed order."""
     style_of = {
         DISPUTE: styles.late,
+        BROKEN_PROMISE: styles.late,
         PROMISE: styles.flag,
         PLAN: styles.money,
         SNOOZED: styles.muted,
@@ -81,7 +82,11 @@ def row_cells(
         justify="right",
     )
     count = Text(str(row.open_invoices) if row.open_invoices else "", justify="right")
-    action = Text(clip(row.next_action, NEXT_ACTION_WIDTH), no_wrap=True)
+    words = row.next_action
+    if row.next_instalment_on is not None:
+        # A running plan: the next instalment's date says more than the action's words.
+        words = f"instalment {short_date(row.next_instalment_on, today).strip()}"
+    action = Text(clip(words, NEXT_ACTION_WIDTH), no_wrap=True)
     when = Text("", no_wrap=True)
     if row.next_action_on is not None:
         shown = short_date(row.next_action_on, today)

@@ -1,4 +1,4 @@
-"""Command palette providers: go to a client by fuzzy name, switch theme."""
+"""Command palette providers: go to a client by fuzzy name, switch theme, import a file."""
 
 from __future__ import annotations
 
@@ -113,3 +113,41 @@ class ThemeCommands(Provider):
                     text=label,
                     help="Switch to this theme and save the choice",
                 )
+
+
+@runtime_checkable
+class ImportsFiles(Protocol):
+    """A screen that can open the import screen."""
+
+    def action_import_file(self) -> None:
+        """Open the import screen."""
+
+
+IMPORT_COMMAND = "Import a file (CSV, e-invoice, export)"
+IMPORT_HELP = "Preview what a file brings into the book, then import it"
+
+
+class ImportCommands(Provider):
+    """Open the import screen from the palette."""
+
+    async def discover(self) -> Hits:
+        """Offer the import when the palette opens."""
+        target = self.screen
+        if isinstance(target, ImportsFiles):
+            yield DiscoveryHit(Content(IMPORT_COMMAND), target.action_import_file, help=IMPORT_HELP)
+
+    async def search(self, query: str) -> Hits:
+        """Yield the import when the query matches its name."""
+        target = self.screen
+        if not isinstance(target, ImportsFiles):
+            return
+        matcher = self.matcher(query)
+        score, offsets = matcher.fuzzy_search.match(query, IMPORT_COMMAND)
+        if score > 0:
+            yield Hit(
+                score,
+                highlighted(IMPORT_COMMAND, offsets),
+                target.action_import_file,
+                text=IMPORT_COMMAND,
+                help=IMPORT_HELP,
+            )

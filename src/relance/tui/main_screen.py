@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from rich.text import Text
 from textual import on, work
@@ -15,12 +16,17 @@ from textual.containers import Container, Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.theme import Theme
+from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, Label, Static
 from textual.worker import Worker, WorkerState
 
 from relance.services.claims import ClientClaim, detail_with_claim
+from relance.services.letters import is_letter_step
+from relance.services.outbox import Delivery, retry_outbox, retry_summary
 from relance.services.results import ActionResult
+from relance.store.database import BookWatch
 from relance.store.detail import ClientDetail
+from relance.store.errors import StoreError
 from relance.store.triage import (
     SortKey,
     Totals,
@@ -33,20 +39,10 @@ from relance.store.triage import (
 )
 from relance.tui.client_detail import ClientDetailPane
 from relance.tui.client_table import ClientTable
-from relance.tui.commands import ClientCommands
+from relance.tui.commands import ClientCommands, ImportCommands
 from relance.tui.db_thread import in_db_thread
 from relance.tui.help_screen import HelpScreen, KeyHelp
 from relance.tui.look import CellStyles, user_text
-from relance.tui.modals.call import CallModal
-from relance.tui.modals.client_form import AddClientModal
-from relance.tui.modals.dispute import DisputeModal
-from relance.tui.modals.invoice_form import AddInvoiceModal
-from relance.tui.modals.note import NoteModal
-from relance.tui.modals.payment import PaymentModal
-from relance.tui.modals.plan import PlanModal
-from relance.tui.modals.profile import ProfileModal
-from relance.tui.modals.reminder import ReminderModal
-from relance.tui.modals.snooze import SnoozeModal
 from relance.tui.totals_bar import TotalsBar
 
 if TYPE_CHECKING:
@@ -58,6 +54,10 @@ if TYPE_CHECKING:
 PAGE_SIZE = 200
 # Screens at least this wide show the list and the detail side by side.
 WIDE_FROM = 140
+# How often the screen looks whether another program (a CLI command, an import) changed the book.
+BOOK_WATCH_SECONDS = 2.0
+# How long typing in the filter pauses before the list is read again.
+FILTER_PAUSE_SECONDS = 0.12
 # Below this the header rounds amounts to whole units to fit on two lines.
 TOTALS_COMPACT_BELOW = 110
 
@@ -65,9 +65,12 @@ TOTALS_COMPACT_BELOW = 110
 CLIENT_ACTIONS = frozenset(
     {
         "log_call",
+        "log_contact",
         "send_reminder",
+        "write_letter",
         "propose_plan",
         "record_payment",
+        "reverse_payment",
         "add_note",
         "snooze",
         "dispute",
@@ -80,6 +83,12 @@ CLIENT_ACTIONS = frozenset(
 EMPTY_BOOK = "No clients yet — press a to add one."
 
 
+def _form(module: str, name: str) -> Callable[..., Any]:
+    """A form's class, imported when it first opens: start-up does not pay for every form."""
+    found: Callable[..., Any] = getattr(importlib.import_module(f"relance.tui.{module}"), name)
+    return found
+
+
 @dataclass(frozen=True)
 class ListRequest:
     """What the list should show: order, filter, and which client or row to highlight."""
@@ -90,6 +99,9 @@ class ListRequest:
     select_client: int | None = None
     select_index: int = 0
     reveal: bool = False
+    # The header's totals do not depend on the order or the filter: only a change of the
+    # book reads them again (at 100 000 clients they cost more than the list itself).
+    totals: bool = True
 
 
 @dataclass(frozen=True)
@@ -98,7 +110,7 @@ class ListWindow:
 
     rows: list[TriageRow]
     total: int
-    totals: Totals
+    book_size: int
     cursor: int
     where: TriageFilter
 
@@ -118,7 +130,8 @@ def fetch_list(request: ListRequest) -> ListWindow:
     limit = (max(cursor, 0) // PAGE_SIZE + 1) * PAGE_SIZE
     rows = triage_window(request.today, request.sort, 0, limit, where)
     cursor = max(0, min(cursor, len(rows) - 1))
-    return ListWindow(rows, total, book_totals(request.today), cursor, where)
+    book_size = total if where == TriageFilter() else triage_count(TriageFilter())
+    return ListWindow(rows, total, book_size, cursor, where)
 
 
 class ListLoaded(Message):
@@ -127,6 +140,15 @@ class ListLoaded(Message):
     def __init__(self, generation: int, window: ListWindow) -> None:
         self.generation = generation
         self.window = window
+        super().__init__()
+
+
+class TotalsLoaded(Message):
+    """The header's totals arrived from a worker."""
+
+    def __init__(self, generation: int, totals: Totals) -> None:
+        self.generation = generation
+        self.totals = totals
         super().__init__()
 
 
@@ -154,15 +176,20 @@ class MainScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c", "log_call", "Call", id="log_call"),
+        Binding("v", "log_contact", "Contact", show=False, id="log_contact"),
         Binding("r", "send_reminder", "Remind", id="send_reminder"),
+        Binding("l", "write_letter", "Letter", show=False, id="write_letter"),
         Binding("p", "propose_plan", "Plan", id="propose_plan"),
         Binding("$", "record_payment", "Paid", id="record_payment"),
+        Binding("u", "reverse_payment", "Reverse payment", show=False, id="reverse_payment"),
         Binding("n", "add_note", "Note", id="add_note"),
         Binding("z", "snooze", "Snooze", id="snooze"),
         Binding("d", "dispute", "Dispute", id="dispute"),
         Binding("b", "set_profile", "Profile", show=False, id="set_profile"),
         Binding("i", "add_invoice", "Invoice", id="add_invoice"),
         Binding("a", "add_client", "Add client", id="add_client"),
+        Binding("I", "import_file", "Import", show=False, id="import_file"),
+        Binding("o", "retry_outbox", "Outbox", show=False, id="retry_outbox"),
         # Shown in the list's bottom border rather than the footer, to keep the footer short.
         # Priority: the filter takes focus before the next keys are routed, so letters typed
         # right after `/` (a fast typist, keys batched over SSH) land in it.
@@ -173,7 +200,7 @@ class MainScreen(Screen[None]):
         Binding("q", "quit", "Quit", show=False, id="quit"),
         Binding("escape", "back", "Back", show=False, id="back"),
     ]
-    COMMANDS: ClassVar = {ClientCommands}
+    COMMANDS: ClassVar = {ClientCommands, ImportCommands}
     AUTO_FOCUS = "#clients"
 
     # What each binding does, for the help screen; in the order DESIGN.md lists the keys.
@@ -185,17 +212,22 @@ class MainScreen(Screen[None]):
         ("cycle_sort", "s", "sort by days overdue, outstanding, name, next action"),
         ("due_today", "t", "only clients with an action due by today"),
         ("log_call", "c", "log a call"),
-        ("send_reminder", "r", "send a reminder"),
-        ("propose_plan", "p", "propose a payment plan"),
+        ("log_contact", "v", "log a visit, letter, text or legal step, or a promise by e-mail"),
+        ("send_reminder", "r", "send a reminder (at a letter step: write the letter)"),
+        ("write_letter", "l", "letter: formal notice or statement as PDF, proof of posting"),
+        ("propose_plan", "p", "propose a payment plan, or record the answer to one proposed"),
         ("record_payment", "$", "record a payment"),
+        ("reverse_payment", "u", "reverse a payment (a bounced transfer)"),
         ("add_note", "n", "add a note"),
         ("snooze", "z", "snooze the client until a date"),
         ("dispute", "d", "open or resolve a dispute"),
         ("set_profile", "b", "set the payer profile: careless, bad faith or automatic"),
         ("add_client", "a", "add a client"),
         ("add_invoice", "i", "add an invoice to the client"),
+        ("import_file", "I", "import a CSV file, an e-invoice or an export (with a preview)"),
+        ("retry_outbox", "o", "outbox: send the queued reminders again"),
         ("help", "?", "this help"),
-        ("command_palette", "ctrl+p", "palette: go to a client, switch theme"),
+        ("command_palette", "ctrl+p", "palette: go to a client, switch theme, import"),
         ("back", "escape", "leave the detail, or clear the filter"),
         ("quit", "q", "quit"),
     ]
@@ -208,9 +240,12 @@ class MainScreen(Screen[None]):
         self.styles_for_cells = CellStyles.plain()
         self.book_size = 0
         self._generation = 0
+        self._totals_generation = 0
         self._loaded_once = False
         self._detail_wanted: int | None = None
         self._list_pending = False
+        self._pending_request: ListRequest | None = None
+        self._filter_timer: Timer | None = None
 
     @property
     def relance(self) -> RelanceApp:
@@ -248,6 +283,8 @@ class MainScreen(Screen[None]):
         self._update_titles()
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
         self.reload()
+        self._book_watch = BookWatch(self.relance.db_path)
+        self.set_interval(BOOK_WATCH_SECONDS, self._watch_book)
 
     # ---- layout -------------------------------------------------------------------------
 
@@ -304,21 +341,42 @@ class MainScreen(Screen[None]):
         return self.query_one(ClientTable).current
 
     def reload(
-        self, *, select_client: int | None = None, select_index: int = 0, reveal: bool = False
+        self,
+        *,
+        select_client: int | None = None,
+        select_index: int = 0,
+        reveal: bool = False,
+        totals: bool = True,
     ) -> None:
         """Re-read the list (and totals) in a worker; older pending reads are ignored."""
         self._generation += 1
         self._list_pending = True
         request = ListRequest(
-            self.today, self.sort, self.where, select_client, select_index, reveal
+            self.today, self.sort, self.where, select_client, select_index, reveal, totals
         )
+        self._pending_request = request
         self._load_list(self._generation, request)
+        if totals:
+            self._totals_generation += 1
+            self._load_totals(self._totals_generation, self.today)
 
     @work(thread=True, group="list", exit_on_error=False)
     def _load_list(self, generation: int, request: ListRequest) -> None:
         """Worker: read the first window of the list."""
         window = in_db_thread(fetch_list, request)
         self.post_message(ListLoaded(generation, window))
+
+    @work(thread=True, group="totals", exit_on_error=False)
+    def _load_totals(self, generation: int, today: date) -> None:
+        """Worker: sum the book for the header, apart from the list so the list paints first."""
+        totals = in_db_thread(book_totals, today)
+        self.post_message(TotalsLoaded(generation, totals))
+
+    def on_totals_loaded(self, message: TotalsLoaded) -> None:
+        """Show the latest totals asked for."""
+        if message.generation == self._totals_generation:
+            self.query_one(TotalsBar).totals = message.totals
+            self._render_totals()
 
     @work(thread=True, group="page", exit_on_error=False)
     def _load_page(self, generation: int, request: ListRequest, offset: int) -> None:
@@ -327,6 +385,17 @@ class MainScreen(Screen[None]):
             triage_window, request.today, request.sort, offset, PAGE_SIZE, request.where
         )
         self.post_message(PageLoaded(generation, offset, rows))
+
+    @work(thread=True, group="watch", exclusive=True, exit_on_error=False)
+    def _watch_book(self) -> None:
+        """Worker: when another program committed to the book, reload keeping the cursor."""
+        try:
+            changed = self._book_watch.changed()
+        except StoreError:
+            # A look that fails (the book busy a moment) is simply taken again at the next tick.
+            return
+        if changed:
+            self.app.call_from_thread(self._reload_keeping_cursor)
 
     @work(thread=True, group="detail", exit_on_error=False)
     def _load_detail(self, client_id: int, today: date) -> None:
@@ -348,15 +417,13 @@ class MainScreen(Screen[None]):
             self.due_only = window.where.due_by is not None
             self.query_one("#filter", Input).value = self.filter_text
             self.query_one("#filter-bar").display = bool(self.filter_text)
-        self.book_size = window.totals.clients_total
+        self.book_size = window.book_size
         table = self.query_one(ClientTable)
         table.loading = False
         if self.focused is None:
             # A loading widget cannot take focus, so the first load hands it over here.
             self.set_focus(table)
         table.show_rows(window.rows, window.total, self.today, window.cursor)
-        self.query_one(TotalsBar).totals = window.totals
-        self._render_totals()
         self._update_titles()
         self._show_list_message()
         self._detail_wanted = None
@@ -492,8 +559,16 @@ class MainScreen(Screen[None]):
         if event.value == self.filter_text:
             return
         self.filter_text = event.value
-        self.reload(select_index=0)
         self._update_titles()
+        # Typing fast must not start a read per key: read once the typing pauses.
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        self._filter_timer = self.set_timer(FILTER_PAUSE_SECONDS, self._apply_filter)
+
+    def _apply_filter(self) -> None:
+        """Read the list under the filter as typed."""
+        self._filter_timer = None
+        self.reload(select_index=0, totals=False)
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self) -> None:
@@ -516,23 +591,34 @@ class MainScreen(Screen[None]):
                 current = self.current
                 self.filter_text = ""
                 self.query_one("#filter", Input).value = ""
-                self.reload(select_client=current.client_id if current else None)
+                self.reload(select_client=current.client_id if current else None, totals=False)
                 self._update_titles()
 
     def action_cycle_sort(self) -> None:
         """Sort the list the next way, keeping the highlighted client under the cursor."""
         self.sort = self.sort.following()
-        self._reload_keeping_cursor()
+        self._reload_keeping_cursor(totals=False)
 
     def action_due_today(self) -> None:
         """Show only the clients whose next action is due today or earlier, or everyone again."""
         self.due_only = not self.due_only
-        self._reload_keeping_cursor()
+        self._reload_keeping_cursor(totals=False)
 
-    def _reload_keeping_cursor(self) -> None:
+    def _reload_keeping_cursor(self, *, totals: bool = True) -> None:
         """Reload with the same client highlighted, or the top row if it is gone."""
-        current = self.current
-        self.reload(select_client=current.client_id if current else None)
+        pending = self._pending_request if self._list_pending else None
+        if pending is not None:
+            # A reload is on its way (after a save, say, that moves the cursor to a new
+            # client): read again, but land where that one would have.
+            self.reload(
+                select_client=pending.select_client,
+                select_index=pending.select_index,
+                reveal=pending.reveal,
+                totals=totals or pending.totals,
+            )
+        else:
+            current = self.current
+            self.reload(select_client=current.client_id if current else None, totals=totals)
         self._update_titles()
 
     def action_open_client(self) -> None:
@@ -547,7 +633,7 @@ class MainScreen(Screen[None]):
         """Highlight a client, lifting the filter if it hides it."""
         self.remove_class("-expanded")
         self.set_focus(self.query_one(ClientTable))
-        self.reload(select_client=client_id, reveal=True)
+        self.reload(select_client=client_id, reveal=True, totals=False)
 
     def action_help(self) -> None:
         """Show every key (as remapped by the config) and the meaning of the marks."""
@@ -574,6 +660,14 @@ class MainScreen(Screen[None]):
             return
         self.app.push_screen(make(row), self._after_action)
 
+    def _open_client_form(self, module: str, name: str, *fields: str) -> None:
+        """Open a form for the highlighted client: its id, its name, then these row fields."""
+        self._open_form(
+            lambda row: _form(module, name)(
+                row.client_id, row.name, *(getattr(row, field) for field in fields)
+            )
+        )
+
     def _after_action(self, result: ActionResult | None, *, reveal: bool = False) -> None:
         """Re-read the list and the detail, keep the cursor on the client, say what was done."""
         if result is None:
@@ -583,39 +677,82 @@ class MainScreen(Screen[None]):
 
     def action_log_call(self) -> None:
         """Log a call for the highlighted client."""
-        self._open_form(lambda row: CallModal(row.client_id, row.name))
+        self._open_client_form("modals.call", "CallModal")
+
+    def action_log_contact(self) -> None:
+        """Log a visit, letter, text or legal step, or a promise made by e-mail."""
+        self._open_client_form("modals.contact", "ContactModal")
 
     def action_send_reminder(self) -> None:
-        """Send a reminder to the highlighted client."""
-        self._open_form(lambda row: ReminderModal(row.client_id, row.name))
+        """Send a reminder to the highlighted client; at a letter step, write the letter."""
+        row = self.current
+        if row is not None and is_letter_step(row.next_action, row.ladder_step):
+            self.action_write_letter()
+            return
+        self._open_client_form("modals.reminder", "ReminderModal")
+
+    def action_write_letter(self) -> None:
+        """Write a letter to the highlighted client, or record the posting of one."""
+        self._open_client_form("modals.letter", "LetterModal")
 
     def action_propose_plan(self) -> None:
-        """Propose a payment plan to the highlighted client."""
-        self._open_form(lambda row: PlanModal(row.client_id, row.name))
+        """Propose a payment plan, or record the answer to the one already proposed."""
+
+        def form(row: TriageRow) -> ModalScreen[ActionResult | None]:
+            # A live plan with no instalment to come is a proposal waiting for its answer.
+            if row.has_plan and row.next_instalment_on is None:
+                return _form("modals.plan", "PlanAnswerModal")(row.client_id, row.name)
+            return _form("modals.plan", "PlanModal")(row.client_id, row.name)
+
+        self._open_form(form)
 
     def action_record_payment(self) -> None:
         """Record a payment from the highlighted client."""
-        self._open_form(lambda row: PaymentModal(row.client_id, row.name))
+        self._open_client_form("modals.payment", "PaymentModal")
+
+    def action_reverse_payment(self) -> None:
+        """Reverse a payment of the highlighted client."""
+        self._open_client_form("modals.payment", "ReversePaymentModal")
 
     def action_add_note(self) -> None:
         """Add a note to the highlighted client."""
-        self._open_form(lambda row: NoteModal(row.client_id, row.name))
+        self._open_client_form("modals.note", "NoteModal")
 
     def action_snooze(self) -> None:
         """Snooze the highlighted client."""
-        self._open_form(lambda row: SnoozeModal(row.client_id, row.name))
+        self._open_client_form("modals.snooze", "SnoozeModal")
 
     def action_dispute(self) -> None:
         """Open or resolve a dispute with the highlighted client."""
-        self._open_form(lambda row: DisputeModal(row.client_id, row.name, row.disputed))
+        self._open_client_form("modals.dispute", "DisputeModal", "disputed")
 
     def action_set_profile(self) -> None:
         """Set the highlighted client's payer profile by hand, or back to automatic."""
-        self._open_form(lambda row: ProfileModal(row.client_id, row.name, row.payer_profile))
+        self._open_client_form("modals.profile", "ProfileModal", "payer_profile")
 
     def action_add_invoice(self) -> None:
         """Add an invoice to the highlighted client."""
-        self._open_form(lambda row: AddInvoiceModal(row.client_id, row.name))
+        self._open_client_form("modals.invoice_form", "AddInvoiceModal")
+
+    def action_retry_outbox(self) -> None:
+        """Send the reminders waiting in the outbox, in a worker; say how it went."""
+        self.notify("Outbox: sending the queued reminders…", markup=False)
+        self._retry_outbox()
+
+    @work(thread=True, group="outbox", exclusive=True, exit_on_error=False)
+    def _retry_outbox(self) -> None:
+        """Worker: one delivery attempt for every queued message."""
+        app = self.relance
+        results = in_db_thread(retry_outbox, app.outbox, app.config, app.action_time())
+        self.app.call_from_thread(self._outbox_retried, results)
+
+    def _outbox_retried(self, results: list[Delivery]) -> None:
+        """Tell the result, and re-read the list: delivery news lands in the history."""
+        failed = any(not result.ok for result in results)
+        text = retry_summary(results, self.relance.outbox)
+        self.notify(text, severity="warning" if failed else "information", markup=False)
+        row = self.current
+        self.reload(select_client=row.client_id if row else None)
 
     def action_add_client(self) -> None:
         """Add a client; once saved it is highlighted, even if the filter would hide it."""
@@ -623,4 +760,12 @@ class MainScreen(Screen[None]):
         def added(result: ActionResult | None) -> None:
             self._after_action(result, reveal=True)
 
-        self.app.push_screen(AddClientModal(), added)
+        self.app.push_screen(_form("modals.client_form", "AddClientModal")(), added)
+
+    def action_import_file(self) -> None:
+        """Import a file after a preview; the list is read again once it is in."""
+
+        def imported(result: ActionResult | None) -> None:
+            self._after_action(result, reveal=True)
+
+        self.app.push_screen(_form("import_screen", "ImportScreen")(), imported)

@@ -17,7 +17,15 @@ from textual.worker import Worker, WorkerState
 
 from relance.domain.money import format_money
 from relance.literal import literal
-from relance.services.plans import PlanPreview, default_first_date, preview_plan, propose_plan
+from relance.services.plans import (
+    INCLUDED,
+    WAIVED,
+    PlanPreview,
+    answer_plan,
+    default_first_date,
+    preview_plan,
+    propose_plan,
+)
 from relance.services.validation import InvalidInput
 from relance.store.errors import StoreError
 from relance.tui.db_thread import in_db_thread
@@ -27,7 +35,8 @@ from relance.tui.modals.choice import Choice
 DEFAULT_INSTALMENTS = "3"
 EVERY_OPTIONS = [("week", "weekly"), ("2weeks", "every 2 weeks"), ("month", "monthly")]
 DEFAULT_EVERY = "month"
-PLAN_FIELDS = ("instalments", "every", "first", "deposit")
+EXTRAS_OPTIONS = [(WAIVED, "waived"), (INCLUDED, "included")]
+PLAN_FIELDS = ("instalments", "every", "first", "deposit", "day", "extras")
 # Long enough to let a number be typed in full, short enough to feel live.
 PREVIEW_DELAY_SECONDS = 0.25
 PREVIEW_GROUP = "preview"
@@ -54,6 +63,7 @@ def schedule_table(plan: PlanPreview) -> Table:
         Text(format_money(plan.total, plan.currency), style="bold"),
         f"{count} instalment{'s' if count > 1 else ''}",
     )
+    table.add_row("", Text(plan.extras_words, style="dim"), "", "")
     return table
 
 
@@ -108,7 +118,7 @@ class PlanModal(ActionModal):
         self.preview: PlanPreview | None = None
 
     def compose_fields(self) -> ComposeResult:
-        """The four settings, then the preview of the schedule."""
+        """The settings (dates avoid weekends and holidays), then the preview of the schedule."""
         first = default_first_date(self.host.today).isoformat()
         yield from self.field(
             "instalments",
@@ -131,6 +141,17 @@ class PlanModal(ActionModal):
             Input(placeholder="none", id="field-deposit", classes="-short", compact=True),
             hint="an amount or 30%",
         )
+        yield from self.field(
+            "day",
+            "Day of month",
+            Input(placeholder="as first", id="field-day", classes="-short", compact=True),
+            hint="monthly: later instalments on this day",
+        )
+        yield from self.field(
+            "extras",
+            "Interest, fees",
+            Choice(EXTRAS_OPTIONS, WAIVED, id="field-extras"),
+        )
 
     def compose_below_fields(self) -> ComposeResult:
         """The schedule preview, kept in view under the fields."""
@@ -152,7 +173,7 @@ class PlanModal(ActionModal):
         self.preview_timer = self.set_timer(PREVIEW_DELAY_SECONDS, self.request_preview)
 
     def settings(self) -> dict[str, str]:
-        """The four settings as typed."""
+        """The settings as typed."""
         return {name: self.value_of(name) for name in PLAN_FIELDS}
 
     def request_preview(self) -> None:
@@ -169,6 +190,8 @@ class PlanModal(ActionModal):
             every=typed["every"],
             first=typed["first"],
             deposit=typed["deposit"],
+            day=typed["day"],
+            extras=typed["extras"],
         )
         self.run_worker(
             partial(preview_in_thread, compute, generation), thread=True, group=PREVIEW_GROUP
@@ -224,4 +247,40 @@ class PlanModal(ActionModal):
             every=typed["every"],
             first=typed["first"],
             deposit=typed["deposit"],
+            day=typed["day"],
+            extras=typed["extras"],
+        )
+
+
+ANSWER_OPTIONS = [("accept", "accepted"), ("decline", "declined")]
+
+
+class PlanAnswerModal(ActionModal):
+    """The client's answer to the proposed plan: accepted (it becomes active) or declined."""
+
+    ACTION_TITLE = "Answer to the proposed plan"
+
+    def __init__(self, client_id: int, client_name: str) -> None:
+        """The answer of this client."""
+        super().__init__(client_id, client_name)
+
+    def compose_fields(self) -> ComposeResult:
+        """The answer and a note."""
+        yield from self.field(
+            "answer", "The client", Choice(ANSWER_OPTIONS, "accept", id="field-answer")
+        )
+        yield from self.field(
+            "note",
+            "Note",
+            Input(placeholder="how and when they answered", id="field-note", compact=True),
+        )
+
+    def prepare_save(self) -> SaveCall:
+        """The answer as picked."""
+        return partial(
+            answer_plan,
+            self.client,
+            self.value_of("answer"),
+            self.host.action_time(),
+            note=self.value_of("note"),
         )

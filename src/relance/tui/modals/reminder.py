@@ -1,57 +1,113 @@
-"""Sending a reminder: the drafted e-mail shown for reading and editing before it goes out."""
+"""Sending a reminder: the drafted e-mail shown for reading and editing before it goes out.
+
+At a phone step the modal also shows the call script, at an SMS step the text to copy; the
+e-mail below them can still be sent. ``e`` (outside the text fields) or ``ctrl+e`` opens the
+subject and body in ``$EDITOR``; what is in the fields is what is sent.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import shlex
+import subprocess
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
+from pathlib import Path
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.widgets import Input, Label, Static, TextArea
 from textual.worker import Worker, WorkerState
 
-from relance.config import Creditor
-from relance.delivery.reminder_text import RenderedReminder
+from relance.config import Config
 from relance.literal import one_line
-from relance.services.reminders import draft_reminder, reminder_recipients, send_reminder
+from relance.messages.rendering import SUBJECT_PREFIX, TemplateError
+from relance.services.drafting import Draft, call_script, draft_reminder, sms_text
+from relance.services.reminders import reminder_recipients, send_reminder
 from relance.services.validation import InvalidInput
 from relance.store.errors import StoreError
 from relance.tui.db_thread import in_db_thread
 from relance.tui.modals.base import ActionModal, SaveCall
 
 DRAFT_GROUP = "draft"
+FALLBACK_EDITOR = "vi"
+SCRIPT_TITLES = {"phone": "Call script", "sms": "SMS text"}
+SCRIPT_HINTS = {
+    "phone": "read this on the phone, then log the call with c",
+    "sms": "copy this text into your phone",
+}
 
 
 @dataclass(frozen=True)
 class ReminderDraft:
-    """What the modal opens on: the rendered message and where it would go."""
+    """What the modal opens on: the rendered message, where it goes, and any script."""
 
-    message: RenderedReminder
+    message: Draft
     recipients: list[str]
+    # The call script of a phone step or the text of an SMS step; "" for written steps.
+    script: str = ""
 
 
-def load_draft(client_id: int, today: date, creditor: Creditor) -> ReminderDraft:
+def load_draft(client_id: int, today: date, config: Config) -> ReminderDraft:
     """Render today's reminder for a client and find its recipients (writes nothing)."""
-    return ReminderDraft(draft_reminder(client_id, today, creditor), reminder_recipients(client_id))
+    message = draft_reminder(client_id, today, config)
+    script = ""
+    if message.channel == "phone":
+        script = call_script(client_id, today, config)
+    elif message.channel == "sms":
+        script = sms_text(client_id, today, config)
+    return ReminderDraft(message, reminder_recipients(client_id), script)
 
 
 def draft_in_thread(load: Callable[[], ReminderDraft]) -> ReminderDraft | str:
-    """Render the draft in a worker thread; a refusal comes back as its reason."""
+    """Render the draft in a worker thread; a refusal or a broken template comes back as text."""
     try:
         return in_db_thread(load)
     except InvalidInput as refusal:
         return "; ".join(refusal.errors.values())
-    except StoreError as error:
+    except (StoreError, TemplateError) as error:
         return str(error)
 
 
+def editor_command() -> list[str]:
+    """The user's editor from ``$EDITOR`` (it may carry arguments), else vi."""
+    return shlex.split(os.environ.get("EDITOR", "").strip() or FALLBACK_EDITOR)
+
+
+def message_text(subject: str, body: str) -> str:
+    """The subject and body as one text to edit: a ``Subject:`` line, a blank line, the body."""
+    return f"{SUBJECT_PREFIX} {subject}\n\n{body}"
+
+
+def split_message_text(text: str, subject: str) -> tuple[str, str]:
+    """Subject and body back from an edited text; without a subject line, the subject stays."""
+    lines = text.replace("\r\n", "\n").split("\n")
+    if lines and lines[0].startswith(SUBJECT_PREFIX):
+        subject = lines[0][len(SUBJECT_PREFIX) :].strip()
+        lines = lines[1:]
+        if lines and not lines[0].strip():
+            lines = lines[1:]
+    return subject, "\n".join(lines)
+
+
 class ReminderModal(ActionModal):
-    """The reminder form: opens on the drafted message, ``ctrl+s`` writes it to the outbox."""
+    """The reminder form: opens on the drafted message, ``ctrl+s`` sends it."""
 
     ACTION_TITLE = "Send a reminder"
+    EXTRA_HINTS = (("ctrl+e", "$EDITOR"),)
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        # ctrl+e works from the text fields too, where it would otherwise move to the line end.
+        Binding("ctrl+e", "edit_in_editor", "Edit in $EDITOR", priority=True),
+        Binding("e", "edit_in_editor", "Edit in $EDITOR", id="reminder_editor"),
+    ]
 
     DEFAULT_CSS = """
     ReminderModal #dialog {
@@ -79,13 +135,31 @@ class ReminderModal(ActionModal):
     ReminderModal #error-body {
         padding-left: 0;
     }
-    ReminderModal #field-to {
+    ReminderModal #field-to, ReminderModal #field-step {
         width: 1fr;
         padding: 0 1;
     }
     ReminderModal #draft-status {
         color: $text-muted;
         padding-left: 14;
+    }
+    ReminderModal #script-title {
+        display: none;
+        margin-top: 1;
+        color: $text-accent;
+        text-style: bold;
+    }
+    ReminderModal #script {
+        display: none;
+        height: 8;
+        padding: 0 1;
+        background: $boost;
+        & > .text-area--cursor-line {
+            background: transparent;
+        }
+    }
+    ReminderModal.-scripted #script-title, ReminderModal.-scripted #script {
+        display: block;
     }
     """
 
@@ -96,8 +170,9 @@ class ReminderModal(ActionModal):
         self.refusal = ""
 
     def compose_fields(self) -> ComposeResult:
-        """Recipients, subject and body, filled in once the draft is rendered."""
+        """Recipients, step, subject and body, filled in once the draft is rendered."""
         yield from self.field("to", "To", Static("…", id="field-to"), tight=True)
+        yield from self.field("step", "Step", Static("…", id="field-step"), tight=True)
         yield Static("Drafting the reminder…", id="draft-status")
         yield from self.field(
             "subject", "Subject", Input(id="field-subject", compact=True), tight=True
@@ -105,12 +180,15 @@ class ReminderModal(ActionModal):
         # Full width, so the table of overdue invoices keeps its columns at 80 columns.
         yield TextArea(id="field-body", compact=True, soft_wrap=True)
         yield Label("", id="error-body", classes="field-error")
+        # Last, so the focus starts on the subject; read-only, so ``e`` works from it.
+        yield Label("", id="script-title")
+        yield TextArea(id="script", read_only=True, compact=True, soft_wrap=True)
 
     def on_mount(self) -> None:
         """Focus the subject and render the draft in a worker."""
         super().on_mount()
         host = self.host
-        load = partial(load_draft, self.client, host.today, host.config.creditor)
+        load = partial(load_draft, self.client, host.today, host.config)
         self.run_worker(partial(draft_in_thread, load), thread=True, group=DRAFT_GROUP)
 
     @on(Worker.StateChanged)
@@ -127,14 +205,25 @@ class ReminderModal(ActionModal):
     def show_draft(self, draft: ReminderDraft) -> None:
         """Fill the form with the rendered message, ready to send."""
         self.draft = draft
-        self.query_one("#field-subject", Input).value = draft.message.subject
+        message = draft.message
+        self.query_one("#field-subject", Input).value = message.subject
         body = self.query_one("#field-body", TextArea)
-        body.load_text(draft.message.body)
+        body.load_text(message.body)
         body.move_cursor((0, 0))
+        step = f"{message.step_label} · " if message.step_label else ""
+        self.query_one("#field-step", Static).update(
+            Text(one_line(f"{step}template {message.template} ({message.language})"))
+        )
+        if draft.script:
+            title = SCRIPT_TITLES.get(message.channel, "Script")
+            hint = SCRIPT_HINTS.get(message.channel, "")
+            self.query_one("#script-title", Label).update(Text(f"{title} — {hint}"))
+            self.query_one("#script", TextArea).load_text(draft.script)
+            self.set_class(True, "-scripted")
         status = self.query_one("#draft-status", Static)
         if draft.recipients:
             self.query_one("#field-to", Static).update(Text(one_line(", ".join(draft.recipients))))
-            status.update("edit if needed; ctrl+s writes it to the outbox")
+            status.update("edit here or in $EDITOR (ctrl+e); ctrl+s sends it")
             status.display = True
         else:
             self.query_one("#field-to", Static).update(Text("no e-mail address", style="italic"))
@@ -148,6 +237,7 @@ class ReminderModal(ActionModal):
         self.query_one("#draft-status", Static).display = False
         if self.draft is None:
             self.query_one("#field-to", Static).update("—")
+            self.query_one("#field-step", Static).update("—")
         self.set_class(True, "-refused")
         self.query_one("#hints", Static).update(self.hint_line())
 
@@ -157,19 +247,60 @@ class ReminderModal(ActionModal):
             return Text.assemble(("esc", "bold"), " close")
         return super().hint_line()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The editor only opens on a drafted message."""
+        if action == "edit_in_editor":
+            return self.draft is not None and not self.saving
+        return super().check_action(action, parameters)
+
+    def action_edit_in_editor(self) -> None:
+        """Open the subject and body in ``$EDITOR`` and take back what was saved there."""
+        if self.draft is None or self.saving:
+            return
+        subject = self.query_one("#field-subject", Input)
+        body = self.query_one("#field-body", TextArea)
+        with tempfile.TemporaryDirectory(prefix="relance-") as folder:
+            # The directory is the user's alone (0700), so the draft is not readable by others.
+            path = Path(folder) / "reminder.txt"
+            path.write_text(message_text(subject.value, body.text), encoding="utf-8")
+            outcome = self.run_editor(path)
+            if outcome:
+                self.show_form_error(outcome)
+                return
+            edited = path.read_text(encoding="utf-8")
+        new_subject, new_body = split_message_text(edited, subject.value)
+        subject.value = new_subject
+        body.load_text(new_body)
+        body.move_cursor((0, 0))
+        self.show_form_error("")
+
+    def run_editor(self, path: Path) -> str:
+        """Run the editor on a file with the app suspended; "" when it went well, else why not."""
+        command = [*editor_command(), str(path)]
+        # A headless app (tests) has no terminal to hand over: the editor runs alongside.
+        suspended = contextlib.nullcontext() if self.app.is_headless else self.app.suspend()
+        try:
+            with suspended:
+                finished = subprocess.run(command, check=False)
+        except OSError as error:
+            return f"could not run the editor {command[0]}: {error.strerror or error}"
+        if finished.returncode != 0:
+            return f"the editor {command[0]} ended with status {finished.returncode}; text kept"
+        return ""
+
     def ready_to_save(self) -> bool:
         """Only a drafted message with somewhere to go can be sent."""
         return self.draft is not None and bool(self.draft.recipients) and not self.refusal
 
     def prepare_save(self) -> SaveCall:
-        """The message as edited."""
+        """The message as it stands in the fields."""
         host = self.host
         return partial(
             send_reminder,
             self.client,
             host.action_time(),
+            host.config,
             host.outbox,
-            host.config.creditor,
             subject=self.value_of("subject"),
             body=self.value_of("body"),
         )

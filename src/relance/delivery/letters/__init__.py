@@ -1,0 +1,1 @@
+"""PDF letters: the formal notice of each jurisdiction and the customer statement."""

@@ -1,0 +1,541 @@
+"""Drafting the messages a client gets: reminders, plan letters, call scripts and SMS texts.
+
+Drafting writes nothing: it gathers the facts from the book, picks a template and renders it.
+Which template a reminder uses is decided in ``template_for`` alone.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from typing import cast
+
+from relance.config import Config
+from relance.domain.ladder import Channel, Ladder, Step
+from relance.domain.policy import next_action
+from relance.domain.written_dates import long_date
+from relance.messages.facts import (
+    ClaimFacts,
+    ClientFacts,
+    ContactFacts,
+    CreditorFacts,
+    InstalmentFacts,
+    InvoiceFacts,
+    MessageFacts,
+    PaymentFacts,
+    PlanFacts,
+    PromiseFacts,
+    StepFacts,
+    clean,
+)
+from relance.messages.rendering import RenderedMessage, TemplateError, render_template
+from relance.messages.wording import (
+    DAYS_SUFFIX,
+    FIRST_AMOUNT_COLUMN,
+    TABLE_HEADERS,
+    bare_amount,
+    channel_word,
+    currency_mark,
+    deadline_days,
+    language_of,
+    legal_basis,
+    money,
+    route_words,
+    short_date,
+    table_date,
+    text_table,
+    totals,
+)
+from relance.policy_config import policy_from_config
+from relance.services.claims import ClientClaim, claim_for_client
+from relance.services.validation import InvalidInput
+from relance.store.lookup import get_client
+from relance.store.models import (
+    Client,
+    Contact,
+    ContactEvent,
+    Instalment,
+    Invoice,
+    Payment,
+    PaymentPlan,
+)
+from relance.store.plans import instalment_template, next_unpaid_instalment
+from relance.store.promises import BrokenPromise, broken_promise
+from relance.store.summary import client_standing, open_position
+
+SMS_MAX_CHARS = 320
+# The history kinds that count as an earlier reminder in a message.
+REMINDER_KINDS = ("email", "letter", "sms", "call")
+# The kinds whose step writes to the client: an e-mail can stand in for them.
+WRITTEN_CHANNELS = (Channel.EMAIL, Channel.LETTER, Channel.LEGAL)
+DRAFT_CHANNELS = {
+    Channel.EMAIL: "email",
+    Channel.PHONE: "phone",
+    Channel.SMS: "sms",
+    Channel.LETTER: "letter",
+    Channel.LEGAL: "letter",
+    Channel.VISIT: "phone",
+}
+PLAN_TEMPLATES = ("plan-proposal", "instalment-due", "instalment-missed")
+OPEN_PLAN_STATUSES = ("proposed", "accepted", "active")
+FREQUENCY_WORDS = {
+    "fr": {"week": "chaque semaine", "2weeks": "toutes les deux semaines", "month": "chaque mois"},
+    "en": {"week": "every week", "2weeks": "every two weeks", "month": "every month"},
+}
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A rendered message, ready to be shown, edited and sent."""
+
+    subject: str
+    body: str
+    template: str  # the template used, e.g. "firm"
+    language: str  # "fr" | "en"
+    channel: str  # "email" | "phone" | "sms" | "letter": the channel of the step drafted
+    step_label: str  # e.g. "firm email"; "" when not a ladder step
+
+
+@dataclass(frozen=True)
+class _Gathered:
+    """The facts of a message, and what the choice of template looks at."""
+
+    facts: MessageFacts
+    name: str
+    ladder: Ladder
+    step_number: int
+    promise_unanswered: bool
+    whole_debt_disputed: bool
+
+
+def draft_reminder(
+    client_id: int, today: date, config: Config, *, template: str | None = None
+) -> Draft:
+    """Render the reminder a client would get today (or with ``template``), writing nothing."""
+    gathered = _gather(client_id, today, config)
+    _require_overdue(gathered)
+    step = gathered.ladder.steps[gathered.step_number - 1]
+    name = template or template_for(
+        gathered.ladder,
+        gathered.step_number,
+        broken_promise=gathered.promise_unanswered,
+        instalment=instalment_template(client_id, today),
+    )
+    _require_facts(name, gathered)
+    rendered = _render_email(name, gathered.facts, config)
+    return Draft(
+        rendered.subject,
+        rendered.body,
+        name,
+        gathered.facts.language,
+        DRAFT_CHANNELS[step.channels[-1]],
+        step.label,
+    )
+
+
+def draft_message(client_id: int, today: date, config: Config, template: str) -> Draft:
+    """Render a message outside the ladder (plan proposal, thank-you…), writing nothing."""
+    gathered = _gather(client_id, today, config)
+    _require_facts(template, gathered)
+    if template not in (*PLAN_TEMPLATES, "thank-you"):
+        _require_overdue(gathered)
+    rendered = _render_email(template, gathered.facts, config)
+    return Draft(rendered.subject, rendered.body, template, gathered.facts.language, "email", "")
+
+
+def _require_facts(template: str, gathered: _Gathered) -> None:
+    """Refuse a shipped message whose subject (plan, payment, promise) the client lacks."""
+    facts = gathered.facts
+    if template in PLAN_TEMPLATES and facts.plan is None:
+        raise InvalidInput.one("plan", f"{gathered.name} has no payment plan under way")
+    if template == "instalment-missed" and facts.instalment is None:
+        raise InvalidInput.one("plan", f"{gathered.name} has no instalment left to pay")
+    if template == "thank-you" and facts.payment is None:
+        raise InvalidInput.one("payment", f"no payment from {gathered.name} is recorded")
+    if template == "broken-promise" and facts.promise is None:
+        raise InvalidInput.one("promise", f"{gathered.name} has broken no promise to pay")
+
+
+def call_script(client_id: int, today: date, config: Config) -> str:
+    """A short script to read on the phone, in the client's language."""
+    gathered = _gather(client_id, today, config)
+    _require_overdue(gathered)
+    return _render("call", gathered.facts, config).body
+
+
+def sms_text(client_id: int, today: date, config: Config) -> str:
+    """A text message of at most 320 characters, to copy into a phone."""
+    gathered = _gather(client_id, today, config)
+    _require_overdue(gathered)
+    text = " ".join(_render("sms", gathered.facts, config).body.split())
+    if len(text) <= SMS_MAX_CHARS:
+        return text
+    cut = text[: SMS_MAX_CHARS - 1].rsplit(" ", 1)[0]
+    return cut + "…"
+
+
+def template_for(
+    ladder: Ladder, step_number: int, *, broken_promise: bool = False, instalment: str | None = None
+) -> str:
+    """The template of a reminder at this step of the ladder.
+
+    A promise broken since the last reminder gets the broken-promise message; a running plan
+    gets ``instalment`` (``instalment-due`` before its next instalment's date,
+    ``instalment-missed`` after: see ``store.plans.instalment_template``). Otherwise the step's
+    own template when the step writes (e-mail, letter, legal route); a call or SMS step has its
+    e-mail written with the template of the nearest earlier step that writes, or the courteous
+    one when none does.
+    """
+    if broken_promise:
+        return "broken-promise"
+    if instalment:
+        return instalment
+    return written_step(ladder, step_number).template
+
+
+def written_step(ladder: Ladder, step_number: int) -> Step:
+    """This step if it writes to the client, else the nearest earlier step that does."""
+    for step in reversed(ladder.steps[:step_number]):
+        if any(channel in WRITTEN_CHANNELS for channel in step.channels):
+            return step
+    return replace(ladder.steps[0], template="courteous")
+
+
+def _require_overdue(gathered: _Gathered) -> None:
+    """Refuse a reminder when nothing is left to ask for."""
+    if gathered.facts.invoices:
+        return
+    if gathered.whole_debt_disputed:
+        raise InvalidInput.one(
+            "client", f"{gathered.name} disputes the debt; resolve the dispute before reminding"
+        )
+    raise InvalidInput.one("client", f"nothing is overdue for {gathered.name}")
+
+
+def _render(name: str, facts: MessageFacts, config: Config) -> RenderedMessage:
+    """Render one template in the message's language."""
+    return render_template(name, facts.language, facts.variables(), config.path.parent)
+
+
+def _render_email(name: str, facts: MessageFacts, config: Config) -> RenderedMessage:
+    """Render an e-mail template, which must start with its subject line."""
+    rendered = _render(name, facts, config)
+    if not rendered.subject:
+        raise TemplateError(
+            f"template {name!r} ({facts.language}) must start with a line 'Subject: …'"
+        )
+    return rendered
+
+
+def _gather(client_id: int, today: date, config: Config) -> _Gathered:
+    """Read everything a message may say about one client (reads only)."""
+    client = get_client(client_id)
+    language = language_of(client.language)
+    outstanding, _, episode_start = open_position(client_id)
+    ladder, step_number = _position(client_id, outstanding, episode_start, config)
+    overdue = list(
+        Invoice.select()
+        .where(
+            (Invoice.client == client_id)
+            & (Invoice.amount > Invoice.paid)
+            & (Invoice.due_on < today)
+        )
+        .order_by(Invoice.due_on, Invoice.number)
+    )
+    disputed_ids, whole_debt = _disputed(client, overdue)
+    listed = [inv for inv in overdue if inv.id not in disputed_ids and not whole_debt]
+    disputed = [inv for inv in overdue if inv.id in disputed_ids or whole_debt]
+    listed_numbers = {inv.number for inv in listed}
+    reminders = _earlier_reminders(client_id, episode_start, language)
+    promise = broken_promise(client_id, today)
+    unanswered = promise is not None and not promise.followed_up
+    step = ladder.steps[step_number - 1]
+    days = deadline_days(client.jurisdiction, client.kind)
+    claim = claim_for_client(client.id, today, court_costs=config.law.court_costs or None)
+    claim_facts = _claim_facts(claim, listed_numbers, language)
+    owed: dict[str, int] = {}
+    for inv in listed:
+        owed[inv.currency] = owed.get(inv.currency, 0) + inv.amount - inv.paid
+    facts = MessageFacts(
+        language=language,
+        today=long_date(today, language),
+        client=_client_facts(client),
+        creditor=_creditor_facts(config),
+        invoices=tuple(_invoice_facts(inv, today, language) for inv in listed),
+        invoice_table=_invoice_table(listed, today, language),
+        invoice_count=len(listed),
+        total=totals(owed, language) if listed else money(0, client.currency, language),
+        disputed=tuple(_invoice_facts(inv, today, language) for inv in disputed),
+        payment_reference=", ".join(clean(inv.number) for inv in listed),
+        reminders=reminders,
+        claim=claim_facts,
+        route=route_words(claim.route.name, language) if claim.route else "",
+        promise=_promise_facts(promise, client.currency, language, today) if promise else None,
+        plan=_plan_facts(client_id, client.currency, language),
+        instalment=_instalment_facts(client_id, client.currency, language),
+        payment=_payment_facts(client_id, client.currency, language),
+        balance=money(outstanding, client.currency, language),
+        settled=outstanding <= 0,
+        step=StepFacts(
+            label=clean(step.label),
+            number=step_number,
+            of=len(ladder.steps),
+            deadline=long_date(today + timedelta(days=days), language),
+            deadline_days=days,
+        ),
+    )
+    return _Gathered(facts, client.name, ladder, step_number, unanswered, whole_debt)
+
+
+def _position(
+    client_id: int, outstanding: int, episode_start: date | None, config: Config
+) -> tuple[Ladder, int]:
+    """The client's ladder and the number of the step proposed now (1 when nothing is owed)."""
+    policy = policy_from_config(config)
+    state, _ = client_standing(client_id, outstanding, episode_start)
+    ladder = policy.ladder_for(state.jurisdiction, state.kind, state.profile)
+    step = next_action(state, policy).step
+    return ladder, min(max(step, 1), len(ladder.steps))
+
+
+def _disputed(client: Client, overdue: list[Invoice]) -> tuple[set[int], bool]:
+    """The overdue invoices under discussion, and whether the whole debt is.
+
+    An invoice is under discussion when the latest dispute event naming it (by its link, or
+    by its number in the note of the dispute the client has open) opened a dispute. A client
+    in dispute whose note names no invoice disputes the whole debt.
+    """
+    by_invoice: dict[int, bool] = {}
+    linked = (
+        ContactEvent.select(ContactEvent.invoice, ContactEvent.outcome)
+        .where(
+            (ContactEvent.client == client.id)
+            & (ContactEvent.kind == "dispute")
+            & ContactEvent.invoice.is_null(False)
+        )
+        .order_by(ContactEvent.happened_at, ContactEvent.id)
+        .tuples()
+    )
+    for invoice_id, outcome in cast("list[tuple[int, str]]", list(linked)):
+        by_invoice[invoice_id] = outcome == "on"
+    disputed = {invoice_id for invoice_id, on in by_invoice.items() if on}
+    if not client.disputed:
+        return disputed, False
+    opened = (
+        ContactEvent.select()
+        .where(
+            (ContactEvent.client == client.id)
+            & (ContactEvent.kind == "dispute")
+            & (ContactEvent.outcome == "on")
+        )
+        .order_by(ContactEvent.happened_at.desc(), ContactEvent.id.desc())
+        .first()
+    )
+    note = opened.summary if opened else ""
+    named = {inv.id for inv in overdue if _names(note, inv.number)}
+    if not named and not disputed:
+        return set(), True
+    return disputed | named, False
+
+
+def _names(text: str, number: str) -> bool:
+    """Whether a note names this invoice number as a whole word."""
+    pattern = r"(?<![\w-])" + re.escape(number) + r"(?![\w-])"
+    return re.search(pattern, text, flags=re.IGNORECASE) is not None
+
+
+def _earlier_reminders(
+    client_id: int, episode_start: date | None, language: str
+) -> tuple[ContactFacts, ...]:
+    """The reminders of the current episode, oldest first."""
+    if episode_start is None:
+        return ()
+    events = (
+        ContactEvent.select()
+        .where(
+            (ContactEvent.client == client_id)
+            & (ContactEvent.direction == "out")
+            & ContactEvent.kind.in_(REMINDER_KINDS)
+            & (ContactEvent.happened_at >= episode_start)
+        )
+        .order_by(ContactEvent.happened_at, ContactEvent.id)
+    )
+    return tuple(
+        ContactFacts(
+            on=long_date(_day(event.happened_at), language),
+            kind=event.kind,
+            channel=channel_word(event.kind, language),
+        )
+        for event in events
+    )
+
+
+def _client_facts(client: Client) -> ClientFacts:
+    """The client's name, the billing contact's name and the postal address."""
+    contacts = list(Contact.select().where(Contact.client == client.id).order_by(Contact.id))
+    billing = [c for c in contacts if c.is_billing] or contacts
+    contact_name = next((c.name for c in billing if c.name.strip()), "")
+    address = next((c.address for c in billing + contacts if c.address.strip()), "")
+    return ClientFacts(
+        name=clean(client.name),
+        contact_name=clean(contact_name),
+        kind=client.kind,
+        jurisdiction=client.jurisdiction,
+        address=clean(address, multiline=True),
+    )
+
+
+def _creditor_facts(config: Config) -> CreditorFacts:
+    """The user's identity from ``[creditor]``."""
+    creditor = config.creditor
+    return CreditorFacts(
+        name=clean(creditor.name),
+        address=clean(creditor.address, multiline=True),
+        email=clean(creditor.email),
+        phone=clean(creditor.phone),
+        company_number=clean(creditor.company_number),
+        iban=clean(creditor.iban),
+    )
+
+
+def _invoice_facts(invoice: Invoice, today: date, language: str) -> InvoiceFacts:
+    """One invoice written out."""
+    return InvoiceFacts(
+        number=clean(invoice.number),
+        issued=long_date(invoice.issued_on, language),
+        due=long_date(invoice.due_on, language),
+        amount=money(invoice.amount, invoice.currency, language),
+        paid=money(invoice.paid, invoice.currency, language),
+        outstanding=money(invoice.amount - invoice.paid, invoice.currency, language),
+        days_late=max(0, (today - invoice.due_on).days),
+    )
+
+
+def _invoice_table(invoices: list[Invoice], today: date, language: str) -> str:
+    """The listed invoices as an aligned table, 72 columns wide with the usual numbers.
+
+    With one currency the amounts go without symbol and the headers name it once.
+    """
+    if not invoices:
+        return ""
+    currencies = {inv.currency for inv in invoices}
+    single = currencies.pop() if len(currencies) == 1 else ""
+
+    def amount(minor: int, currency: str) -> str:
+        return bare_amount(minor, language) if single else money(minor, currency, language)
+
+    rows = [
+        (
+            clean(inv.number),
+            table_date(inv.issued_on, language),
+            table_date(inv.due_on, language),
+            amount(inv.amount, inv.currency),
+            amount(inv.paid, inv.currency),
+            amount(inv.amount - inv.paid, inv.currency),
+            f"{max(0, (today - inv.due_on).days)}{DAYS_SUFFIX[language]}",
+        )
+        for inv in invoices
+    ]
+    headers = list(TABLE_HEADERS[language])
+    if single:
+        headers[FIRST_AMOUNT_COLUMN] += f" ({currency_mark(single)})"
+    return text_table(headers, rows, numeric={3, 4, 5, 6})
+
+
+def _claim_facts(claim: ClientClaim, numbers: set[str], language: str) -> ClaimFacts | None:
+    """Interest and fees the law allows on the listed invoices; None when it allows none."""
+    claim = replace(claim, invoices=tuple(i for i in claim.invoices if i.number in numbers))
+    if claim.interest <= 0 and claim.fixed_fees <= 0:
+        return None
+    currency = claim.currency
+    rate = str(claim.contract_rate) if claim.contract_rate is not None else ""
+    return ClaimFacts(
+        interest=money(claim.interest, currency, language),
+        fixed_fees=money(claim.fixed_fees, currency, language),
+        principal=money(claim.outstanding, currency, language),
+        total=money(claim.total, currency, language),
+        has_interest=claim.interest > 0,
+        has_fee=claim.fixed_fees > 0,
+        legal_basis=legal_basis(claim.jurisdiction, language, rate),
+    )
+
+
+def _promise_facts(
+    promise: BrokenPromise, currency: str, language: str, today: date
+) -> PromiseFacts:
+    """A broken promise written out as the message quotes it."""
+    return PromiseFacts(
+        made_on=short_date(promise.made_on, language, today),
+        amount=money(promise.amount, currency, language),
+        due_on=short_date(promise.due_on, language, today),
+        made_by=clean(promise.made_by),
+    )
+
+
+def _current_plan(client_id: int) -> PaymentPlan | None:
+    """The client's latest plan that is proposed or under way."""
+    return (
+        PaymentPlan.select()
+        .where((PaymentPlan.client == client_id) & PaymentPlan.status.in_(OPEN_PLAN_STATUSES))
+        .order_by(PaymentPlan.id.desc())
+        .first()
+    )
+
+
+def _plan_facts(client_id: int, currency: str, language: str) -> PlanFacts | None:
+    """The current plan and its schedule."""
+    plan = _current_plan(client_id)
+    if plan is None:
+        return None
+    instalments = plan.instalments.order_by(Instalment.seq)
+    return PlanFacts(
+        status=plan.status,
+        total=money(plan.total, currency, language),
+        frequency=FREQUENCY_WORDS[language].get(plan.frequency, plan.frequency),
+        instalments=tuple(_one_instalment(i, currency, language) for i in instalments),
+    )
+
+
+def _instalment_facts(client_id: int, currency: str, language: str) -> InstalmentFacts | None:
+    """The running plan's first instalment not fully paid: the one due next, or missed."""
+    unpaid = next_unpaid_instalment(client_id)
+    return _one_instalment(unpaid, currency, language) if unpaid else None
+
+
+def _one_instalment(instalment: Instalment, currency: str, language: str) -> InstalmentFacts:
+    """One instalment written out."""
+    return InstalmentFacts(
+        number=instalment.seq,
+        due=long_date(instalment.due_on, language),
+        amount=money(instalment.amount, currency, language),
+        paid=money(instalment.paid, currency, language),
+        outstanding=money(instalment.amount - instalment.paid, currency, language),
+        is_deposit=bool(instalment.is_deposit),
+    )
+
+
+def _payment_facts(client_id: int, currency: str, language: str) -> PaymentFacts | None:
+    """The latest payment received (a reversed one, which bounced, is no payment)."""
+    payment = (
+        Payment.select()
+        .where((Payment.client == client_id) & Payment.reversed_at.is_null())
+        .order_by(Payment.received_on.desc(), Payment.id.desc())
+        .first()
+    )
+    if payment is None:
+        return None
+    return PaymentFacts(
+        amount=money(payment.amount, currency, language),
+        received_on=long_date(payment.received_on, language),
+        reference=clean(payment.reference),
+    )
+
+
+def _day(value: object) -> date:
+    """A stored moment as its day, whatever form SQLite handed back."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])

@@ -1,0 +1,221 @@
+"""Sending what waits in the outbox: one message now, or every queued one on a retry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from relance.config import Config
+from relance.delivery.mime import envelope_sender
+from relance.delivery.outbox import Outbox, OutboxEntry
+from relance.delivery.smtp import DeliveryError, SmtpSession
+from relance.services.history import record_event
+from relance.store.database import transaction
+from relance.store.errors import StoreError
+from relance.store.models import ContactEvent
+from relance.store.summary import refresh_client_summary
+
+# The history kind of delivery news about a reminder already logged. It is not a ladder step
+# (domain.ladder.STEP_KINDS), so a message that goes out on a retry is not a second reminder.
+DELIVERY_KIND = "outbox"
+NO_SMTP = "no [smtp] configured"
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What became of one message: sent, failed (still queued, with the reason) or waiting."""
+
+    name: str
+    client_id: int
+    client: str
+    subject: str
+    recipients: tuple[str, ...]
+    status: str  # sent, failed, waiting (no server to try) or gone (someone else took it)
+    reason: str = ""
+    refused: tuple[str, ...] = ()
+    event_id: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True unless the message should have gone and did not."""
+        return self.status in ("sent", "gone")
+
+    def as_record(self) -> dict[str, Any]:
+        """The outcome as scripts read it."""
+        return {
+            "name": self.name,
+            "client_id": self.client_id,
+            "client": self.client,
+            "subject": self.subject,
+            "to": list(self.recipients),
+            "status": self.status,
+            "reason": self.reason or None,
+            "refused": list(self.refused),
+        }
+
+
+def smtp_session(config: Config) -> SmtpSession | None:
+    """A connection to the configured server for several messages, or None without ``[smtp]``."""
+    return SmtpSession(config.smtp) if config.smtp is not None else None
+
+
+def deliver_claimed(
+    outbox: Outbox,
+    entry: OutboxEntry,
+    session: SmtpSession | None,
+    at: datetime,
+    *,
+    log_failure: bool,
+) -> Delivery:
+    """Send one queued message through ``[smtp]``; the caller holds the outbox lock.
+
+    A success moves the file to ``cur/`` and adds an ``outbox`` event to the history; a failure
+    puts it back in ``new/`` with the server's reason (logged too when ``log_failure``).
+    """
+    if session is None:
+        outbox.note_waiting(entry.name, NO_SMTP)
+        return _delivery(entry, "waiting", NO_SMTP)
+    data = outbox.claim(entry.name)
+    if data is None:
+        return _delivery(entry, "gone", "already taken by another relance")
+    try:
+        sender = envelope_sender(entry.sender)
+        refused = session.send(sender, list(entry.recipients), data)
+    except DeliveryError as error:
+        reason = str(error)
+        outbox.release(entry.name, reason, at)
+        event_id = None
+        if log_failure:
+            summary = f"reminder not sent, still queued in the outbox: {reason}"
+            event_id = _log_delivery(entry, at, "queued", summary)
+        return _delivery(entry, "failed", reason, event_id=event_id)
+    except BaseException:
+        # A bug or ctrl+c before the server answered: back in the queue, then let it through.
+        outbox.release(entry.name, "interrupted before the server answered", at)
+        raise
+    # The one window nothing can close: if relance dies here, after the server took the message
+    # and before this rename, the file stays in sending/ and the next retry queues it again, so
+    # the server may get it twice (with the same Message-ID, which mail readers fold into one).
+    outbox.mark_sent(entry.name, at)
+    delivered_to = [who for who in entry.recipients if who not in refused]
+    summary = f"reminder sent to {', '.join(delivered_to)} by {session.settings.host}"
+    if refused:
+        summary += f"; refused by the server: {', '.join(refused)}"
+    event_id = _log_delivery(entry, at, "sent", summary)
+    return _delivery(entry, "sent", refused=tuple(refused), event_id=event_id)
+
+
+def retry_outbox(root: Path, config: Config, at: datetime) -> list[Delivery]:
+    """Try every queued message once, oldest first; each is claimed so none goes twice."""
+    outbox = Outbox(root)
+    if not root.is_dir():
+        return []
+    with outbox.locked():
+        recover_outbox(outbox)
+    results = []
+    session = smtp_session(config)
+    try:
+        for entry in outbox.queued():
+            # One message per lock hold, so a reminder sent from the app meanwhile does not wait.
+            with outbox.locked():
+                results.append(deliver_claimed(outbox, entry, session, at, log_failure=False))
+    finally:
+        if session is not None:
+            session.close()
+    return results
+
+
+def recover_outbox(outbox: Outbox) -> None:
+    """Tidy up after a crashed process; the caller holds the lock, so nobody else is at work.
+
+    A message staged in ``tmp/`` is queued if its history event was committed, else removed
+    (it was never logged, so it must never go). One left in ``sending/`` is queued again.
+    """
+    for name, message_id in outbox.staged_leftovers():
+        if message_id and is_logged(message_id):
+            outbox.publish(name)
+        else:
+            outbox.discard(name)
+    outbox.requeue_interrupted()
+
+
+def is_logged(message_id: str) -> bool:
+    """True when a reminder with this Message-ID is in the history."""
+    return (
+        ContactEvent.select()
+        .where(
+            (ContactEvent.kind == "email")
+            & ContactEvent.body.contains(f"\nMessage-ID: {message_id}\n")
+        )
+        .exists()
+    )
+
+
+def outbox_entries(root: Path) -> list[OutboxEntry]:
+    """Every message in the outbox with its state, oldest first."""
+    return Outbox(root).entries()
+
+
+def queued_count(root: Path) -> int:
+    """How many messages wait in the outbox (for the app's header)."""
+    folder = root / "new"
+    return sum(1 for _ in folder.iterdir()) if folder.is_dir() else 0
+
+
+def _log_delivery(entry: OutboxEntry, at: datetime, outcome: str, summary: str) -> int | None:
+    """Add the delivery news to the client's history; the message's fate does not depend on it."""
+    if not entry.client_id:
+        return None
+    try:
+        with transaction():
+            event_id = record_event(
+                entry.client_id,
+                DELIVERY_KIND,
+                summary,
+                at,
+                channel="email",
+                outcome=outcome,
+                body=f"Message-ID: {entry.message_id}",
+            )
+            refresh_client_summary(entry.client_id)
+    except StoreError:
+        # The file's place in the outbox already says what happened; a locked book must not
+        # turn a sent message into an error the user would answer by sending it again.
+        return None
+    return event_id
+
+
+def _delivery(
+    entry: OutboxEntry,
+    status: str,
+    reason: str = "",
+    *,
+    refused: tuple[str, ...] = (),
+    event_id: int | None = None,
+) -> Delivery:
+    """A delivery outcome for an entry."""
+    return Delivery(
+        entry.name,
+        entry.client_id,
+        entry.client,
+        entry.subject,
+        entry.recipients,
+        status,
+        reason,
+        refused,
+        event_id,
+    )
+
+
+def retry_summary(results: list[Delivery], root: Path) -> str:
+    """One line for the app: how many went, how many still wait and the first reason why."""
+    if not results:
+        return "Outbox: nothing queued"
+    sent = sum(result.status == "sent" for result in results)
+    waiting = [result for result in results if not result.ok]
+    text = f"Outbox: {sent} sent"
+    if waiting:
+        text += f", {len(waiting)} still queued in {root} ({waiting[0].reason})"
+    return text

@@ -1,0 +1,92 @@
+"""The `o` key: the queued reminders are sent from a worker and the result is told literally."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+from peewee import SqliteDatabase
+from textual.pilot import Pilot
+
+from relance.config import Config, Creditor, SmtpSettings
+from relance.services.clients import add_client
+from relance.services.invoices import add_invoice
+from relance.services.reminders import send_reminder
+from relance.tui.app import RelanceApp
+from relance.tui.main_screen import MainScreen
+from smtp_server import Collector, free_port, start_server
+from tui_fixtures import run_async, screen_text
+
+SIZE = (160, 50)
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    """Let workers finish and their results be handled."""
+    for _ in range(4):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def notes(app: RelanceApp) -> list[str]:
+    """The notifications shown so far."""
+    return [str(note.message) for note in app._notifications]
+
+
+@run_async
+async def test_o_sends_what_waits_in_the_outbox(
+    book: SqliteDatabase, today: date, tmp_path: Path
+) -> None:
+    db_path = Path(book.database)
+    outbox = db_path.parent / "outbox"
+    at = datetime.combine(today, time(8, 0))
+    client_id = add_client("[b]Brun[/b]", at, email="compta@brun.fr").client_id
+    add_invoice(client_id, "F-1", "100.00", "2026-09-01", "2026-10-01", at)
+    port = free_port()
+    smtp = SmtpSettings(host="127.0.0.1", port=port, security="none")
+    config = Config(
+        path=tmp_path / "config.toml", creditor=Creditor(email="me@example.fr"), smtp=smtp
+    )
+    queued = send_reminder(client_id, at, config, outbox)
+    assert queued.record["status"] == "failed"
+    server = start_server(Collector(), port)
+    try:
+        app = RelanceApp(db_path, config, today, outbox)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert isinstance(app.screen, MainScreen)
+            await pilot.press("o")
+            await settle(pilot)
+            assert "Outbox: 1 sent" in notes(app)
+            # The delivery shows in the client's history, under its own mark.
+            await pilot.press("enter")
+            await settle(pilot)
+            text = screen_text(app)
+            assert "OUTBOX" in text and "reminder sent to compta@brun.fr" in text
+            await pilot.press("o")
+            await settle(pilot)
+            assert notes(app)[-1] == "Outbox: nothing queued"
+    finally:
+        server.stop()
+    assert len(server.received) == 1
+
+
+@run_async
+async def test_o_without_a_server_says_why_it_waits(
+    book: SqliteDatabase, today: date, tmp_path: Path
+) -> None:
+    db_path = Path(book.database)
+    outbox = db_path.parent / "outbox"
+    at = datetime.combine(today, time(8, 0))
+    client_id = add_client("Brun", at, email="compta@brun.fr").client_id
+    add_invoice(client_id, "F-1", "100.00", "2026-09-01", "2026-10-01", at)
+    config = Config(path=tmp_path / "config.toml", creditor=Creditor(email="me@example.fr"))
+    send_reminder(client_id, at, config, outbox)
+    app = RelanceApp(db_path, config, today, outbox)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        assert notes(app)[-1] == (
+            f"Outbox: 0 sent, 1 still queued in {outbox} (no [smtp] configured)"
+        )
