@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import threading
 import tomllib
 from collections.abc import Iterator
 from datetime import date, datetime
@@ -687,3 +688,38 @@ async def test_keys_typed_right_after_slash_go_to_the_filter(
         assert app.screen.query_one("#filter", Input).value == "gar"
         await pilot.press("slash")
         assert app.screen.query_one("#filter", Input).value == "gar/", "in the filter `/` is text"
+
+
+@run_async
+async def test_a_reload_read_before_the_filter_changed_does_not_undo_it(
+    seeded: dict[str, int],
+    db_path: Path,
+    config_path: Path,
+    today: date,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Another program's change reloads the list while `/` is being typed: the filter stays."""
+    app = make_app(db_path, config_path, today)
+    release = threading.Event()
+    real_fetch = main_screen.fetch_list
+
+    def slow_fetch(request: main_screen.ListRequest) -> main_screen.ListWindow:
+        # The read started before the filter is typed ends after it: hold it until then.
+        if request.where == TriageFilter():
+            release.wait(timeout=10)
+        return real_fetch(request)
+
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(main_screen, "fetch_list", slow_fetch)
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        screen._reload_keeping_cursor()
+        await pilot.press("slash", "l", "u", "m")
+        release.set()
+        await settle(pilot)
+        await pilot.pause(main_screen.FILTER_PAUSE_SECONDS * 3)
+        await settle(pilot)
+        assert screen.query_one("#filter-bar").display
+        assert screen.filter_text == "lum"
+        assert names(app) == ["Studio Lumière"]

@@ -376,15 +376,18 @@ class ClientDetailPane(VerticalScroll):
         yield DetailSection(id="detail-history", classes="section")
         yield DetailSection(id="detail-claim", classes="section")
 
-    def show_message(self, message: Text) -> None:
-        """Show a line instead of a client (loading, empty book, nothing highlighted)."""
+    def show_message(self, message: Text, *, name: str = "") -> None:
+        """Show a line instead of a client (loading, empty book, nothing highlighted).
+
+        ``name``: the client on its way, whose name can show at once.
+        """
         self.client_id = None
         self.detail = None
         self._drawn_with = None
         self.query_one("#detail-header", Static).update(message)
         for section in self.query(DetailSection):
             section.display = False
-        self.border_title = Text("Client")
+        self.border_title = user_text(name) if name else Text("Client")
 
     def show_detail(self, detail: ClientDetail, today: date, styles: CellStyles) -> None:
         """Fill the pane with one client's detail."""

@@ -51,7 +51,7 @@ if TYPE_CHECKING:
     from relance.tui.app import RelanceApp
 
 # Rows asked of the database at a time; the list grows by one page as the cursor nears its end.
-PAGE_SIZE = 200
+PAGE_SIZE = 60
 # Screens at least this wide show the list and the detail side by side.
 WIDE_FROM = 140
 # How often the screen looks whether another program (a CLI command, an import) changed the book.
@@ -113,6 +113,8 @@ class ListWindow:
     book_size: int
     cursor: int
     where: TriageFilter
+    # True when the filter was lifted to show the client asked for.
+    lifted: bool = False
 
 
 def fetch_list(request: ListRequest) -> ListWindow:
@@ -131,7 +133,7 @@ def fetch_list(request: ListRequest) -> ListWindow:
     rows = triage_window(request.today, request.sort, 0, limit, where)
     cursor = max(0, min(cursor, len(rows) - 1))
     book_size = total if where == TriageFilter() else triage_count(TriageFilter())
-    return ListWindow(rows, total, book_size, cursor, where)
+    return ListWindow(rows, total, book_size, cursor, where, lifted=where != request.where)
 
 
 class ListLoaded(Message):
@@ -409,9 +411,12 @@ class MainScreen(Screen[None]):
         if message.generation != self._generation:
             return
         window = message.window
+        if window.where != self.where and not window.lifted:
+            # Read under a filter the user has since changed; the read for the new one is due.
+            return
         self._loaded_once = True
         self._list_pending = False
-        if window.where != self.where:
+        if window.lifted:
             # The client asked for was hidden by the filter, which was lifted to show it.
             self.filter_text = window.where.text
             self.due_only = window.where.due_by is not None
@@ -468,7 +473,7 @@ class MainScreen(Screen[None]):
             return
         self._detail_wanted = row.client_id
         if pane.client_id != row.client_id:
-            pane.show_message(Text("Loading…", style="dim"))
+            pane.show_message(Text("Loading…", style="dim"), name=row.name)
         self._load_detail(row.client_id, self.today)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
