@@ -5,42 +5,16 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from relance.cli import main
+from cli_fixtures import Relance, Run
 from relance.store.database import close_database, open_database
 from relance.store.models import Client, ContactEvent, Invoice, Payment
 
 DATA = Path(__file__).parent / "data"
-
-
-@dataclass(frozen=True)
-class Run:
-    """What one `relance …` run returned and printed."""
-
-    status: int
-    out: str
-    err: str
-
-
-Relance = Callable[..., Run]
-
-
-@pytest.fixture
-def relance(capsys: pytest.CaptureFixture[str]) -> Relance:
-    """Run `relance ARGS…` in-process and capture what it printed."""
-
-    def run(*argv: str) -> Run:
-        capsys.readouterr()
-        status = main(list(argv))
-        captured = capsys.readouterr()
-        return Run(status, captured.out, captured.err)
-
-    return run
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from relance.cli import main
+from cli_fixtures import Run
 from relance.importing.plan import PlannedInvoice
 from relance.importing.reader import read_plan
 from relance.store.database import close_database, open_database
@@ -235,28 +235,6 @@ def test_each_sample_reads_with_its_documented_fields(name: str) -> None:
         expected.company_id,
         expected.credits_invoice,
     )
-
-
-@dataclass(frozen=True)
-class Run:
-    """What one `relance …` run returned and printed."""
-
-    status: int
-    out: str
-    err: str
-
-
-@pytest.fixture
-def relance(capsys: pytest.CaptureFixture[str]) -> Callable[..., Run]:
-    """Run `relance ARGS…` in-process and capture what it printed."""
-
-    def run(*argv: str) -> Run:
-        capsys.readouterr()
-        status = main(list(argv))
-        captured = capsys.readouterr()
-        return Run(status, captured.out, captured.err)
-
-    return run
 
 
 @pytest.fixture

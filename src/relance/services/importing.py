@@ -151,9 +151,7 @@ def preview_import(
 
     Fields: path, mapping.
     """
-    mapping = _checked_mapping(path_text, mapping_text)
-    plan = read_source(source_path(path_text), mapping)
-    return run_plan(plan, at, dry_run=True, default_law=default_law, progress=progress)
+    return _import_path(path_text, mapping_text, at, True, default_law, progress)
 
 
 def apply_import(
@@ -168,9 +166,21 @@ def apply_import(
 
     Fields: path, mapping.
     """
+    return _import_path(path_text, mapping_text, at, False, default_law, progress)
+
+
+def _import_path(
+    path_text: str,
+    mapping_text: str,
+    at: datetime,
+    dry_run: bool,
+    default_law: str,
+    progress: Progress | None,
+) -> ImportReport:
+    """Read the file as typed, with its mapping, and run its plan (for real or rolled back)."""
     mapping = _checked_mapping(path_text, mapping_text)
     plan = read_source(source_path(path_text), mapping)
-    return run_plan(plan, at, dry_run=False, default_law=default_law, progress=progress)
+    return run_plan(plan, at, dry_run=dry_run, default_law=default_law, progress=progress)
 
 
 @contextmanager
