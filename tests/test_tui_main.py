@@ -20,6 +20,7 @@ from textual.widgets import Input
 from textual.worker import WorkerFailed
 
 from relance.config import Config
+from relance.services import claims
 from relance.services.claims import detail_with_claim as real_detail_with_claim
 from relance.services.payments import record_payment
 from relance.services.results import ActionResult
@@ -653,7 +654,8 @@ async def test_a_failed_read_is_reported_in_one_line(
     def locked(client_id: int, on: date, **options: object) -> None:
         raise DatabaseLocked("the database is busy in another program; try again in a moment")
 
-    monkeypatch.setattr(main_screen, "detail_with_claim", locked)
+    # The screen imports it from the service when it reads a detail.
+    monkeypatch.setattr(claims, "detail_with_claim", locked)
     app = make_app(db_path, config_path, today)
     async with app.run_test(size=NARROW) as pilot:
         await settle(pilot)
@@ -661,7 +663,7 @@ async def test_a_failed_read_is_reported_in_one_line(
         assert "the database is busy in another program; try again in a moment" in messages
         assert isinstance(app.screen, MainScreen)
         assert len(names(app)) == 8
-        monkeypatch.setattr(main_screen, "detail_with_claim", real_detail_with_claim)
+        monkeypatch.setattr(claims, "detail_with_claim", real_detail_with_claim)
         await pilot.press("j")
         await settle(pilot)
         assert detail_of(app).client_id == seeded["northwind"]

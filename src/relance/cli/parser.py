@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING, NoReturn
 from relance import __version__
 from relance.cli.errors import UsageError
 from relance.domain.jurisdictions import SERIES
+from relance.domain.plans import FREQUENCIES
 from relance.services.calls import OUTCOMES
 from relance.services.clients import KINDS, LANGUAGES
 from relance.services.contacts import LOG_CHANNELS as CONTACT_CHANNELS
-from relance.services.letters import KINDS as LETTER_KINDS
-from relance.services.plans import FREQUENCIES
+from relance.services.letter_kinds import KINDS as LETTER_KINDS
 from relance.services.profile import CHOICES as PROFILE_CHOICES
 
 if TYPE_CHECKING:

@@ -20,6 +20,10 @@ class Frequency(Enum):
     MONTH = "month"
 
 
+# The frequencies by the names the user types (`--every`, the plan form).
+FREQUENCIES = tuple(f.value for f in Frequency)
+
+
 @dataclass(frozen=True)
 class ScheduledInstalment:
     """One instalment of a proposed plan."""

@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 from functools import lru_cache
 
-import holidays
-
 
 @lru_cache(maxsize=64)
 def _public_holidays(country: str, year: int) -> frozenset[date]:
     """One country's public holidays for one year, built once: this runs in every write."""
+    # Imported on first use: the package takes ~40 ms to load, which the app's start-up
+    # (reading the list, never a working day) should not pay.
+    import holidays
+
     return frozenset(holidays.country_holidays(country, years=year))
 
 

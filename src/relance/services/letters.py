@@ -37,6 +37,7 @@ from relance.paths import ensure_private_dir
 from relance.services.claims import ClientClaim, detail_with_claim
 from relance.services.dossier import legal_basis_lines, read_dossier, statement_entries
 from relance.services.history import record_event
+from relance.services.letter_kinds import FORMAL_NOTICE, KINDS, STATEMENT
 from relance.services.results import ActionResult
 from relance.services.validation import Form, InvalidInput
 from relance.store.database import transaction
@@ -45,9 +46,6 @@ from relance.store.letters import LETTER_KIND, LetterEvent, letter_events
 from relance.store.lookup import get_client
 from relance.store.summary import active_policy, refresh_client_summary
 
-FORMAL_NOTICE = "formal-notice"
-STATEMENT = "statement"
-KINDS = (FORMAL_NOTICE, STATEMENT)
 DEFAULT_DEADLINE_DAYS = 8
 MAX_DEADLINE_DAYS = 365
 # The pre-action rules of England and Wales give a business 14 days and an individual 30.

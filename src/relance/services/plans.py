@@ -14,6 +14,7 @@ from relance.domain.dates import add_months
 from relance.domain.ladder import country_of
 from relance.domain.money import decimal_string, format_money
 from relance.domain.plans import (
+    FREQUENCIES,
     Frequency,
     ScheduledInstalment,
     on_working_days,
@@ -30,7 +31,6 @@ from relance.store.lookup import get_client
 from relance.store.models import Instalment, PaymentPlan
 from relance.store.summary import active_policy, open_position, refresh_client_summary
 
-FREQUENCIES = tuple(f.value for f in Frequency)
 MAX_INSTALMENTS = 60
 # Many people are paid at the end of the month: the 20th leaves room on both sides.
 PREFERRED_DAY = 20

@@ -20,7 +20,8 @@ Shape (schema 1; also described in docs/export-format.md, which ``relance import
   ``outstanding``, ``open_invoices``, ``oldest_due_on``, ``next_action``, ``next_action_on``,
   ``ladder_step``, ``next_action_reason``, ``payer_profile``; ``paid`` on invoices and
   instalments (the sum of their allocations).
-- Not exported: book settings (internal fingerprints of the dunning policy).
+- Not exported: book settings (internal fingerprints of the dunning policy), and the clients'
+  ``folded_name`` (the filter's search key), folded again on import.
 - CSV: a folder with ``manifest.csv`` (rows ``key,value`` for ``format``, ``schema``,
   ``book_schema``, ``exported_at``) and one ``<table>.csv`` per array, UTF-8 without BOM,
   comma-separated, a header row of column names, RFC 4180 quoting.
@@ -35,6 +36,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+
+from peewee import Field
 
 from relance.domain.money import decimal_string
 from relance.paths import create_private_file, ensure_private_dir
@@ -82,9 +85,19 @@ TABLES = (
 )
 
 
+# Search keys the app derives for itself, not data: left out of the export and of a restore.
+NOT_EXPORTED = {"clients": frozenset({"folded_name"})}
+
+
+def exported_fields(table: ExportTable) -> list[Field]:
+    """The model fields of a table that the export holds, ``id`` first, in the model's order."""
+    hidden = NOT_EXPORTED.get(table.name, frozenset())
+    return [field for field in table.model._meta.sorted_fields if field.column_name not in hidden]
+
+
 def columns_of(table: ExportTable) -> list[str]:
     """The SQL column names of a table, ``id`` first, in the model's order."""
-    return [field.column_name for field in table.model._meta.sorted_fields]
+    return [field.column_name for field in exported_fields(table)]
 
 
 def export_book(moment: datetime) -> dict[str, Any]:
@@ -118,7 +131,7 @@ def _read_book(moment: datetime) -> dict[str, Any]:
         "exported_at": moment.isoformat(),
     }
     for table in TABLES:
-        fields = table.model._meta.sorted_fields
+        fields = exported_fields(table)
         names = columns_of(table)
         query = table.model.select(*fields).order_by(table.model.id).tuples()
         data[table.name] = [

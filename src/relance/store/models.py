@@ -66,6 +66,9 @@ class Client(BaseModel):
     region = CharField(default="")
     # A company number (SIREN, SIRET, VAT id…) that imported e-invoices match the client by.
     company_id = CharField(default="")
+    # The name case-folded, the filter's search key: filled with the triage columns, NULL until
+    # then (a row another program wrote); not data, so never exported (store/export.py).
+    folded_name = CharField(null=True)
 
     # Backrefs that Peewee adds at run time, declared for the type checker only.
     contacts: ModelSelect[Contact]

@@ -17,7 +17,7 @@ from peewee import (
 )
 
 from relance.store.errors import StoreError
-from relance.store.export import TABLES, ExportTable
+from relance.store.export import TABLES, ExportTable, exported_fields
 from relance.store.models import database
 from relance.store.summary import refresh_all_summaries
 
@@ -74,8 +74,8 @@ def table_specs() -> dict[str, list[ColumnSpec]]:
 
 
 def _fields(table: ExportTable) -> list[Field]:
-    """A model's fields in column order."""
-    return list(table.model._meta.sorted_fields)
+    """A model's exported fields in column order."""
+    return exported_fields(table)
 
 
 def _spec(table: ExportTable, field: Field) -> ColumnSpec:

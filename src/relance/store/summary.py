@@ -139,7 +139,7 @@ ON CONFLICT (key) DO UPDATE SET value = excluded.value
 _UPDATE_SQL = """
 UPDATE client SET outstanding = ?, open_invoices = ?, oldest_due_on = ?,
                   next_action = ?, next_action_on = ?, ladder_step = ?, next_action_reason = ?,
-                  payer_profile = ?
+                  payer_profile = ?, folded_name = casefold(name)
 WHERE id = ?
 """
 

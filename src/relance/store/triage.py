@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+import operator
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import Enum
-from typing import cast
+from functools import reduce
+from typing import Any, cast
 
-from peewee import SQL, fn
+from peewee import SQL, ColumnBase, Expression, NodeList, fn
 
 from relance.domain.aging import Bucket, OpenAmount, aging, dso
 from relance.domain.dates import days_overdue
 from relance.store.models import Client, Instalment, Invoice, PaymentPlan, Promise
 from relance.store.plans import RUNNING_PLAN_STATUSES
-from relance.store.promises import broken_marker
+from relance.store.promises import BROKEN, OPEN, broken_marker
 
 LIVE_PLAN_STATUSES = ("proposed", "accepted", "active")
 
@@ -71,32 +73,81 @@ class TriageRow:
         return self.snoozed_until is not None and self.snoozed_until > today
 
 
-def _ordering(sort: SortKey, today: date) -> list:
-    """ORDER BY terms matching one of the client indexes, so SQLite reads the index.
+# The name test: INSTR on the stored fold (the scan reads only its small index), plus the few
+# rows another program wrote that the app has not folded yet (``folded_name`` NULL), folded now.
+# Raw SQL because the fallback is a subquery on the same table: unqualified, ``folded_name`` and
+# ``id`` name the columns of the innermost table.
+_NAME_TEST = (
+    "(INSTR(folded_name, ?) > 0 OR id IN "
+    "(SELECT id FROM client WHERE folded_name IS NULL AND INSTR(casefold(name), ?) > 0))"
+)
+# Walking an index row costs about a quarter of reading a matching row and sorting it.
+_WALK_TO_SORT_COST = 4
 
-    The default order puts first the clients with a broken promise still to follow up: that
-    depends on today, so SQLite sorts those few ahead of the index order.
+
+def _index_keys(sort: SortKey) -> list[tuple[ColumnBase, bool]]:
+    """The columns of the client index a sort reads, each with True when it runs descending.
+
+    The default order also puts first the clients with a broken promise still to follow up;
+    that depends on today, so it is not in the index: see ``_broken_ids``.
     """
     if sort is SortKey.OUTSTANDING:
-        return [Client.outstanding.desc(), Client.id]
+        return [(Client.outstanding, True), (Client.id, False)]
     if sort is SortKey.NAME:
-        return [SQL("name COLLATE NOCASE"), Client.id]
+        return [(SQL("name COLLATE NOCASE"), False), (Client.id, False)]
     if sort is SortKey.NEXT_ACTION:
-        return [Client.next_action_on.is_null(), Client.next_action_on, Client.id]
+        return [
+            (Client.next_action_on.is_null(), False),
+            (Client.next_action_on, False),
+            (Client.id, False),
+        ]
     return [
-        broken_marker(today).desc(),
-        Client.oldest_due_on.is_null(),
-        Client.oldest_due_on,
-        Client.outstanding.desc(),
-        Client.id,
+        (Client.oldest_due_on.is_null(), False),
+        (Client.oldest_due_on, False),
+        (Client.outstanding, True),
+        (Client.id, False),
     ]
 
 
-def _filtered(query, where: TriageFilter):  # type: ignore[no-untyped-def]
-    """Apply the name fragment and due-by filters to a client query."""
+def _ordering(sort: SortKey) -> list[Any]:
+    """ORDER BY terms matching one of the client indexes, so SQLite reads the index."""
+    return [key.desc() if descending else key for key, descending in _index_keys(sort)]
+
+
+def _broken_ids(today: date) -> list[int]:
+    """Clients with a broken promise still to follow up, who head the default order.
+
+    Read from the promise table first (few clients ever break a promise), so that the rest of
+    the list pages straight from the index instead of judging every client row.
+    """
+    lapsed = Promise.select(Promise.client).where(
+        (Promise.status == BROKEN) | ((Promise.status == OPEN) & (Promise.due_on < today))
+    )
+    query = Client.select(Client.id).where(Client.id.in_(lapsed) & broken_marker(today))
+    # .tuples() yields plain tuples; the stubs type it as the model.
+    return sorted(int(client_id) for (client_id,) in cast("Iterable[tuple[int]]", query.tuples()))
+
+
+def _among(client_ids: list[int]) -> Expression:
+    """``id IN (...)`` with the ids written out: they are ints, and may outnumber SQL variables."""
+    return Client.id.in_(SQL("(" + ", ".join(str(int(i)) for i in client_ids) + ")"))
+
+
+def _filtered(query, where: TriageFilter, *, from_matches: bool = False):  # type: ignore[no-untyped-def]
+    """Apply the name fragment and due-by filters to a client query.
+
+    ``from_matches`` puts the name test in a subquery SQLite reads first, then sorts its few
+    rows, instead of testing every row along the index.
+    """
     if where.text:
         # INSTR, not LIKE: no wildcards to escape, and casefold also folds accented capitals.
-        query = query.where(fn.INSTR(fn.casefold(Client.name), where.text.casefold()) > 0)
+        folded = where.text.casefold()
+        if from_matches:
+            query = query.where(
+                SQL(f"id IN (SELECT id FROM client WHERE {_NAME_TEST})", (folded, folded))
+            )
+        else:
+            query = query.where(SQL(_NAME_TEST, (folded, folded)))
     if where.due_by is not None:
         query = query.where(Client.next_action_on <= where.due_by)
     return query
@@ -108,8 +159,46 @@ def triage_window(
     offset: int = 0,
     limit: int = 100,
     where: TriageFilter | None = None,
+    *,
+    matching: int | None = None,
 ) -> list[TriageRow]:
-    """One window of the triage list, in the chosen order."""
+    """One window of the triage list, in the chosen order.
+
+    ``matching`` is ``triage_count(where)`` when the caller has it already: it tells whether
+    the filter is narrow enough to read its matches first.
+    """
+    where = where or TriageFilter()
+    narrow = _is_narrow(where, offset + limit, matching)
+    query = _filtered(_window_columns(today), where, from_matches=narrow)
+    query = query.order_by(*_ordering(sort))
+    broken = _broken_ids(today) if sort is SortKey.OVERDUE else []
+    if not broken:
+        return _rows(query.limit(limit).offset(offset), today)
+    rows = _rows(query.where(_among(broken)).limit(limit).offset(offset), today)
+    if len(rows) < limit:
+        ahead = _filtered(Client.select(), where).where(_among(broken)).count()
+        rest = query.where(~_among(broken)).limit(limit - len(rows)).offset(max(0, offset - ahead))
+        rows.extend(_rows(rest, today))
+    return rows
+
+
+def _is_narrow(where: TriageFilter, reach: int, matching: int | None) -> bool:
+    """True when a name filter matches so few rows that sorting them beats walking the index.
+
+    Walking stops after ``reach`` matches, so it reads about ``reach × book / matching`` rows;
+    SQLite cannot guess how often INSTR matches, so the choice is made here.
+    """
+    if not where.text:
+        return False
+    if matching is None:
+        matching = triage_count(where)
+    book = int(Client.select(fn.MAX(Client.id)).scalar() or 0)
+    walked = min(book, reach * book / max(matching, 1))
+    return matching * _WALK_TO_SORT_COST < walked
+
+
+def _window_columns(today: date):  # type: ignore[no-untyped-def]
+    """The client query selecting every column of a list row."""
     promise = Promise.select(Promise.id).where(
         (Promise.client == Client.id) & (Promise.status == "open")
     )
@@ -125,7 +214,8 @@ def triage_window(
             & (Instalment.paid < Instalment.amount)
         )
     )
-    query = Client.select(
+    # The subqueries run for the rows of the window only: SQLite skips the offset first.
+    return Client.select(
         Client.id,
         Client.name,
         Client.kind,
@@ -145,8 +235,10 @@ def triage_window(
         broken_marker(today).alias("broken_promise"),
         next_instalment.alias("next_instalment_on"),
     )
-    query = _filtered(query, where or TriageFilter())
-    rows = query.order_by(*_ordering(sort, today)).limit(limit).offset(offset).dicts()
+
+
+def _rows(query, today: date) -> list[TriageRow]:  # type: ignore[no-untyped-def]
+    """The list rows a window query reads."""
     return [
         TriageRow(
             client_id=row["id"],
@@ -170,7 +262,7 @@ def triage_window(
             if row["next_instalment_on"]
             else None,
         )
-        for row in rows
+        for row in query.dicts()
     ]
 
 
@@ -182,14 +274,59 @@ def triage_count(where: TriageFilter | None = None) -> int:
 def triage_position(
     client_id: int, today: date, sort: SortKey, where: TriageFilter | None = None
 ) -> int | None:
-    """The 0-based row of a client in the sorted list, or None if the filter hides it."""
-    ids = _filtered(Client.select(Client.id), where or TriageFilter()).order_by(
-        *_ordering(sort, today)
+    """The 0-based row of a client in the sorted list, or None if the filter hides it.
+
+    Counts the rows that sort before the client, one index range per sort column, rather than
+    walking the list up to it.
+    """
+    where = where or TriageFilter()
+    keys = _index_keys(sort)
+    found = list(
+        _filtered(Client.select(*(key for key, _ in keys)), where)
+        .where(Client.id == client_id)
+        .tuples()
     )
-    for index, (row_id,) in enumerate(ids.tuples().iterator()):
-        if row_id == client_id:
-            return index
-    return None
+    if not found:
+        return None
+    broken = _broken_ids(today) if sort is SortKey.OVERDUE else []
+    ahead = 0
+    among = None
+    if broken:
+        # The broken-promise clients come first, in index order among themselves.
+        among = _among(broken) if client_id in broken else ~_among(broken)
+        if client_id not in broken:
+            ahead = _count_among(where, _among(broken))
+    for before in _sorting_before(keys, found[0]):
+        ahead += _count_among(where, before if among is None else before & among)
+    return ahead
+
+
+def _count_among(where: TriageFilter, condition: Expression) -> int:
+    """How many clients under a filter also meet a condition."""
+    return int(_filtered(Client.select(), where).where(condition).count())
+
+
+def _sorting_before(keys: list[tuple[ColumnBase, bool]], values: tuple) -> list[Expression]:
+    """Disjoint conditions that together select the rows sorting before the given key values.
+
+    The k-th holds the rows equal on the first k - 1 keys and strictly before on the k-th, so
+    each is one range of the index. A NULL value has nothing strictly before it here: the
+    ``IS NULL`` key ahead of every nullable column already puts NULLs last.
+    """
+    conditions: list[Expression] = []
+    equal: list[Expression] = []
+    for (key, descending), value in zip(keys, values, strict=True):
+        if value is None:
+            equal.append(key.is_null())
+            continue
+        # Unary + keeps SQLite from reading another index for the range: the equal keys
+        # before it pick the sort's own index, where the range is short.
+        bare = NodeList((SQL("+"), key), glue="") if equal else key
+        stored = value.isoformat() if isinstance(value, date) else value
+        strictly = bare > stored if descending else bare < stored
+        conditions.append(reduce(operator.and_, [*equal, strictly]))
+        equal.append(key == value)
+    return conditions
 
 
 @dataclass(frozen=True)

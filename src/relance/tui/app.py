@@ -67,6 +67,16 @@ class RelanceApp(App[None]):
         for theme in loaded.themes:
             self.register_theme(theme)
         self.theme_failures = loaded.failures
+        # Chosen before the first mount: a theme set later makes Textual parse all the CSS again
+        # before the list can paint.
+        self._theme_missing = self.config.theme not in self.available_themes
+        self.theme = self._starting_theme()
+
+    def _starting_theme(self) -> str:
+        """The saved theme if it exists, else relance's default, else Textual's fallback."""
+        if not self._theme_missing:
+            return self.config.theme
+        return DEFAULT_THEME if DEFAULT_THEME in self.available_themes else FALLBACK_THEME
 
     def action_time(self) -> datetime:
         """The moment of an action: today's session date at the current time of day."""
@@ -82,19 +92,14 @@ class RelanceApp(App[None]):
         return {name: generated[source] for name, source in APP_VARIABLES.items()}
 
     def on_mount(self) -> None:
-        """Apply the saved theme (or a fallback) and the key remaps from the config."""
+        """Tell about a missing theme, and apply the key remaps from the config."""
         wanted = self.config.theme
-        if wanted in self.available_themes:
-            self.theme = wanted
-        else:
-            fallback = DEFAULT_THEME if DEFAULT_THEME in self.available_themes else FALLBACK_THEME
-            self.theme = fallback
-            if wanted != DEFAULT_THEME:
-                self.notify(
-                    f"theme {wanted!r} not found; using {fallback}",
-                    severity="warning",
-                    markup=False,
-                )
+        if self._theme_missing and wanted != DEFAULT_THEME:
+            self.notify(
+                f"theme {wanted!r} not found; using {self._starting_theme()}",
+                severity="warning",
+                markup=False,
+            )
         self._remember_theme = True
         if self.theme_failures:
             self.notify(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.console import Group, RenderableType
 from rich.style import Style
@@ -16,9 +16,12 @@ from textual.widgets import Static
 
 from relance.domain.profile import Profile
 from relance.literal import literal, one_line
-from relance.services.claims import ClientClaim
-from relance.store.detail import ClientDetail, EventRow, InvoiceRow, PlanRow
 from relance.tui.look import VERY_LATE_DAYS, CellStyles, money, user_text
+
+if TYPE_CHECKING:
+    # Only named in annotations: the claim's interest code is loaded with the first detail.
+    from relance.services.claims import ClientClaim
+    from relance.store.detail import ClientDetail, EventRow, InvoiceRow, PlanRow
 
 
 class EventMark:

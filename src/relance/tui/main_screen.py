@@ -20,12 +20,8 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, Label, Static
 from textual.worker import Worker, WorkerState
 
-from relance.services.claims import ClientClaim, detail_with_claim
-from relance.services.letters import is_letter_step
-from relance.services.outbox import Delivery, retry_outbox, retry_summary
 from relance.services.results import ActionResult
 from relance.store.database import BookWatch
-from relance.store.detail import ClientDetail
 from relance.store.errors import StoreError
 from relance.store.triage import (
     SortKey,
@@ -48,6 +44,9 @@ from relance.tui.totals_bar import TotalsBar
 if TYPE_CHECKING:
     from textual.screen import ModalScreen
 
+    from relance.services.claims import ClientClaim
+    from relance.services.outbox import Delivery
+    from relance.store.detail import ClientDetail
     from relance.tui.app import RelanceApp
 
 # Rows asked of the database at a time; the list grows by one page as the cursor nears its end.
@@ -130,7 +129,7 @@ def fetch_list(request: ListRequest) -> ListWindow:
             cursor = position
     total = triage_count(where)
     limit = (max(cursor, 0) // PAGE_SIZE + 1) * PAGE_SIZE
-    rows = triage_window(request.today, request.sort, 0, limit, where)
+    rows = triage_window(request.today, request.sort, 0, limit, where, matching=total)
     cursor = max(0, min(cursor, len(rows) - 1))
     book_size = total if where == TriageFilter() else triage_count(TriageFilter())
     return ListWindow(rows, total, book_size, cursor, where, lifted=where != request.where)
@@ -245,6 +244,8 @@ class MainScreen(Screen[None]):
         self._totals_generation = 0
         self._loaded_once = False
         self._detail_wanted: int | None = None
+        # True from the first list's arrival until it is painted: the detail waits meanwhile.
+        self._first_paint_pending = False
         self._list_pending = False
         self._pending_request: ListRequest | None = None
         self._filter_timer: Timer | None = None
@@ -402,6 +403,10 @@ class MainScreen(Screen[None]):
     @work(thread=True, group="detail", exit_on_error=False)
     def _load_detail(self, client_id: int, today: date) -> None:
         """Worker: read one client's detail."""
+        # Imported here, after the first paint: the claim's interest and letters are not needed
+        # to show the list.
+        from relance.services.claims import detail_with_claim
+
         costs = self.relance.config.law.court_costs
         detail, claim = in_db_thread(detail_with_claim, client_id, today, court_costs=costs)
         self.post_message(DetailLoaded(detail, claim))
@@ -414,6 +419,7 @@ class MainScreen(Screen[None]):
         if window.where != self.where and not window.lifted:
             # Read under a filter the user has since changed; the read for the new one is due.
             return
+        first_load = not self._loaded_once
         self._loaded_once = True
         self._list_pending = False
         if window.lifted:
@@ -432,8 +438,19 @@ class MainScreen(Screen[None]):
         self._update_titles()
         self._show_list_message()
         self._detail_wanted = None
+        if first_load:
+            # The detail's read (and its first imports) would compete with the first paint of
+            # the list for the interpreter: start it once the list is on screen.
+            self._first_paint_pending = True
+            self.call_after_refresh(self._first_list_painted)
         self._want_detail()
         self.refresh_bindings()
+
+    def _first_list_painted(self) -> None:
+        """Load the detail held back while the first list was painted."""
+        self._first_paint_pending = False
+        self._detail_wanted = None
+        self._want_detail()
 
     def on_page_loaded(self, message: PageLoaded) -> None:
         """Add a further window to the list, unless the list was reloaded meanwhile."""
@@ -474,7 +491,8 @@ class MainScreen(Screen[None]):
         self._detail_wanted = row.client_id
         if pane.client_id != row.client_id:
             pane.show_message(Text("Loading…", style="dim"), name=row.name)
-        self._load_detail(row.client_id, self.today)
+        if not self._first_paint_pending:
+            self._load_detail(row.client_id, self.today)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Report a failed read as one line, never a traceback."""
@@ -690,6 +708,9 @@ class MainScreen(Screen[None]):
 
     def action_send_reminder(self) -> None:
         """Send a reminder to the highlighted client; at a letter step, write the letter."""
+        # Imported on use: the letters service (fonts, wording) is not needed to show the list.
+        from relance.services.letters import is_letter_step
+
         row = self.current
         if row is not None and is_letter_step(row.next_action, row.ladder_step):
             self.action_write_letter()
@@ -747,12 +768,17 @@ class MainScreen(Screen[None]):
     @work(thread=True, group="outbox", exclusive=True, exit_on_error=False)
     def _retry_outbox(self) -> None:
         """Worker: one delivery attempt for every queued message."""
+        # Imported on use: SMTP, TLS and the e-mail packages are not needed to show the list.
+        from relance.services.outbox import retry_outbox
+
         app = self.relance
         results = in_db_thread(retry_outbox, app.outbox, app.config, app.action_time())
         self.app.call_from_thread(self._outbox_retried, results)
 
     def _outbox_retried(self, results: list[Delivery]) -> None:
         """Tell the result, and re-read the list: delivery news lands in the history."""
+        from relance.services.outbox import retry_summary
+
         failed = any(not result.ok for result in results)
         text = retry_summary(results, self.relance.outbox)
         self.notify(text, severity="warning" if failed else "information", markup=False)
