@@ -725,3 +725,36 @@ async def test_a_reload_read_before_the_filter_changed_does_not_undo_it(
         assert screen.query_one("#filter-bar").display
         assert screen.filter_text == "lum"
         assert names(app) == ["Studio Lumière"]
+
+
+@run_async
+async def test_a_move_made_while_the_list_is_read_again_is_kept(
+    seeded: dict[str, int],
+    db_path: Path,
+    config_path: Path,
+    today: date,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Another program's change reloads the list; `j` pressed meanwhile is not undone."""
+    app = make_app(db_path, config_path, today)
+    release = threading.Event()
+    real_fetch = main_screen.fetch_list
+
+    def slow_fetch(request: main_screen.ListRequest) -> main_screen.ListWindow:
+        # Hold the keep-the-cursor read until the user has moved.
+        if request.keep_cursor:
+            release.wait(timeout=10)
+        return real_fetch(request)
+
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        first, second = table_of(app).triage_rows[:2]
+        monkeypatch.setattr(main_screen, "fetch_list", slow_fetch)
+        screen._reload_keeping_cursor()
+        await pilot.press("j")
+        release.set()
+        await settle(pilot)
+        current = table_of(app).current
+        assert current is not None and current.client_id == second.client_id != first.client_id

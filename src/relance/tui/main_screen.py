@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -101,6 +102,8 @@ class ListRequest:
     # The header's totals do not depend on the order or the filter: only a change of the
     # book reads them again (at 100 000 clients they cost more than the list itself).
     totals: bool = True
+    # Stay on the highlighted client: a move made while reading wins over select_client.
+    keep_cursor: bool = False
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,8 @@ class ListWindow:
     where: TriageFilter
     # True when the filter was lifted to show the client asked for.
     lifted: bool = False
+    # The client a keep-the-cursor reload asked for (None for other reloads).
+    kept: int | None = None
 
 
 def fetch_list(request: ListRequest) -> ListWindow:
@@ -132,7 +137,10 @@ def fetch_list(request: ListRequest) -> ListWindow:
     rows = triage_window(request.today, request.sort, 0, limit, where, matching=total)
     cursor = max(0, min(cursor, len(rows) - 1))
     book_size = total if where == TriageFilter() else triage_count(TriageFilter())
-    return ListWindow(rows, total, book_size, cursor, where, lifted=where != request.where)
+    kept = request.select_client if request.keep_cursor else None
+    return ListWindow(
+        rows, total, book_size, cursor, where, lifted=where != request.where, kept=kept
+    )
 
 
 class ListLoaded(Message):
@@ -246,6 +254,7 @@ class MainScreen(Screen[None]):
         self._detail_wanted: int | None = None
         # True from the first list's arrival until it is painted: the detail waits meanwhile.
         self._first_paint_pending = False
+        self._watch_primed = False
         self._list_pending = False
         self._pending_request: ListRequest | None = None
         self._filter_timer: Timer | None = None
@@ -285,8 +294,8 @@ class MainScreen(Screen[None]):
         self.query_one(ClientDetailPane).show_message(Text("Loading…"))
         self._update_titles()
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
-        self.reload()
         self._book_watch = BookWatch(self.relance.db_path)
+        self.reload()
         self.set_interval(BOOK_WATCH_SECONDS, self._watch_book)
 
     # ---- layout -------------------------------------------------------------------------
@@ -350,12 +359,20 @@ class MainScreen(Screen[None]):
         select_index: int = 0,
         reveal: bool = False,
         totals: bool = True,
+        keep_cursor: bool = False,
     ) -> None:
         """Re-read the list (and totals) in a worker; older pending reads are ignored."""
         self._generation += 1
         self._list_pending = True
         request = ListRequest(
-            self.today, self.sort, self.where, select_client, select_index, reveal, totals
+            self.today,
+            self.sort,
+            self.where,
+            select_client,
+            select_index,
+            reveal,
+            totals,
+            keep_cursor,
         )
         self._pending_request = request
         self._load_list(self._generation, request)
@@ -366,6 +383,12 @@ class MainScreen(Screen[None]):
     @work(thread=True, group="list", exit_on_error=False)
     def _load_list(self, generation: int, request: ListRequest) -> None:
         """Worker: read the first window of the list."""
+        if not self._watch_primed:
+            # The watch's first look, taken before the first read, is its baseline: what is
+            # committed after it shows at a later tick, and the first read is not repeated.
+            self._watch_primed = True
+            with contextlib.suppress(StoreError):
+                self._book_watch.changed()
         window = in_db_thread(fetch_list, request)
         self.post_message(ListLoaded(generation, window))
 
@@ -434,7 +457,7 @@ class MainScreen(Screen[None]):
         if self.focused is None:
             # A loading widget cannot take focus, so the first load hands it over here.
             self.set_focus(table)
-        table.show_rows(window.rows, window.total, self.today, window.cursor)
+        table.show_rows(window.rows, window.total, self.today, self._cursor_for(window))
         self._update_titles()
         self._show_list_message()
         self._detail_wanted = None
@@ -445,6 +468,21 @@ class MainScreen(Screen[None]):
             self.call_after_refresh(self._first_list_painted)
         self._want_detail()
         self.refresh_bindings()
+
+    def _cursor_for(self, window: ListWindow) -> int:
+        """Where the cursor goes: as asked, unless the user moved while the list was read.
+
+        A reload that keeps the cursor (another program's change, a new sort) asked for the
+        client highlighted when it started; a client highlighted since then wins.
+        """
+        current = self.current
+        if window.kept is None or current is None or current.client_id == window.kept:
+            return window.cursor
+        moved_to = next(
+            (index for index, row in enumerate(window.rows) if row.client_id == current.client_id),
+            None,
+        )
+        return window.cursor if moved_to is None else moved_to
 
     def _first_list_painted(self) -> None:
         """Load the detail held back while the first list was painted."""
@@ -638,10 +676,15 @@ class MainScreen(Screen[None]):
                 select_index=pending.select_index,
                 reveal=pending.reveal,
                 totals=totals or pending.totals,
+                keep_cursor=pending.keep_cursor,
             )
         else:
             current = self.current
-            self.reload(select_client=current.client_id if current else None, totals=totals)
+            self.reload(
+                select_client=current.client_id if current else None,
+                totals=totals,
+                keep_cursor=True,
+            )
         self._update_titles()
 
     def action_open_client(self) -> None:
