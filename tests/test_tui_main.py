@@ -758,3 +758,36 @@ async def test_a_move_made_while_the_list_is_read_again_is_kept(
         await settle(pilot)
         current = table_of(app).current
         assert current is not None and current.client_id == second.client_id != first.client_id
+
+
+@run_async
+async def test_a_save_of_the_app_itself_is_not_read_twice(
+    seeded: dict[str, int],
+    db_path: Path,
+    config_path: Path,
+    today: date,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The list read after a save has seen it: the book watch does not read the list again."""
+    monkeypatch.setattr(main_screen, "BOOK_WATCH_SECONDS", 0.05)
+    reads: list[main_screen.ListRequest] = []
+    real_fetch = main_screen.fetch_list
+
+    def counted(request: main_screen.ListRequest) -> main_screen.ListWindow:
+        reads.append(request)
+        return real_fetch(request)
+
+    app = make_app(db_path, config_path, today)
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        monkeypatch.setattr(main_screen, "fetch_list", counted)
+        # A save made on another connection, as the forms' workers do, then the reload after it.
+        record_payment(seeded["lumiere"], "10.00", moment(today, 0))
+        screen.reload(select_client=seeded["lumiere"])
+        await settle(pilot)
+        for _ in range(6):
+            await pilot.pause(0.05)
+        await settle(pilot)
+        assert len(reads) == 1

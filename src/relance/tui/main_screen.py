@@ -254,7 +254,6 @@ class MainScreen(Screen[None]):
         self._detail_wanted: int | None = None
         # True from the first list's arrival until it is painted: the detail waits meanwhile.
         self._first_paint_pending = False
-        self._watch_primed = False
         self._list_pending = False
         self._pending_request: ListRequest | None = None
         self._filter_timer: Timer | None = None
@@ -383,12 +382,11 @@ class MainScreen(Screen[None]):
     @work(thread=True, group="list", exit_on_error=False)
     def _load_list(self, generation: int, request: ListRequest) -> None:
         """Worker: read the first window of the list."""
-        if not self._watch_primed:
-            # The watch's first look, taken before the first read, is its baseline: what is
-            # committed after it shows at a later tick, and the first read is not repeated.
-            self._watch_primed = True
-            with contextlib.suppress(StoreError):
-                self._book_watch.changed()
+        # Every read starts with a look of the watch: what was committed before it (another
+        # program's change, or this app's own save) is in this read, so the watch's next tick
+        # does not read the list once more for it.
+        with contextlib.suppress(StoreError):
+            self._book_watch.changed()
         window = in_db_thread(fetch_list, request)
         self.post_message(ListLoaded(generation, window))
 
