@@ -318,6 +318,14 @@ def assert_each_reminder_sent_xor_queued(outbox_root: Path, server: SmtpServer) 
             assert "stopped while sending" in entry.reason
 
 
+def wait_for_messages(server: SmtpServer, count: int, process: subprocess.Popen[bytes]) -> None:
+    """Wait until the server has received ``count`` messages in all, or the process ended."""
+    deadline = time.monotonic() + 60
+    while len(server.received) < count and process.poll() is None:
+        assert time.monotonic() < deadline, "the batch sent nothing for a minute"
+        time.sleep(0.002)
+
+
 def test_reminders_killed_at_any_moment_are_sent_or_queued(
     tmp_path: Path, template: Path, mail_server: SmtpServer
 ) -> None:
@@ -325,10 +333,13 @@ def test_reminders_killed_at_any_moment_are_sent_or_queued(
     seed_overdue_clients(path, CLIENTS)
     outbox_root = path.parent / "relance-outbox"
     inside = 0
-    for fraction in KILL_AT:
+    for run, fraction in enumerate(KILL_AT):
         process = relance_process("remind", "--due", db=path)
+        # The kill waits for a few more messages to reach the server (a count, not a delay,
+        # so a fast machine cannot finish the batch first), then lands in a following write.
+        wait_for_messages(mail_server, len(mail_server.received) + 2 + 3 * run, process)
         jitter = random.Random(fraction).uniform(0.0, 0.08)
-        inside += kill_inside_a_write(process, path, 0.5 * fraction, jitter)
+        inside += kill_inside_a_write(process, path, 0.0, jitter, from_first_write=False)
         assert_book_consistent(path)
         assert_each_reminder_sent_xor_queued(outbox_root, mail_server)
     assert inside >= 3, "the kills should land while reminders are being written"

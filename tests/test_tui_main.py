@@ -26,7 +26,7 @@ from relance.services.payments import record_payment
 from relance.services.results import ActionResult
 from relance.store import triage
 from relance.store.triage import TriageFilter, triage_window
-from relance.tui import client_table, main_screen
+from relance.tui import client_table, list_reads, main_screen
 from relance.tui.app import RelanceApp
 from relance.tui.client_detail import ClientDetailPane
 from relance.tui.client_table import ClientTable
@@ -609,16 +609,16 @@ async def test_list_is_loaded_one_page_at_a_time(
             f"2026-03-{number % 28 + 1:02d}",
             moment(today, 200),
         )
-    monkeypatch.setattr(main_screen, "PAGE_SIZE", 20)
+    monkeypatch.setattr(list_reads, "PAGE_SIZE", 20)
     monkeypatch.setattr(client_table, "PREFETCH_ROWS", 5)
     limits: list[int] = []
-    real_window = main_screen.triage_window
+    real_window = list_reads.triage_window
 
     def spy(*args: Any, **kwargs: Any) -> list[triage.TriageRow]:
         limits.append(args[3] if len(args) > 3 else kwargs.get("limit", 100))
         return real_window(*args, **kwargs)
 
-    monkeypatch.setattr(main_screen, "triage_window", spy)
+    monkeypatch.setattr(list_reads, "triage_window", spy)
     app = make_app(db_path, config_path, today)
     async with app.run_test(size=NARROW) as pilot:
         await settle(pilot)

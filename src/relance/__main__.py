@@ -1,5 +1,5 @@
 """Entry point for `python -m relance`."""
 
-from relance.cli import main
+from relance.startup import main
 
 raise SystemExit(main())

@@ -15,7 +15,7 @@ from relance.cli.errors import (
     CommandError,
 )
 from relance.cli.output import Output
-from relance.cli.parser import build_parser
+from relance.cli.parser import parse_command_line
 from relance.config import ConfigError, load_config
 from relance.literal import one_line
 from relance.policy_config import policy_from_config
@@ -59,7 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(argv: list[str]) -> int:
     """Parse the arguments and run the chosen command."""
-    args = build_parser().parse_args(argv)
+    args = parse_command_line(argv)
     # The triage index is built with the user's dunning policy: set it before any book opens.
     config = load_config()
     set_active_policy(policy_from_config(config))

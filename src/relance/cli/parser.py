@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NoReturn
 
-from relance import __version__
+from relance import __version__, startup
 from relance.cli.errors import UsageError
 from relance.domain.jurisdictions import SERIES
 from relance.domain.plans import FREQUENCIES
@@ -30,10 +30,15 @@ PENALTY_HELP = (
 )
 
 
-def _handler(module: str, name: str) -> Callable[[Context], int]:
-    """A command's handler, imported only when that command runs, so start-up stays quick."""
+def _handler(module: str, name: str, *, opens_app: bool = False) -> Callable[[Context], int]:
+    """A command's handler, imported only when that command runs, so start-up stays quick.
+
+    A command ends start-up as it begins; the app ends it once its first screen is painted.
+    """
 
     def run(context: Context) -> int:
+        if not opens_app:
+            startup.over()
         command: Callable[[Context], int] = getattr(
             importlib.import_module(f"relance.cli.{module}"), name
         )
@@ -51,8 +56,26 @@ class CommandLineParser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see `{self.prog} --help`)")
 
 
-def build_parser() -> CommandLineParser:
-    """The whole grammar: `relance [--db PATH] [COMMAND ...]`."""
+def parse_command_line(argv: Sequence[str]) -> argparse.Namespace:
+    """Parse a command line; one that only opens the app skips building every command."""
+    parser = build_parser() if _names_more_than_a_book(argv) else _app_parser()
+    return parser.parse_args(argv)
+
+
+def _names_more_than_a_book(argv: Sequence[str]) -> bool:
+    """True unless the arguments are at most ``--db PATH``: a command, an option, help."""
+    rest = list(argv)
+    while rest:
+        argument = rest.pop(0)
+        if argument == "--db" and rest and not rest[0].startswith("-"):
+            rest.pop(0)
+        elif not argument.startswith("--db="):
+            return True
+    return False
+
+
+def _app_parser() -> CommandLineParser:
+    """The grammar of `relance [--db PATH]` alone: the app, without any command."""
     parser = CommandLineParser(
         prog="relance",
         description="Get paid: a keyboard-driven book of who owes you what. "
@@ -62,7 +85,13 @@ def build_parser() -> CommandLineParser:
     parser.add_argument(
         "--db", metavar="PATH", default=None, help="the database file (default: $RELANCE_DB)"
     )
-    parser.set_defaults(handler=_handler("launch", "tui"), json=False)
+    parser.set_defaults(handler=_handler("launch", "tui", opens_app=True), json=False)
+    return parser
+
+
+def build_parser() -> CommandLineParser:
+    """The whole grammar: `relance [--db PATH] [COMMAND ...]`."""
+    parser = _app_parser()
     # Subcommands accept --db too; SUPPRESS keeps a value given before the subcommand.
     db_after = CommandLineParser(add_help=False)
     db_after.add_argument(

@@ -17,6 +17,7 @@ from relance.config import DEFAULT_THEME, Config, ConfigError, save_setting
 from relance.policy_config import policy_from_config
 from relance.store.summary import set_active_policy
 from relance.tui.commands import ThemeCommands
+from relance.tui.list_reads import FirstRead
 from relance.tui.main_screen import MainScreen
 from relance.tui.themes import APP_VARIABLES, BUNDLED_THEMES, FALLBACK_THEME, load_themes
 
@@ -53,8 +54,10 @@ class RelanceApp(App[None]):
         *,
         theme_dirs: Sequence[Path] | None = None,
         notices: Sequence[str] = (),
+        first_read: FirstRead | None = None,
     ) -> None:
         self.db_path = db_path
+        self.first_read = first_read
         # What changed since the book was last opened (promises and plans broken), told at start.
         self.notices = tuple(notices)
         self.config = config
@@ -84,7 +87,7 @@ class RelanceApp(App[None]):
 
     def get_default_screen(self) -> Screen[None]:
         """The main screen is the app's first and only base screen."""
-        return MainScreen()
+        return MainScreen(self.first_read)
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         """relance's own colour variables, taken from the theme's colours when it sets none."""

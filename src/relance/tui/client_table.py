@@ -47,6 +47,11 @@ def layout_for(width: int, compact: bool) -> ColumnLayout:
     return ColumnLayout(compact, max(MIN_NAME, min(MAX_NAME, width - fixed)))
 
 
+def layout_for_width(width: int) -> ColumnLayout:
+    """The columns for a table this wide: compact below ``COMPACT_BELOW``."""
+    return layout_for(width, compact=width < COMPACT_BELOW)
+
+
 def marker_text(row: TriageRow, today: date, styles: CellStyles) -> Text:
     """The marker letters of a row, in a fixed order."""
     style_of = {
@@ -120,13 +125,14 @@ class ClientTable(DataTable[Text]):
             self.offset = offset
             super().__init__()
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None, expected_width: int = 80) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=False, cell_padding=1)
         self.triage_rows: list[TriageRow] = []
         self.total = 0
         self.today = date.min  # set by show_rows with the session's today
         self.styles_for_cells = CellStyles.plain()
-        self.columns_layout = layout_for(80, compact=True)
+        # Rows shown before the first layout use the width the screen says they will have.
+        self.columns_layout = layout_for_width(expected_width)
         self._asked_for: int | None = None
 
     @property
@@ -166,7 +172,7 @@ class ClientTable(DataTable[Text]):
 
     def fit_width(self, width: int) -> None:
         """Resize the name column for the table's width; rebuild only when something changed."""
-        layout = layout_for(width, compact=width < COMPACT_BELOW)
+        layout = layout_for_width(width)
         if layout != self.columns_layout:
             self.columns_layout = layout
             self._rebuild(self.cursor_row)

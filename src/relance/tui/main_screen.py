@@ -5,9 +5,9 @@ from __future__ import annotations
 import contextlib
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from concurrent.futures import Future
 from datetime import date
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, TypeGuard, TypeVar, cast
 
 from rich.text import Text
 from textual import on, work
@@ -21,24 +21,17 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, Label, Static
 from textual.worker import Worker, WorkerState
 
+from relance import startup
 from relance.services.results import ActionResult
 from relance.store.database import BookWatch
 from relance.store.errors import StoreError
-from relance.store.triage import (
-    SortKey,
-    Totals,
-    TriageFilter,
-    TriageRow,
-    book_totals,
-    triage_count,
-    triage_position,
-    triage_window,
-)
+from relance.store.triage import SortKey, Totals, TriageFilter, TriageRow, book_totals
 from relance.tui.client_detail import ClientDetailPane
 from relance.tui.client_table import ClientTable
 from relance.tui.commands import ClientCommands, ImportCommands
 from relance.tui.db_thread import in_db_thread
 from relance.tui.help_screen import HelpScreen, KeyHelp
+from relance.tui.list_reads import FirstRead, ListRequest, ListWindow, fetch_list, fetch_page
 from relance.tui.look import CellStyles, user_text
 from relance.tui.totals_bar import TotalsBar
 
@@ -50,10 +43,10 @@ if TYPE_CHECKING:
     from relance.store.detail import ClientDetail
     from relance.tui.app import RelanceApp
 
-# Rows asked of the database at a time; the list grows by one page as the cursor nears its end.
-PAGE_SIZE = 60
 # Screens at least this wide show the list and the detail side by side.
 WIDE_FROM = 140
+# The list pane's max-width in the side-by-side layout (relance.tcss).
+LIST_MAX_WIDTH = 112
 # How often the screen looks whether another program (a CLI command, an import) changed the book.
 BOOK_WATCH_SECONDS = 2.0
 # How long typing in the filter pauses before the list is read again.
@@ -80,6 +73,8 @@ CLIENT_ACTIONS = frozenset(
     }
 )
 
+T = TypeVar("T")
+
 EMPTY_BOOK = "No clients yet — press a to add one."
 
 
@@ -89,58 +84,20 @@ def _form(module: str, name: str) -> Callable[..., Any]:
     return found
 
 
-@dataclass(frozen=True)
-class ListRequest:
-    """What the list should show: order, filter, and which client or row to highlight."""
+def list_width(screen_width: int) -> int:
+    """The width the list's rows get on a screen this wide (see relance.tcss).
 
-    today: date
-    sort: SortKey
-    where: TriageFilter
-    select_client: int | None = None
-    select_index: int = 0
-    reveal: bool = False
-    # The header's totals do not depend on the order or the filter: only a change of the
-    # book reads them again (at 100 000 clients they cost more than the list itself).
-    totals: bool = True
-    # Stay on the highlighted client: a move made while reading wins over select_client.
-    keep_cursor: bool = False
+    Known before the first layout, so the first frame is drawn with the right columns.
+    """
+    # The pane's round border takes a column each side, the table's scrollbar gutter one more.
+    wide = screen_width >= WIDE_FROM
+    pane = min(LIST_MAX_WIDTH, screen_width // 2) if wide else screen_width
+    return max(0, pane - 3)
 
 
-@dataclass(frozen=True)
-class ListWindow:
-    """The first window of the list, with the counts and totals that go with it."""
-
-    rows: list[TriageRow]
-    total: int
-    book_size: int
-    cursor: int
-    where: TriageFilter
-    # True when the filter was lifted to show the client asked for.
-    lifted: bool = False
-    # The client a keep-the-cursor reload asked for (None for other reloads).
-    kept: int | None = None
-
-
-def fetch_list(request: ListRequest) -> ListWindow:
-    """Read the first window(s) of the list, enough to reach the client to highlight."""
-    where = request.where
-    cursor = request.select_index
-    if request.select_client is not None:
-        position = triage_position(request.select_client, request.today, request.sort, where)
-        if position is None and request.reveal and where != TriageFilter():
-            where = TriageFilter()
-            position = triage_position(request.select_client, request.today, request.sort, where)
-        if position is not None:
-            cursor = position
-    total = triage_count(where)
-    limit = (max(cursor, 0) // PAGE_SIZE + 1) * PAGE_SIZE
-    rows = triage_window(request.today, request.sort, 0, limit, where, matching=total)
-    cursor = max(0, min(cursor, len(rows) - 1))
-    book_size = total if where == TriageFilter() else triage_count(TriageFilter())
-    kept = request.select_client if request.keep_cursor else None
-    return ListWindow(
-        rows, total, book_size, cursor, where, lifted=where != request.where, kept=kept
-    )
+def _ready(read: Future[T] | None) -> TypeGuard[Future[T]]:
+    """True when a read started earlier has finished without an error."""
+    return read is not None and read.done() and read.exception() is None
 
 
 class ListLoaded(Message):
@@ -241,8 +198,10 @@ class MainScreen(Screen[None]):
         ("quit", "q", "quit"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, first_read: FirstRead | None = None) -> None:
         super().__init__()
+        # The first list and totals, read while the app loaded (None: read them on mount).
+        self._first_read = first_read
         self.sort = SortKey.OVERDUE
         self.filter_text = ""
         self.due_only = False
@@ -270,6 +229,9 @@ class MainScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         """Header, then the list and the detail (stacked or side by side), then the keys."""
+        # Classes set before the widgets mount are styled once, not restyled in on_mount.
+        width = self.app.size.width
+        self._set_layout_classes(width, update=False)
         yield TotalsBar(id="totals")
         with Container(id="body"):
             with Vertical(id="list-pane"):
@@ -278,10 +240,10 @@ class MainScreen(Screen[None]):
                     yield Input(
                         placeholder="part of a name · enter keeps · escape clears", id="filter"
                     )
-                yield ClientTable(id="clients")
+                yield ClientTable(id="clients", expected_width=list_width(width))
                 yield Static(id="list-message")
             yield ClientDetailPane(id="detail")
-        yield Footer(compact=True)
+        yield Footer(compact=True, show_command_palette=width >= WIDE_FROM)
 
     def on_mount(self) -> None:
         """Style for the theme, fit the layout, and start the first load."""
@@ -289,12 +251,18 @@ class MainScreen(Screen[None]):
         self._fit_layout(self.size.width)
         table = self.query_one(ClientTable)
         table.styles_for_cells = self.styles_for_cells
-        table.loading = True
         self.query_one(ClientDetailPane).show_message(Text("Loading…"))
         self._update_titles()
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
-        self._book_watch = BookWatch(self.relance.db_path)
-        self.reload()
+        first, self._first_read = self._first_read, None
+        if first is None:
+            self._book_watch = BookWatch(self.relance.db_path)
+            self.reload()
+        else:
+            self._book_watch = first.watch
+            self.reload(first_read=first)
+        # A list already read is shown in this very frame; otherwise the table says it loads.
+        table.loading = self._list_pending
         self.set_interval(BOOK_WATCH_SECONDS, self._watch_book)
 
     # ---- layout -------------------------------------------------------------------------
@@ -305,15 +273,20 @@ class MainScreen(Screen[None]):
 
     def _fit_layout(self, width: int) -> None:
         """Apply the layout classes for a screen width and re-render what depends on it."""
-        wide = width >= WIDE_FROM
-        self.set_class(wide, "-wide")
-        self.set_class(not wide, "-narrow")
-        if wide:
-            self.remove_class("-expanded")
+        wide = self._set_layout_classes(width)
         # At 80 columns the actions need the whole footer; ctrl+p is listed in the help.
         self.query_one(Footer).show_command_palette = wide
         self._render_totals()
         self._render_detail()
+
+    def _set_layout_classes(self, width: int, *, update: bool = True) -> bool:
+        """Mark the screen wide or narrow for a width; True when it is wide."""
+        wide = width >= WIDE_FROM
+        self.set_class(wide, "-wide", update=update)
+        self.set_class(not wide, "-narrow", update=update)
+        if wide:
+            self.remove_class("-expanded", update=update)
+        return wide
 
     def _render_totals(self) -> None:
         """Draw the header from the last totals read."""
@@ -359,8 +332,13 @@ class MainScreen(Screen[None]):
         reveal: bool = False,
         totals: bool = True,
         keep_cursor: bool = False,
+        first_read: FirstRead | None = None,
     ) -> None:
-        """Re-read the list (and totals) in a worker; older pending reads are ignored."""
+        """Re-read the list (and totals) in a worker; older pending reads are ignored.
+
+        With ``first_read`` the reads made while the app started are taken instead: shown at
+        once when they are ready, else awaited in the same workers.
+        """
         self._generation += 1
         self._list_pending = True
         request = ListRequest(
@@ -374,14 +352,27 @@ class MainScreen(Screen[None]):
             keep_cursor,
         )
         self._pending_request = request
-        self._load_list(self._generation, request)
+        window = first_read.window if first_read is not None else None
+        if _ready(window):
+            self.on_list_loaded(ListLoaded(self._generation, window.result()))
+        else:
+            self._load_list(self._generation, request, window)
         if totals:
             self._totals_generation += 1
-            self._load_totals(self._totals_generation, self.today)
+            sums = first_read.totals if first_read is not None else None
+            if _ready(sums):
+                self.on_totals_loaded(TotalsLoaded(self._totals_generation, sums.result()))
+            else:
+                self._load_totals(self._totals_generation, self.today, sums)
 
     @work(thread=True, group="list", exit_on_error=False)
-    def _load_list(self, generation: int, request: ListRequest) -> None:
-        """Worker: read the first window of the list."""
+    def _load_list(
+        self, generation: int, request: ListRequest, read: Future[ListWindow] | None = None
+    ) -> None:
+        """Worker: read the first window of the list, or wait for the read already started."""
+        if read is not None:
+            self.post_message(ListLoaded(generation, read.result()))
+            return
         # Every read starts with a look of the watch: what was committed before it (another
         # program's change, or this app's own save) is in this read, so the watch's next tick
         # does not read the list once more for it.
@@ -391,9 +382,11 @@ class MainScreen(Screen[None]):
         self.post_message(ListLoaded(generation, window))
 
     @work(thread=True, group="totals", exit_on_error=False)
-    def _load_totals(self, generation: int, today: date) -> None:
+    def _load_totals(
+        self, generation: int, today: date, read: Future[Totals] | None = None
+    ) -> None:
         """Worker: sum the book for the header, apart from the list so the list paints first."""
-        totals = in_db_thread(book_totals, today)
+        totals = read.result() if read is not None else in_db_thread(book_totals, today)
         self.post_message(TotalsLoaded(generation, totals))
 
     def on_totals_loaded(self, message: TotalsLoaded) -> None:
@@ -405,9 +398,7 @@ class MainScreen(Screen[None]):
     @work(thread=True, group="page", exit_on_error=False)
     def _load_page(self, generation: int, request: ListRequest, offset: int) -> None:
         """Worker: read the next window of the list."""
-        rows = in_db_thread(
-            triage_window, request.today, request.sort, offset, PAGE_SIZE, request.where
-        )
+        rows = in_db_thread(fetch_page, request, offset)
         self.post_message(PageLoaded(generation, offset, rows))
 
     @work(thread=True, group="watch", exclusive=True, exit_on_error=False)
@@ -484,6 +475,7 @@ class MainScreen(Screen[None]):
 
     def _first_list_painted(self) -> None:
         """Load the detail held back while the first list was painted."""
+        startup.over()
         self._first_paint_pending = False
         self._detail_wanted = None
         self._want_detail()
