@@ -81,6 +81,11 @@ def write(folder: Path, name: str, text: str) -> Path:
             'block-cursor-text-style = "wobbly"\n',
             "not a valid text-style",
         ),
+        (
+            'name = "x"\n[colors]\nprimary = "#123456"\n[variables]\n'
+            'border = "red"\nfooter-background = "banana"\nfooter-key-foreground = "blue"\n',
+            "variables.footer-background is not a valid color",
+        ),
     ],
 )
 def test_broken_theme_files_are_refused_with_a_reason(

@@ -720,10 +720,45 @@ async def test_a_reload_read_before_the_filter_changed_does_not_undo_it(
         await pilot.press("slash", "l", "u", "m")
         release.set()
         await settle(pilot)
-        await pilot.pause(main_screen.FILTER_PAUSE_SECONDS * 3)
-        await settle(pilot)
         assert screen.query_one("#filter-bar").display
         assert screen.filter_text == "lum"
+        assert names(app) == ["Studio Lumière"]
+
+
+@run_async
+async def test_typing_fast_in_the_filter_reads_once_more_not_once_per_key(
+    seeded: dict[str, int],
+    db_path: Path,
+    config_path: Path,
+    today: date,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Keys typed while a read is on its way start one more read when it arrives, not six."""
+    app = make_app(db_path, config_path, today)
+    release = threading.Event()
+    reads: list[str] = []
+    real_fetch = main_screen.fetch_list
+
+    def slow_fetch(request: main_screen.ListRequest) -> main_screen.ListWindow:
+        reads.append(request.where.text)
+        if request.where.text == "s":
+            release.wait(timeout=10)
+        return real_fetch(request)
+
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(main_screen, "fetch_list", slow_fetch)
+        await pilot.press("slash", "s")
+        # The read for "s" starts at once, with no pause; the rest is typed while it runs.
+        for _ in range(100):
+            if reads:
+                break
+            await pilot.pause(0.01)
+        assert reads == ["s"]
+        await pilot.press("t", "u", "d", "i", "o")
+        release.set()
+        await settle(pilot)
+        assert reads == ["s", "studio"]
         assert names(app) == ["Studio Lumière"]
 
 

@@ -114,7 +114,6 @@ async def test_a_first_read_that_failed_is_reported_in_one_line(
     first = FirstRead(db_path, today)
     busy = "the database is busy in another program; try again in a moment"
     first.window.set_exception(DatabaseLocked(busy))
-    first.totals.set_result(book_totals(today))
     app = make_app(db_path, config_path, today, first_read=first)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)

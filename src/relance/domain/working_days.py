@@ -9,11 +9,16 @@ from functools import lru_cache
 @lru_cache(maxsize=64)
 def _public_holidays(country: str, year: int) -> frozenset[date]:
     """One country's public holidays for one year, built once: this runs in every write."""
-    # Imported on first use: the package takes ~40 ms to load, which the app's start-up
-    # (reading the list, never a working day) should not pay.
+    # Imported on first use: the package takes ~120 ms to load (every country's module), which
+    # the app's start-up (reading the list, never a working day) should not pay.
     import holidays
 
     return frozenset(holidays.country_holidays(country, years=year))
+
+
+def prepare_holidays(country: str, year: int) -> None:
+    """Build a country's holidays for a year ahead of the first write that needs them."""
+    _public_holidays(country, year)
 
 
 def is_working_day(day: date, country: str) -> bool:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.console import Group, RenderableType
+from rich.console import Group, JustifyMethod, RenderableType
 from rich.style import Style
 from rich.table import Table
 from rich.text import Text
@@ -182,30 +184,37 @@ def invoices(rows: list[InvoiceRow], styles: CellStyles, *, compact: bool) -> Re
     """The invoices, open ones in full colour, paid ones dimmed."""
     if not rows:
         return Text("No invoice yet — press i to add one.", style=styles.muted)
-    table = Table(box=None, padding=(0, 1), pad_edge=False, expand=False, show_edge=False)
-    table.add_column("Number", style="", no_wrap=True, overflow="ellipsis", max_width=18)
-    table.add_column("Issued", no_wrap=True)
-    table.add_column("Due", no_wrap=True)
-    table.add_column("Amount", justify="right", no_wrap=True)
-    table.add_column("Paid", justify="right", no_wrap=True)
-    table.add_column("Late", justify="right", no_wrap=True)
+    lines: list[tuple[Text, ...]] = []
     for row in rows:
-        settled = row.outstanding == 0
         if row.days_overdue:
             late_style = styles.late if row.days_overdue > VERY_LATE_DAYS else styles.due
             late = Text(f"{row.days_overdue}d", style=late_style)
         else:
-            late = Text("paid" if settled else "–", style=styles.muted)
-        table.add_row(
-            user_text(row.number),
-            Text(row.issued_on.isoformat()),
-            Text(row.due_on.isoformat()),
-            Text(money(row.amount, row.currency)),
-            Text(money(row.paid, row.currency) if row.paid else "–"),
-            late,
-            style=styles.muted if settled else None,
+            late = Text("paid" if row.outstanding == 0 else "–", style=styles.muted)
+        lines.append(
+            (
+                user_text(row.number),
+                Text(row.issued_on.isoformat()),
+                Text(row.due_on.isoformat()),
+                Text(money(row.amount, row.currency)),
+                Text(money(row.paid, row.currency) if row.paid else "–"),
+                late,
+            )
         )
-    table.header_style = styles.muted + styles.strong
+    table = fitted_table(
+        [
+            FittedColumn("Number", max_width=NUMBER_MAX_WIDTH),
+            FittedColumn("Issued"),
+            FittedColumn("Due"),
+            FittedColumn("Amount", "right"),
+            FittedColumn("Paid", "right"),
+            FittedColumn("Late", "right"),
+        ],
+        lines,
+        styles,
+    )
+    for row, cells in zip(rows, lines, strict=True):
+        table.add_row(*cells, style=styles.muted if row.outstanding == 0 else None)
     return table
 
 
@@ -278,15 +287,18 @@ def history(events: list[EventRow], styles: CellStyles, *, compact: bool) -> Ren
     if not events:
         return Text("Nothing recorded yet.", style=styles.muted)
     table = Table(box=None, padding=(0, 1), pad_edge=False, show_header=False, expand=True)
-    table.add_column("When", no_wrap=True, style=styles.muted)
-    table.add_column("Kind", no_wrap=True)
+    when = "%Y-%m-%d" if compact else "%Y-%m-%d %H:%M"
+    marks = [EventMark.for_kind(event.kind, styles) for event in events]
+    # Given widths: Rich measures no cell of these two columns (see fitted_table).
+    when_width = len(date(2000, 1, 1).strftime(when))
+    table.add_column("When", no_wrap=True, style=styles.muted, width=when_width)
+    table.add_column("Kind", no_wrap=True, width=max(mark.cell_len for mark in marks))
     table.add_column("What", ratio=1, overflow="fold")
-    for event in events:
-        moment = event.at.strftime("%Y-%m-%d") if compact else event.at.strftime("%Y-%m-%d %H:%M")
+    for event, mark in zip(events, marks, strict=True):
         what = user_text(event.summary)
         if event.direction == "in":
             what = Text("← ", styles.muted) + what
-        table.add_row(moment, EventMark.for_kind(event.kind, styles), what)
+        table.add_row(event.at.strftime(when), mark, what)
     return table
 
 
@@ -296,11 +308,8 @@ def late_fees(claim: ClientClaim, styles: CellStyles) -> RenderableType | None:
         return None
     lines: list[RenderableType] = []
     if claim.invoices:
-        table = Table(box=None, padding=(0, 1), pad_edge=False, expand=False, show_edge=False)
-        table.add_column("Number", no_wrap=True, overflow="ellipsis", max_width=18)
-        for column in ("Late", "Interest", "Fee", "Total"):
-            table.add_column(column, justify="right", no_wrap=True)
-        table.add_column("Rate % (period)", overflow="fold")
+        cells: list[tuple[Text, ...]] = []
+        rates_of: list[Text] = []
         for item in claim.invoices:
             rates = Text()
             for index, piece in enumerate(item.interest.pieces):
@@ -309,15 +318,31 @@ def late_fees(claim: ClientClaim, styles: CellStyles) -> RenderableType | None:
                 rates.append(f"{piece.rate}", styles.flag if piece.flagged else "")
                 rates.append("*" if piece.flagged else "", styles.flag)
                 rates.append(f" {piece.start:%d/%m}–{piece.end:%d/%m/%y}", styles.muted)
-            table.add_row(
-                user_text(item.number),
-                Text(f"{item.days_late}d"),
-                Text(money(item.interest.interest, item.currency)),
-                Text(money(item.fixed_fee, item.fee_currency)),
-                Text(money(item.total, item.currency), styles.strong),
-                rates,
+            rates_of.append(rates)
+            cells.append(
+                (
+                    user_text(item.number),
+                    Text(f"{item.days_late}d"),
+                    Text(money(item.interest.interest, item.currency)),
+                    Text(money(item.fixed_fee, item.fee_currency)),
+                    Text(money(item.total, item.currency), styles.strong),
+                )
             )
-        table.header_style = styles.muted + styles.strong
+        table = fitted_table(
+            [
+                FittedColumn("Number", max_width=NUMBER_MAX_WIDTH),
+                *(
+                    FittedColumn(heading, "right")
+                    for heading in ("Late", "Interest", "Fee", "Total")
+                ),
+            ],
+            cells,
+            styles,
+        )
+        # The rates take what is left and fold: the one column Rich still measures.
+        table.add_column("Rate % (period)", overflow="fold")
+        for row_cells, rates in zip(cells, rates_of, strict=True):
+            table.add_row(*row_cells, rates)
         lines.append(table)
         total = Text("Claimable ", styles.muted)
         total.append(money(claim.total, claim.currency), styles.strong)
@@ -336,6 +361,43 @@ def late_fees(claim: ClientClaim, styles: CellStyles) -> RenderableType | None:
         if item.time_barred
     ]
     return Group(*lines)
+
+
+# Invoice numbers longer than this end in an ellipsis in the detail's tables.
+NUMBER_MAX_WIDTH = 18
+
+
+@dataclass(frozen=True)
+class FittedColumn:
+    """A column of a detail table: its heading, alignment and widest allowed width."""
+
+    heading: str
+    justify: JustifyMethod = "left"
+    max_width: int | None = None
+
+
+def fitted_table(
+    columns: Sequence[FittedColumn], rows: Sequence[Sequence[Text]], styles: CellStyles
+) -> Table:
+    """A table (rows still to add) whose columns are exactly as wide as their widest cell.
+
+    Rich measures every cell of a column without a width each time the pane is laid out (and
+    Textual lays it out twice per client); worked out here once, only rendering is left.
+    """
+    table = Table(box=None, padding=(0, 1), pad_edge=False, expand=False, show_edge=False)
+    for index, column in enumerate(columns):
+        width = max([len(column.heading), *(row[index].cell_len for row in rows)])
+        if column.max_width is not None:
+            width = min(width, column.max_width)
+        table.add_column(
+            column.heading,
+            justify=column.justify,
+            no_wrap=True,
+            overflow="ellipsis",
+            width=width,
+        )
+    table.header_style = styles.muted + styles.strong
+    return table
 
 
 class DetailSection(Static):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import threading
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -11,14 +10,12 @@ from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
-from relance.store.database import BookWatch, close_database
+from relance.store.database import BookWatch
 from relance.store.errors import StoreError
 from relance.store.triage import (
     SortKey,
-    Totals,
     TriageFilter,
     TriageRow,
-    book_totals,
     triage_count,
     triage_position,
     triage_window,
@@ -90,35 +87,25 @@ def fetch_page(request: ListRequest, offset: int) -> list[TriageRow]:
 
 
 class FirstRead:
-    """The list's first window and the header's totals, read while the app starts.
+    """The list's first window, read before Textual loads.
 
-    The window comes from the indexes in a few milliseconds and is read at once, before
-    Textual loads, so the very first frame already shows the clients. The totals sum the
-    whole book and are read in a thread meanwhile. A read in a thread during Textual's
-    import would wait for the interpreter at every row, which is why the window is not.
+    It comes from the indexes in a few milliseconds, so the very first frame already shows
+    the clients. (A read in a thread during Textual's import would wait for the interpreter at
+    every row; the header's totals, which sum the whole book, are read after the first paint.)
     """
 
     def __init__(self, db_path: Path, today: date) -> None:
         self.watch = BookWatch(db_path)
         self.request = ListRequest(today, SortKey.OVERDUE, TriageFilter())
         self.window: Future[ListWindow] = Future()
-        self.totals: Future[Totals] = Future()
 
     def start(self) -> FirstRead:
-        """Read the window on this thread and start reading the totals in another."""
+        """Read the window now, on this thread."""
         # The baseline comes before the read, so a commit made after it is seen later.
         with contextlib.suppress(StoreError):
             self.watch.changed()
         _settle(self.window, fetch_list, self.request)
-        threading.Thread(target=self._read_totals, name="relance-totals", daemon=True).start()
         return self
-
-    def _read_totals(self) -> None:
-        """Thread: sum the book for the header."""
-        try:
-            _settle(self.totals, book_totals, self.request.today)
-        finally:
-            close_database()
 
 
 def _settle(future: Future[R], read: Callable[..., R], *args: object) -> None:

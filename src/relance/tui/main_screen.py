@@ -49,8 +49,10 @@ WIDE_FROM = 140
 LIST_MAX_WIDTH = 112
 # How often the screen looks whether another program (a CLI command, an import) changed the book.
 BOOK_WATCH_SECONDS = 2.0
-# How long typing in the filter pauses before the list is read again.
-FILTER_PAUSE_SECONDS = 0.12
+# Details kept for the clients around the cursor, so that a move shows the next one at once.
+DETAIL_CACHE_SIZE = 32
+# How long the cursor rests on a client before its neighbours' details are read.
+READ_AHEAD_AFTER_SECONDS = 0.03
 # Below this the header rounds amounts to whole units to fit on two lines.
 TOTALS_COMPACT_BELOW = 110
 
@@ -129,11 +131,14 @@ class PageLoaded(Message):
 
 
 class DetailLoaded(Message):
-    """One client's detail arrived from a worker."""
+    """One client's detail arrived from a worker (read for the list of that generation)."""
 
-    def __init__(self, detail: ClientDetail, claim: ClientClaim | None = None) -> None:
+    def __init__(
+        self, detail: ClientDetail, claim: ClientClaim | None = None, generation: int = 0
+    ) -> None:
         self.detail = detail
         self.claim = claim
+        self.generation = generation
         super().__init__()
 
 
@@ -211,11 +216,16 @@ class MainScreen(Screen[None]):
         self._totals_generation = 0
         self._loaded_once = False
         self._detail_wanted: int | None = None
+        # Details read since the list was last read (a reload may mean the book changed).
+        self._details: dict[int, tuple[ClientDetail, ClientClaim | None]] = {}
+        self._reading_ahead: set[int] = set()
+        self._read_ahead_timer: Timer | None = None
         # True from the first list's arrival until it is painted: the detail waits meanwhile.
         self._first_paint_pending = False
         self._list_pending = False
         self._pending_request: ListRequest | None = None
-        self._filter_timer: Timer | None = None
+        # Whether the footer's client actions were last shown enabled (None: not yet shown).
+        self._actions_with_client: bool | None = None
 
     @property
     def relance(self) -> RelanceApp:
@@ -255,12 +265,13 @@ class MainScreen(Screen[None]):
         self._update_titles()
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
         first, self._first_read = self._first_read, None
+        # The totals sum the whole book: read once the list is on screen, not competing with it.
         if first is None:
             self._book_watch = BookWatch(self.relance.db_path)
-            self.reload()
+            self.reload(totals=False)
         else:
             self._book_watch = first.watch
-            self.reload(first_read=first)
+            self.reload(totals=False, first_read=first)
         # A list already read is shown in this very frame; otherwise the table says it loads.
         table.loading = self._list_pending
         self.set_interval(BOOK_WATCH_SECONDS, self._watch_book)
@@ -336,11 +347,13 @@ class MainScreen(Screen[None]):
     ) -> None:
         """Re-read the list (and totals) in a worker; older pending reads are ignored.
 
-        With ``first_read`` the reads made while the app started are taken instead: shown at
-        once when they are ready, else awaited in the same workers.
+        With ``first_read`` the list read while the app started is taken instead: shown at
+        once when it is ready, else awaited in the list's worker.
         """
         self._generation += 1
         self._list_pending = True
+        self._details.clear()
+        self._reading_ahead.clear()
         request = ListRequest(
             self.today,
             self.sort,
@@ -358,12 +371,12 @@ class MainScreen(Screen[None]):
         else:
             self._load_list(self._generation, request, window)
         if totals:
-            self._totals_generation += 1
-            sums = first_read.totals if first_read is not None else None
-            if _ready(sums):
-                self.on_totals_loaded(TotalsLoaded(self._totals_generation, sums.result()))
-            else:
-                self._load_totals(self._totals_generation, self.today, sums)
+            self._reload_totals()
+
+    def _reload_totals(self) -> None:
+        """Sum the book again for the header."""
+        self._totals_generation += 1
+        self._load_totals(self._totals_generation, self.today)
 
     @work(thread=True, group="list", exit_on_error=False)
     def _load_list(
@@ -382,11 +395,9 @@ class MainScreen(Screen[None]):
         self.post_message(ListLoaded(generation, window))
 
     @work(thread=True, group="totals", exit_on_error=False)
-    def _load_totals(
-        self, generation: int, today: date, read: Future[Totals] | None = None
-    ) -> None:
+    def _load_totals(self, generation: int, today: date) -> None:
         """Worker: sum the book for the header, apart from the list so the list paints first."""
-        totals = read.result() if read is not None else in_db_thread(book_totals, today)
+        totals = in_db_thread(book_totals, today)
         self.post_message(TotalsLoaded(generation, totals))
 
     def on_totals_loaded(self, message: TotalsLoaded) -> None:
@@ -413,15 +424,24 @@ class MainScreen(Screen[None]):
             self.app.call_from_thread(self._reload_keeping_cursor)
 
     @work(thread=True, group="detail", exit_on_error=False)
-    def _load_detail(self, client_id: int, today: date) -> None:
-        """Worker: read one client's detail."""
+    def _load_detail(self, client_id: int, today: date, generation: int) -> None:
+        """Worker: read the highlighted client's detail."""
+        self.post_message(self._read_detail(client_id, today, generation))
+
+    @work(thread=True, group="detail-ahead", exit_on_error=False)
+    def _load_detail_ahead(self, client_id: int, today: date, generation: int) -> None:
+        """Worker: read a neighbour's detail before the cursor gets there."""
+        self.post_message(self._read_detail(client_id, today, generation))
+
+    def _read_detail(self, client_id: int, today: date, generation: int) -> DetailLoaded:
+        """One client's detail and claim, as the message that brings them to the screen."""
         # Imported here, after the first paint: the claim's interest and letters are not needed
         # to show the list.
         from relance.services.claims import detail_with_claim
 
         costs = self.relance.config.law.court_costs
         detail, claim = in_db_thread(detail_with_claim, client_id, today, court_costs=costs)
-        self.post_message(DetailLoaded(detail, claim))
+        return DetailLoaded(detail, claim, generation)
 
     def on_list_loaded(self, message: ListLoaded) -> None:
         """Show a fresh list, keep the cursor where it was asked to be, load the detail."""
@@ -429,7 +449,8 @@ class MainScreen(Screen[None]):
             return
         window = message.window
         if window.where != self.where and not window.lifted:
-            # Read under a filter the user has since changed; the read for the new one is due.
+            # Read under a filter the user has changed since: read again under the new one.
+            self.reload(select_index=0, totals=False)
             return
         first_load = not self._loaded_once
         self._loaded_once = True
@@ -456,7 +477,7 @@ class MainScreen(Screen[None]):
             self._first_paint_pending = True
             self.call_after_refresh(self._first_list_painted)
         self._want_detail()
-        self.refresh_bindings()
+        self._refresh_client_actions()
 
     def _cursor_for(self, window: ListWindow) -> int:
         """Where the cursor goes: as asked, unless the user moved while the list was read.
@@ -474,11 +495,27 @@ class MainScreen(Screen[None]):
         return window.cursor if moved_to is None else moved_to
 
     def _first_list_painted(self) -> None:
-        """Load the detail held back while the first list was painted."""
+        """Load the detail held back while the first list was painted, and get ready to write."""
         startup.over()
         self._first_paint_pending = False
         self._detail_wanted = None
         self._want_detail()
+        self._reload_totals()
+        self._prepare_for_writes(self.today)
+
+    @work(thread=True, group="prepare", exit_on_error=False)
+    def _prepare_for_writes(self, today: date) -> None:
+        """Worker: build this year's public holidays, which the first save otherwise waits for.
+
+        Every write works out the next action on a working day; the holidays package takes a
+        tenth of a second to load, better spent while the user reads the list.
+        """
+        from relance.domain.jurisdictions import default_jurisdiction
+        from relance.domain.ladder import country_of
+        from relance.domain.working_days import prepare_holidays
+
+        configured = self.relance.config.law.default_jurisdiction
+        prepare_holidays(country_of(default_jurisdiction("b2b", configured)), today.year)
 
     def on_page_loaded(self, message: PageLoaded) -> None:
         """Add a further window to the list, unless the list was reloaded meanwhile."""
@@ -486,11 +523,45 @@ class MainScreen(Screen[None]):
             self.query_one(ClientTable).append_rows(message.offset, message.rows)
 
     def on_detail_loaded(self, message: DetailLoaded) -> None:
-        """Show a client's detail if it is still the highlighted one."""
+        """Keep a client's detail, and show it if it is the highlighted one."""
+        client_id = message.detail.client_id
+        self._reading_ahead.discard(client_id)
+        if message.generation == self._generation:
+            # Read since the last reload: nothing changed in the book after it.
+            self._details.pop(client_id, None)
+            self._details[client_id] = (message.detail, message.claim)
+            while len(self._details) > DETAIL_CACHE_SIZE:
+                del self._details[next(iter(self._details))]
         row = self.current
-        if row is not None and row.client_id == message.detail.client_id:
-            self.query_one(ClientDetailPane).claim = message.claim
-            self._show_detail(message.detail)
+        if row is not None and row.client_id == client_id:
+            self._put_detail(message.detail, message.claim)
+            self._schedule_read_ahead()
+
+    def _put_detail(self, detail: ClientDetail, claim: ClientClaim | None) -> None:
+        """Show a client's detail with the claim read along with it."""
+        self.query_one(ClientDetailPane).claim = claim
+        self._show_detail(detail)
+
+    def _schedule_read_ahead(self) -> None:
+        """Read the neighbours once the cursor rests, after this detail has been painted.
+
+        A read in a thread competes with the layout for the interpreter; while the cursor keeps
+        moving (a key held down) no read is started at all.
+        """
+        if self._read_ahead_timer is not None:
+            self._read_ahead_timer.stop()
+        self._read_ahead_timer = self.set_timer(READ_AHEAD_AFTER_SECONDS, self._read_ahead)
+
+    def _read_ahead(self) -> None:
+        """Read the details of the clients just above and below the cursor."""
+        table = self.query_one(ClientTable)
+        for index in (table.cursor_row + 1, table.cursor_row - 1):
+            if not 0 <= index < len(table.triage_rows):
+                continue
+            client_id = table.triage_rows[index].client_id
+            if client_id not in self._details and client_id not in self._reading_ahead:
+                self._reading_ahead.add(client_id)
+                self._load_detail_ahead(client_id, self.today, self._generation)
 
     @on(ClientTable.NeedMoreRows)
     def _more_rows(self, message: ClientTable.NeedMoreRows) -> None:
@@ -504,7 +575,18 @@ class MainScreen(Screen[None]):
     def _row_highlighted(self) -> None:
         """Follow the cursor with the detail pane."""
         self._want_detail()
-        self.refresh_bindings()
+        self._refresh_client_actions()
+
+    def _refresh_client_actions(self) -> None:
+        """Grey out or bring back the client actions when a client comes or goes.
+
+        Only then: refreshing the bindings rebuilds the footer, which on every move of the
+        cursor would cost a layout of the whole screen.
+        """
+        with_client = self.current is not None
+        if with_client != self._actions_with_client:
+            self._actions_with_client = with_client
+            self.refresh_bindings()
 
     def _want_detail(self) -> None:
         """Load the highlighted client's detail unless it is already on its way."""
@@ -517,14 +599,21 @@ class MainScreen(Screen[None]):
         if self._detail_wanted == row.client_id:
             return
         self._detail_wanted = row.client_id
+        known = self._details.get(row.client_id)
+        if known is not None:
+            # Read ahead while the cursor was next to it: shown with the move, in one frame.
+            self._put_detail(*known)
+            self._schedule_read_ahead()
+            return
         if pane.client_id != row.client_id:
             pane.show_message(Text("Loading…", style="dim"), name=row.name)
         if not self._first_paint_pending:
-            self._load_detail(row.client_id, self.today)
+            self._load_detail(row.client_id, self.today, self._generation)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Report a failed read as one line, never a traceback."""
-        if event.state is not WorkerState.ERROR:
+        if event.state is not WorkerState.ERROR or event.worker.group == "detail-ahead":
+            # A neighbour read ahead that failed is simply read when the cursor gets there.
             return
         error = event.worker.error
         if event.worker.group == "list":
@@ -611,15 +700,10 @@ class MainScreen(Screen[None]):
             return
         self.filter_text = event.value
         self._update_titles()
-        # Typing fast must not start a read per key: read once the typing pauses.
-        if self._filter_timer is not None:
-            self._filter_timer.stop()
-        self._filter_timer = self.set_timer(FILTER_PAUSE_SECONDS, self._apply_filter)
-
-    def _apply_filter(self) -> None:
-        """Read the list under the filter as typed."""
-        self._filter_timer = None
-        self.reload(select_index=0, totals=False)
+        # One read at a time, however fast the typing: a read on its way is followed, when it
+        # arrives, by one more under the text as it then is (see on_list_loaded).
+        if not self._list_pending:
+            self.reload(select_index=0, totals=False)
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self) -> None:

@@ -103,8 +103,7 @@ def theme_from_table(raw: dict[str, Any], source: str) -> Theme:
     for key, value in colors.items():
         _check_color(value, f"colors.{key}", source)
     variables = _table(raw.get("variables", {}), "variables", source)
-    for key, value in variables.items():
-        _check_variable(key, value, source)
+    _check_variables(variables, source)
     dark = raw.get("dark", True)
     ansi = raw.get("ansi", False)
     if not isinstance(dark, bool) or not isinstance(ansi, bool):
@@ -139,24 +138,34 @@ def _check_color(value: Any, name: str, source: str) -> None:
         raise ThemeFileError(f"{source}: {name} is not a colour: {value!r}") from None
 
 
-def _check_variable(key: str, value: Any, source: str) -> None:
+def _check_variables(variables: dict[str, Any], source: str) -> None:
     """Refuse a variable value the app's stylesheet could not parse (it would stop start-up)."""
-    name = f"variables.{key}"
-    if not isinstance(value, str):
-        raise ThemeFileError(f"{source}: {name} must be a string")
-    if key in APP_VARIABLES:
-        _check_color(value, name, source)
+    declarations: list[tuple[str, str, str]] = []
+    for key, value in variables.items():
+        name = f"variables.{key}"
+        if not isinstance(value, str):
+            raise ThemeFileError(f"{source}: {name} must be a string")
+        if key in APP_VARIABLES:
+            _check_color(value, name, source)
+            continue
+        # Textual's variables are colours (possibly with an alpha, "red 50%") or text styles.
+        css_property = "text-style" if "style" in key else "color"
+        if any(char in value for char in ";{}\n"):
+            raise ThemeFileError(f"{source}: {name} is not a valid {css_property}: {value!r}")
+        declarations.append((name, css_property, value))
+    # All at once first (every start reads the theme files); one by one only to name a fault.
+    if _parses(declarations):
         return
-    # Textual's variables are colours (possibly with an alpha, "red 50%") or text styles.
-    css_property = "text-style" if "style" in key else "color"
-    if any(char in value for char in ";{}\n") or not _parses(css_property, value):
-        raise ThemeFileError(f"{source}: {name} is not a valid {css_property}: {value!r}")
+    for name, css_property, value in declarations:
+        if not _parses([(name, css_property, value)]):
+            raise ThemeFileError(f"{source}: {name} is not a valid {css_property}: {value!r}")
 
 
-def _parses(css_property: str, value: str) -> bool:
-    """True if Textual's CSS parser accepts the value for the property."""
+def _parses(declarations: list[tuple[str, str, str]]) -> bool:
+    """True if Textual's CSS parser accepts every value for its property."""
     sheet = Stylesheet()
-    sheet.add_source(f"Widget {{ {css_property}: {value}; }}")
+    for _, css_property, value in declarations:
+        sheet.add_source(f"Widget {{ {css_property}: {value}; }}")
     try:
         sheet.parse()
     except (StylesheetError, TokenError):
