@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from relance.domain.policy import DEFAULT_POLICY, policy_fingerprint
 from relance.store.database import close_database, open_database
 from relance.store.migrations import APPLICATION_ID, LATEST_VERSION, MIGRATIONS
 from relance.store.models import ALL_MODELS, Client, ContactEvent, database
+from relance.store.summary import POLICY_SETTING
 from relance.store.triage import SortKey, triage_window
 
 TODAY = date(2026, 11, 23)
@@ -187,3 +189,61 @@ def test_a_failing_migration_leaves_the_book_as_it_was(
     monkeypatch.undo()
     open_database(path)
     assert Client.get_by_id(1).outstanding == 130000
+
+
+def book_of_version(path: Path, version: int) -> None:
+    """A book migrated by hand up to ``version``, with one client whose summary is stale."""
+    raw = sqlite3.connect(path)
+    for migration in MIGRATIONS[:version]:
+        migration(raw)
+    raw.execute(
+        "INSERT INTO client (id, name, kind, language, created_at, outstanding)"
+        " VALUES (1, 'Stale SARL', 'b2b', 'fr', '2026-01-05 10:00:00', 12345)"
+    )
+    # The index was built with the policy in force: only the upgrade itself may recompute.
+    raw.execute(
+        "INSERT INTO book_setting (key, value) VALUES (?, ?)",
+        (POLICY_SETTING, policy_fingerprint(DEFAULT_POLICY)),
+    )
+    raw.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    raw.execute(f"PRAGMA user_version = {version}")
+    raw.commit()
+    raw.close()
+
+
+def test_an_upgrade_adding_indexes_only_keeps_the_summaries(tmp_path: Path) -> None:
+    # Version 8 adds the totals' indexes: a big book must not have every summary recomputed.
+    path = tmp_path / "v7.db"
+    book_of_version(path, 7)
+    open_database(path)
+    assert database.execute_sql("PRAGMA user_version").fetchone()[0] == LATEST_VERSION
+    assert Client.get_by_id(1).outstanding == 12345, "recomputed: it has no invoice at all"
+
+
+def test_an_upgrade_through_older_versions_recomputes_the_summaries(tmp_path: Path) -> None:
+    path = tmp_path / "v6.db"
+    book_of_version(path, 6)
+    open_database(path)
+    assert Client.get_by_id(1).outstanding == 0
+
+
+def test_the_header_totals_are_read_from_indexes(
+    book: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from relance.store.triage import book_totals
+
+    plans: list[str] = []
+    real_execute = database.obj.execute_sql
+
+    def explained(sql: str, params: object = None, *args: object, **kwargs: object) -> object:
+        plans.extend(str(row[3]) for row in real_execute("EXPLAIN QUERY PLAN " + sql, params))
+        return real_execute(sql, params, *args, **kwargs)
+
+    monkeypatch.setattr(database.obj, "execute_sql", explained)
+    book_totals(TODAY)
+    monkeypatch.undo()
+    for index in ("invoice_open", "client_by_overdue"):
+        assert any(f"COVERING INDEX {index}" in plan for plan in plans), plans
+    # Only the amount invoiced lately (the DSO's) reads the invoices themselves.
+    scans = [plan for plan in plans if "INDEX" not in plan]
+    assert scans == ["SCAN t1"], plans

@@ -25,7 +25,12 @@ from relance.store.errors import (
     SchemaTooNew,
     StoreError,
 )
-from relance.store.migrations import APPLICATION_ID, LATEST_VERSION, MIGRATIONS
+from relance.store.migrations import (
+    APPLICATION_ID,
+    LATEST_VERSION,
+    MIGRATIONS,
+    recomputes_summaries,
+)
 from relance.store.models import database
 from relance.store.summary import rebuild_if_policy_changed, refresh_all_summaries
 
@@ -311,7 +316,7 @@ def _migrate(connection: sqlite3.Connection, path: Path) -> int:
     try:
         for step in range(version, LATEST_VERSION):
             MIGRATIONS[step](connection)
-        if version:
+        if version and recomputes_summaries(version):
             # In the migration's transaction, so an upgraded book never has a stale index.
             refresh_all_summaries()
         connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")

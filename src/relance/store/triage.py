@@ -378,7 +378,12 @@ def book_totals(today: date) -> Totals:
         outstanding=outstanding,
         overdue=overdue,
         clients_overdue=Client.select()
-        .where((Client.outstanding > 0) & (Client.oldest_due_on < today))
+        # "IS NULL = 0" is client_by_overdue's first key: the count reads only that index.
+        .where(
+            (Client.oldest_due_on.is_null() == 0)
+            & (Client.oldest_due_on < today)
+            & (Client.outstanding > 0)
+        )
         .count(),
         clients_total=Client.select().count(),
         aging=buckets,
