@@ -20,7 +20,7 @@ from relance.tui.app import RelanceApp
 from relance.tui.client_table import ClientTable
 from relance.tui.import_screen import ImportScreen
 from relance.tui.main_screen import MainScreen
-from tui_fixtures import make_app, run_async, seed_book
+from tui_fixtures import make_app, run_async, seed_book, settle
 
 DATA = Path(__file__).parent / "data"
 SIZE = (100, 30)
@@ -58,13 +58,6 @@ def book_state() -> tuple[list[str], int, int, int]:
         )
     finally:
         close_database()
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    """Let workers finish and their messages be handled."""
-    for _ in range(4):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 def import_screen(app: RelanceApp) -> ImportScreen:

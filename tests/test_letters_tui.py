@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from peewee import SqliteDatabase
-from textual.pilot import Pilot
 from textual.widgets import Input, Label, Static
 
 from relance.config import Config
@@ -19,16 +17,9 @@ from relance.tui.modals.choice import Choice
 from relance.tui.modals.letter import LetterModal
 from relance.tui.modals.reminder import ReminderModal
 from test_letters import CREDITOR, french_client, reach_letter_step
-from tui_fixtures import run_async
+from tui_fixtures import run_async, settle
 
 SIZE = (80, 24)
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    """Let workers finish and their messages be handled."""
-    for _ in range(4):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 def letters_app(db_path: Path, tmp_path: Path, today: date) -> RelanceApp:

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any
 
 from peewee import SqliteDatabase
-from textual.pilot import Pilot
 
 from relance.config import Config, Creditor, SmtpSettings
 from relance.services.clients import add_client
@@ -16,16 +14,9 @@ from relance.services.reminders import send_reminder
 from relance.tui.app import RelanceApp
 from relance.tui.main_screen import MainScreen
 from smtp_server import Collector, free_port, start_server
-from tui_fixtures import run_async, screen_text
+from tui_fixtures import run_async, screen_text, settle
 
 SIZE = (160, 50)
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    """Let workers finish and their results be handled."""
-    for _ in range(4):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 def notes(app: RelanceApp) -> list[str]:

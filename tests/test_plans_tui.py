@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
 import io
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 from peewee import SqliteDatabase
 from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Input, SelectionList, Static
-from textual.worker import WorkerFailed
 
 from relance.config import Config, Creditor
 from relance.services import calls, clients, invoices, payments, plans
@@ -22,7 +19,7 @@ from relance.tui.client_table import ClientTable
 from relance.tui.modals.base import ActionModal
 from relance.tui.modals.payment import ReversePaymentModal
 from relance.tui.modals.plan import PREVIEW_DELAY_SECONDS, PlanAnswerModal, PlanModal
-from tui_fixtures import ModalHostApp, make_app, play_modal, run_async
+from tui_fixtures import ModalHostApp, make_app, play_modal, run_async, settle
 
 Scenario = Callable[[ModalHostApp, Pilot[None], ActionModal], Awaitable[None]]
 
@@ -36,15 +33,6 @@ def run_modal(
         path, today, Config(path=path.parent / "config.toml", creditor=Creditor(name="Me"))
     )
     return play_modal(app, lambda: modal, scenario, settle)
-
-
-async def settle(pilot: Pilot[Any], delay: float = 0.0) -> None:
-    """Let timers fire and workers finish."""
-    await pilot.pause(delay)
-    for _ in range(2):
-        with contextlib.suppress(WorkerFailed):
-            await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 def text_of(modal: ActionModal, selector: str) -> str:

@@ -22,7 +22,7 @@ from relance.tui.main_screen import MainScreen
 from relance.tui.modals.base import ActionModal
 from relance.tui.modals.payment import PaymentModal
 from relance.tui.modals.plan import PREVIEW_DELAY_SECONDS
-from tui_fixtures import make_app, run_async, seed_book
+from tui_fixtures import make_app, run_async, seed_book, settle
 
 SIZE = (80, 24)
 
@@ -43,14 +43,6 @@ def db_path(book: SqliteDatabase) -> Path:
 def app(db_path: Path, tmp_path: Path, today: date) -> RelanceApp:
     """The real app over the seeded book."""
     return make_app(db_path, tmp_path / "config" / "config.toml", today)
-
-
-async def settle(pilot: Pilot[Any], delay: float = 0.0) -> None:
-    """Let timers fire, workers finish and their messages be handled."""
-    await pilot.pause(delay)
-    for _ in range(4):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 def main_screen(app: RelanceApp) -> MainScreen:

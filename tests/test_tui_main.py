@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import re
 import threading
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -14,10 +13,8 @@ from typing import Any
 import pytest
 from peewee import SqliteDatabase
 from textual import events
-from textual.pilot import Pilot
 from textual.screen import ModalScreen
 from textual.widgets import Input
-from textual.worker import WorkerFailed
 
 from relance.config import Config
 from relance.services import claims
@@ -43,6 +40,7 @@ from tui_fixtures import (
     screen_text,
     seed_book,
     seed_markup_client,
+    settle,
 )
 
 NARROW = (80, 24)
@@ -65,15 +63,6 @@ def db_path(book: SqliteDatabase) -> Path:
 def config_path(tmp_path: Path) -> Path:
     """A config file path under the test's folder (not created until saved)."""
     return tmp_path / "config" / "config.toml"
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    """Let every worker finish and every posted message be handled."""
-    for _ in range(3):
-        # A worker that failed re-raises here; the app reports it, the test checks the report.
-        with contextlib.suppress(WorkerFailed):
-            await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 def table_of(app: RelanceApp) -> ClientTable:
@@ -692,6 +681,24 @@ async def test_keys_typed_right_after_slash_go_to_the_filter(
         assert app.screen.query_one("#filter", Input).value == "gar/", "in the filter `/` is text"
 
 
+def held_list_reads(
+    monkeypatch: pytest.MonkeyPatch, held: Callable[[main_screen.ListRequest], bool]
+) -> tuple[threading.Event, list[main_screen.ListRequest]]:
+    """From now on, record every list read and hold those ``held`` picks until the release."""
+    release = threading.Event()
+    reads: list[main_screen.ListRequest] = []
+    real_fetch = main_screen.fetch_list
+
+    def fetch(request: main_screen.ListRequest) -> main_screen.ListWindow:
+        reads.append(request)
+        if held(request):
+            release.wait(timeout=10)
+        return real_fetch(request)
+
+    monkeypatch.setattr(main_screen, "fetch_list", fetch)
+    return release, reads
+
+
 @run_async
 async def test_a_reload_read_before_the_filter_changed_does_not_undo_it(
     seeded: dict[str, int],
@@ -702,18 +709,10 @@ async def test_a_reload_read_before_the_filter_changed_does_not_undo_it(
 ) -> None:
     """Another program's change reloads the list while `/` is being typed: the filter stays."""
     app = make_app(db_path, config_path, today)
-    release = threading.Event()
-    real_fetch = main_screen.fetch_list
-
-    def slow_fetch(request: main_screen.ListRequest) -> main_screen.ListWindow:
-        # The read started before the filter is typed ends after it: hold it until then.
-        if request.where == TriageFilter():
-            release.wait(timeout=10)
-        return real_fetch(request)
-
     async with app.run_test(size=NARROW) as pilot:
         await settle(pilot)
-        monkeypatch.setattr(main_screen, "fetch_list", slow_fetch)
+        # The read started before the filter is typed ends after it: hold it until then.
+        release, _ = held_list_reads(monkeypatch, lambda request: request.where == TriageFilter())
         screen = app.screen
         assert isinstance(screen, MainScreen)
         screen._reload_keeping_cursor()
@@ -735,30 +734,20 @@ async def test_typing_fast_in_the_filter_reads_once_more_not_once_per_key(
 ) -> None:
     """Keys typed while a read is on its way start one more read when it arrives, not six."""
     app = make_app(db_path, config_path, today)
-    release = threading.Event()
-    reads: list[str] = []
-    real_fetch = main_screen.fetch_list
-
-    def slow_fetch(request: main_screen.ListRequest) -> main_screen.ListWindow:
-        reads.append(request.where.text)
-        if request.where.text == "s":
-            release.wait(timeout=10)
-        return real_fetch(request)
-
     async with app.run_test(size=NARROW) as pilot:
         await settle(pilot)
-        monkeypatch.setattr(main_screen, "fetch_list", slow_fetch)
+        release, reads = held_list_reads(monkeypatch, lambda request: request.where.text == "s")
         await pilot.press("slash", "s")
         # The read for "s" starts at once, with no pause; the rest is typed while it runs.
         for _ in range(100):
             if reads:
                 break
             await pilot.pause(0.01)
-        assert reads == ["s"]
+        assert [read.where.text for read in reads] == ["s"]
         await pilot.press("t", "u", "d", "i", "o")
         release.set()
         await settle(pilot)
-        assert reads == ["s", "studio"]
+        assert [read.where.text for read in reads] == ["s", "studio"]
         assert names(app) == ["Studio Lumière"]
 
 
@@ -772,21 +761,13 @@ async def test_a_move_made_while_the_list_is_read_again_is_kept(
 ) -> None:
     """Another program's change reloads the list; `j` pressed meanwhile is not undone."""
     app = make_app(db_path, config_path, today)
-    release = threading.Event()
-    real_fetch = main_screen.fetch_list
-
-    def slow_fetch(request: main_screen.ListRequest) -> main_screen.ListWindow:
-        # Hold the keep-the-cursor read until the user has moved.
-        if request.keep_cursor:
-            release.wait(timeout=10)
-        return real_fetch(request)
-
     async with app.run_test(size=NARROW) as pilot:
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, MainScreen)
         first, second = table_of(app).triage_rows[:2]
-        monkeypatch.setattr(main_screen, "fetch_list", slow_fetch)
+        # Hold the keep-the-cursor read until the user has moved.
+        release, _ = held_list_reads(monkeypatch, lambda request: request.keep_cursor)
         screen._reload_keeping_cursor()
         await pilot.press("j")
         release.set()
@@ -805,19 +786,12 @@ async def test_a_save_of_the_app_itself_is_not_read_twice(
 ) -> None:
     """The list read after a save has seen it: the book watch does not read the list again."""
     monkeypatch.setattr(main_screen, "BOOK_WATCH_SECONDS", 0.05)
-    reads: list[main_screen.ListRequest] = []
-    real_fetch = main_screen.fetch_list
-
-    def counted(request: main_screen.ListRequest) -> main_screen.ListWindow:
-        reads.append(request)
-        return real_fetch(request)
-
     app = make_app(db_path, config_path, today)
     async with app.run_test(size=NARROW) as pilot:
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, MainScreen)
-        monkeypatch.setattr(main_screen, "fetch_list", counted)
+        _, reads = held_list_reads(monkeypatch, lambda request: False)
         # A save made on another connection, as the forms' workers do, then the reload after it.
         record_payment(seeded["lumiere"], "10.00", moment(today, 0))
         screen.reload(select_client=seeded["lumiere"])

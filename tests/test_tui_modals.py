@@ -39,7 +39,7 @@ from relance.tui.modals.payment import PaymentModal
 from relance.tui.modals.plan import PREVIEW_DELAY_SECONDS, PlanModal
 from relance.tui.modals.reminder import ReminderModal
 from relance.tui.modals.snooze import SnoozeModal
-from tui_fixtures import ACTION_MOMENT, ModalHostApp, play_modal
+from tui_fixtures import ACTION_MOMENT, ModalHostApp, play_modal, settle
 
 HOSTILE_NAME = "[bold red]ACME[/] Industries"
 CREDITOR = Creditor(name="Camille Martin", email="camille@example.fr", iban="FR76 3000")
@@ -77,15 +77,6 @@ def run_modal(
     path = db_path(book)
     app = ModalHostApp(path, today, Config(path=path.parent / "config.toml", creditor=CREDITOR))
     return play_modal(app, make_modal, scenario, settle)
-
-
-async def settle(pilot: Pilot[Any], delay: float = 0.0) -> None:
-    """Let timers fire, workers finish and their results reach the screen."""
-    await pilot.pause(delay)
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def type_text(pilot: Pilot[Any], text: str) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -13,7 +12,6 @@ from peewee import SqliteDatabase
 from rich.console import Console
 from rich.text import Text
 from textual.pilot import Pilot
-from textual.worker import WorkerFailed
 
 from relance.domain import working_days
 from relance.services import claims
@@ -28,7 +26,7 @@ from relance.tui.client_detail import (
 from relance.tui.client_table import ClientTable
 from relance.tui.look import CellStyles
 from relance.tui.main_screen import MainScreen
-from tui_fixtures import make_app, moment, run_async, seed_book
+from tui_fixtures import make_app, moment, run_async, seed_book, settle
 
 
 @pytest.fixture
@@ -64,15 +62,10 @@ def detail_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return reads
 
 
-async def settle(pilot: Pilot[Any]) -> None:
-    """Let every worker and timer of a move finish and every message be handled."""
-    for _ in range(3):
-        with contextlib.suppress(WorkerFailed):
-            await pilot.app.workers.wait_for_complete()
-        await pilot.pause(main_screen.READ_AHEAD_AFTER_SECONDS * 2)
-    with contextlib.suppress(WorkerFailed):
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+async def settle_moves(pilot: Pilot[Any]) -> None:
+    """Let every worker and timer of a move finish (the read-ahead waits for a rest)."""
+    for _ in range(2):
+        await settle(pilot, main_screen.READ_AHEAD_AFTER_SECONDS * 2)
 
 
 def table_of(pilot: Pilot[Any]) -> ClientTable:
@@ -95,18 +88,18 @@ async def test_the_next_client_is_read_ahead_and_shown_with_the_move(
 ) -> None:
     app = make_app(db_path, config_path, today)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+        await settle_moves(pilot)
         rows = table_of(pilot).triage_rows
         # The first client, then its neighbour below, read once the cursor rested.
         assert detail_reads == [rows[0].client_id, rows[1].client_id]
         await pilot.press("j")
         # Shown in the frame of the move itself: no "Loading…", no read for it.
         assert shown_client(pilot) == rows[1].client_id
-        await settle(pilot)
+        await settle_moves(pilot)
         assert detail_reads == [rows[0].client_id, rows[1].client_id, rows[2].client_id]
         await pilot.press("k")
         assert shown_client(pilot) == rows[0].client_id
-        await settle(pilot)
+        await settle_moves(pilot)
         assert detail_reads.count(rows[0].client_id) == 1
 
 
@@ -120,7 +113,7 @@ async def test_details_read_before_a_change_are_read_again(
 ) -> None:
     app = make_app(db_path, config_path, today)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+        await settle_moves(pilot)
         screen = app.screen
         assert isinstance(screen, MainScreen)
         second = table_of(pilot).triage_rows[1]
@@ -129,7 +122,7 @@ async def test_details_read_before_a_change_are_read_again(
         # Another program records a payment for the neighbour read ahead; the watch reloads.
         record_payment(second.client_id, "10.00", moment(today, 0))
         screen._reload_keeping_cursor()
-        await settle(pilot)
+        await settle_moves(pilot)
         assert second.client_id in detail_reads, "the kept detail was dropped with the reload"
         await pilot.press("j")
         detail = screen.query_one(ClientDetailPane).detail
@@ -147,7 +140,7 @@ async def test_moving_between_clients_leaves_the_footer_alone(
     refreshes: list[bool] = []
     app = make_app(db_path, config_path, today)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+        await settle_moves(pilot)
         screen = app.screen
         assert isinstance(screen, MainScreen)
         real: Callable[[], None] = screen.refresh_bindings
@@ -158,14 +151,14 @@ async def test_moving_between_clients_leaves_the_footer_alone(
 
         monkeypatch.setattr(screen, "refresh_bindings", counted)
         await pilot.press("j", "j", "k")
-        await settle(pilot)
+        await settle_moves(pilot)
         assert refreshes == [], "a move does not change which actions are available"
         # A filter matching nobody greys the client actions out, and clearing it brings them back.
         await pilot.press("slash", "z", "z", "z", "z")
-        await settle(pilot)
+        await settle_moves(pilot)
         assert False in refreshes
         await pilot.press("escape")
-        await settle(pilot)
+        await settle_moves(pilot)
         assert refreshes[-1] is True
 
 
@@ -176,7 +169,7 @@ async def test_the_holidays_are_ready_before_the_first_save(
     working_days._public_holidays.cache_clear()
     app = make_app(db_path, config_path, today)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+        await settle_moves(pilot)
         assert working_days._public_holidays.cache_info().currsize == 1
         before = working_days._public_holidays.cache_info().hits
         assert not working_days.is_working_day(date(today.year, 12, 25), "FR")

@@ -4,25 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from peewee import SqliteDatabase
 from textual.binding import Binding
-from textual.pilot import Pilot
 
 from relance.store.models import Client, ContactEvent
 from relance.tui.main_screen import MainScreen
 from relance.tui.modals.profile import ProfileModal
-from tui_fixtures import make_app, run_async, screen_text, seed_book
+from tui_fixtures import make_app, run_async, screen_text, seed_book, settle
 
 SIZE = (120, 40)
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    """Let workers finish and their messages be handled."""
-    for _ in range(4):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 @run_async

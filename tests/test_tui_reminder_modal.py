@@ -6,7 +6,6 @@ import sys
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 from peewee import SqliteDatabase
@@ -23,7 +22,7 @@ from relance.store.database import transaction
 from relance.store.detail import client_detail
 from relance.store.summary import refresh_client_summary
 from relance.tui.modals.reminder import ReminderModal
-from tui_fixtures import ModalHostApp, play_modal
+from tui_fixtures import ModalHostApp, play_modal, settle
 
 CREDITOR = Creditor(name="Camille Martin", email="camille@example.fr", iban="FR76 3000 4000")
 
@@ -55,14 +54,6 @@ def run_modal(
     """Open the reminder modal at 80×24 and play the scenario."""
     app = ModalHostApp(Path(book.database), today, config)
     return play_modal(app, lambda: ReminderModal(client, "Boulangerie Roux"), scenario, settle)
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    """Let workers finish and their results reach the screen."""
-    for _ in range(2):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def shown(modal: ReminderModal, selector: str) -> str:

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import gc
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pytest
 from peewee import SqliteDatabase
-from textual.pilot import Pilot
-from textual.worker import WorkerFailed
 
 from relance import startup
 from relance.store.errors import DatabaseLocked
@@ -22,7 +18,7 @@ from relance.tui.client_table import ClientTable, layout_for_width
 from relance.tui.list_reads import FirstRead
 from relance.tui.main_screen import list_width
 from relance.tui.totals_bar import TotalsBar
-from tui_fixtures import make_app, run_async, seed_book
+from tui_fixtures import make_app, run_async, seed_book, settle
 
 
 @pytest.fixture
@@ -60,14 +56,6 @@ def collector_restored() -> Iterator[None]:
     finally:
         gc.enable()
         gc.unfreeze()
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    """Let every worker finish and every posted message be handled."""
-    for _ in range(3):
-        with contextlib.suppress(WorkerFailed):
-            await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 @run_async

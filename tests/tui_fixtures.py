@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import io
 from collections.abc import Awaitable, Callable, Coroutine
@@ -14,6 +15,7 @@ from rich.console import Console
 from textual.app import App
 from textual.pilot import Pilot
 from textual.screen import Screen
+from textual.worker import WorkerFailed
 
 from relance.config import Config
 from relance.services.calls import log_call
@@ -137,6 +139,16 @@ def screen_text(app: RelanceApp) -> str:
         app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
     )
     return console.export_text(styles=False)
+
+
+async def settle(pilot: Pilot[Any], delay: float = 0.0) -> None:
+    """Let timers due within ``delay`` fire, every worker finish and every message be handled."""
+    await pilot.pause(delay)
+    for _ in range(4):
+        # A worker that failed re-raises here; the app reports it, the test checks the report.
+        with contextlib.suppress(WorkerFailed):
+            await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
 
 
 def run_async(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:

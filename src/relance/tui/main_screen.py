@@ -7,7 +7,7 @@ import importlib
 from collections.abc import Callable
 from concurrent.futures import Future
 from datetime import date
-from typing import TYPE_CHECKING, Any, ClassVar, TypeGuard, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, TypeGuard, cast
 
 from rich.text import Text
 from textual import on, work
@@ -75,8 +75,6 @@ CLIENT_ACTIONS = frozenset(
     }
 )
 
-T = TypeVar("T")
-
 EMPTY_BOOK = "No clients yet — press a to add one."
 
 
@@ -97,8 +95,8 @@ def list_width(screen_width: int) -> int:
     return max(0, pane - 3)
 
 
-def _ready(read: Future[T] | None) -> TypeGuard[Future[T]]:
-    """True when a read started earlier has finished without an error."""
+def _ready(read: Future[ListWindow] | None) -> TypeGuard[Future[ListWindow]]:
+    """True when the list read before the app loaded has finished without an error."""
     return read is not None and read.done() and read.exception() is None
 
 
@@ -133,9 +131,7 @@ class PageLoaded(Message):
 class DetailLoaded(Message):
     """One client's detail arrived from a worker (read for the list of that generation)."""
 
-    def __init__(
-        self, detail: ClientDetail, claim: ClientClaim | None = None, generation: int = 0
-    ) -> None:
+    def __init__(self, detail: ClientDetail, claim: ClientClaim | None, generation: int) -> None:
         self.detail = detail
         self.claim = claim
         self.generation = generation
@@ -205,7 +201,7 @@ class MainScreen(Screen[None]):
 
     def __init__(self, first_read: FirstRead | None = None) -> None:
         super().__init__()
-        # The first list and totals, read while the app loaded (None: read them on mount).
+        # The first list, read before the app loaded (None: read it on mount).
         self._first_read = first_read
         self.sort = SortKey.OVERDUE
         self.filter_text = ""
