@@ -17,6 +17,7 @@ from relance.services.calls import log_call
 from relance.services.clients import add_client
 from relance.services.invoices import add_invoice
 from relance.services.payments import record_payment
+from relance.store import triage
 from relance.store.database import close_database, open_database
 from relance.store.migrations import APPLICATION_ID, MIGRATIONS
 from relance.store.models import Client
@@ -24,6 +25,7 @@ from relance.store.promises import broken_marker
 from relance.store.triage import (
     SortKey,
     TriageFilter,
+    narrow_matches,
     triage_count,
     triage_position,
     triage_window,
@@ -236,6 +238,10 @@ def test_windows_and_positions_match_a_full_sort(
             for matching in (None, 0, 10**6):
                 window = triage_window(today, sort, offset, limit, where, matching=matching)
                 assert [row.client_id for row in window] == expected[offset : offset + limit]
+            among = narrow_matches(where)
+            if among is not None:
+                window = triage_window(today, sort, offset, limit, where, among=among)
+                assert [row.client_id for row in window] == expected[offset : offset + limit]
         for client_id in mixed_book:
             position = triage_position(client_id, today, sort, where)
             assert position == (expected.index(client_id) if client_id in expected else None)
@@ -271,3 +277,23 @@ def test_an_older_book_is_folded_when_migrated(tmp_path: Path, today: date) -> N
         assert filtered_names("strasse", today) == ["ÉCOLE Straße"]
     finally:
         close_database()
+
+
+def test_narrow_matches_are_the_filter_s_clients_or_none_when_too_many(
+    mixed_book: list[int], today: date, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One pass gives the few matches of a name filter; a broad one, or no name, gives None."""
+    for where in FILTERS:
+        expected = reference_ids(today, SortKey.OVERDUE, where)
+        among = narrow_matches(where)
+        if not where.text:
+            assert among is None
+        else:
+            assert among is not None and sorted(among) == sorted(expected)
+    broad = TriageFilter(text="a")
+    matching = triage_count(broad)
+    assert matching > 3
+    monkeypatch.setattr(triage, "NARROW_AT_MOST", matching - 1)
+    assert narrow_matches(broad) is None
+    monkeypatch.setattr(triage, "NARROW_AT_MOST", matching)
+    assert narrow_matches(broad) is not None

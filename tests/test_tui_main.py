@@ -792,10 +792,13 @@ async def test_a_save_of_the_app_itself_is_not_read_twice(
         screen = app.screen
         assert isinstance(screen, MainScreen)
         _, reads = held_list_reads(monkeypatch, lambda request: False)
-        # A save made on another connection, as the forms' workers do, then the reload after it.
-        record_payment(seeded["lumiere"], "10.00", moment(today, 0))
-        screen.reload(select_client=seeded["lumiere"])
+        # A save through a form: its own worker reads the list after it (list_reads.fetch_list).
+        monkeypatch.setattr(list_reads, "fetch_list", main_screen.fetch_list)
+        await pilot.press("c")
         await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
         for _ in range(6):
             await pilot.pause(0.05)
         await settle(pilot)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TypeVar
+from typing import Self, TypeVar
 
 from relance.store.database import BookWatch
 from relance.store.errors import StoreError
@@ -16,6 +17,7 @@ from relance.store.triage import (
     SortKey,
     TriageFilter,
     TriageRow,
+    narrow_matches,
     triage_count,
     triage_position,
     triage_window,
@@ -42,6 +44,10 @@ class ListRequest:
     totals: bool = True
     # Stay on the highlighted client: a move made while reading wins over select_client.
     keep_cursor: bool = False
+
+    def same_window(self, other: ListRequest) -> bool:
+        """True when both ask for the same rows and cursor (the totals are read apart)."""
+        return dataclasses.replace(self, totals=other.totals) == other
 
 
 @dataclass(frozen=True)
@@ -70,9 +76,10 @@ def fetch_list(request: ListRequest) -> ListWindow:
             position = triage_position(request.select_client, request.today, request.sort, where)
         if position is not None:
             cursor = position
-    total = triage_count(where)
+    among = narrow_matches(where)
+    total = len(among) if among is not None else triage_count(where)
     limit = (max(cursor, 0) // PAGE_SIZE + 1) * PAGE_SIZE
-    rows = triage_window(request.today, request.sort, 0, limit, where, matching=total)
+    rows = triage_window(request.today, request.sort, 0, limit, where, matching=total, among=among)
     cursor = max(0, min(cursor, len(rows) - 1))
     book_size = total if where == TriageFilter() else triage_count(TriageFilter())
     kept = request.select_client if request.keep_cursor else None
@@ -86,7 +93,28 @@ def fetch_page(request: ListRequest, offset: int) -> list[TriageRow]:
     return triage_window(request.today, request.sort, offset, PAGE_SIZE, request.where)
 
 
-class FirstRead:
+class ListRead:
+    """A read of the list made before the screen asks for it, for the screen to take if it fits.
+
+    The screen shows a window read ahead in the frame that needs it, with no worker and no
+    second paint, when the window answers the very request it makes (see MainScreen.reload).
+    """
+
+    def __init__(self, watch: BookWatch, request: ListRequest) -> None:
+        self.watch = watch
+        self.request = request
+        self.window: Future[ListWindow] = Future()
+
+    def start(self) -> Self:
+        """Read the window now, on this thread; an error is kept in the future, never raised."""
+        # The baseline comes before the read, so a commit made after it is seen later.
+        with contextlib.suppress(StoreError):
+            self.watch.changed()
+        _settle(self.window, fetch_list, self.request)
+        return self
+
+
+class FirstRead(ListRead):
     """The list's first window, read before Textual loads.
 
     It comes from the indexes in a few milliseconds, so the very first frame already shows
@@ -95,17 +123,28 @@ class FirstRead:
     """
 
     def __init__(self, db_path: Path, today: date) -> None:
-        self.watch = BookWatch(db_path)
-        self.request = ListRequest(today, SortKey.OVERDUE, TriageFilter())
-        self.window: Future[ListWindow] = Future()
+        super().__init__(BookWatch(db_path), ListRequest(today, SortKey.OVERDUE, TriageFilter()))
 
-    def start(self) -> FirstRead:
-        """Read the window now, on this thread."""
-        # The baseline comes before the read, so a commit made after it is seen later.
-        with contextlib.suppress(StoreError):
-            self.watch.changed()
-        _settle(self.window, fetch_list, self.request)
-        return self
+
+class ReadAfterSave:
+    """The list read again by a form's save worker, right after the save, for the closing form.
+
+    The form then closes onto the changed list in one frame, instead of closing first and
+    painting the list once more when a second worker has read it.
+    """
+
+    def __init__(self, watch: BookWatch, request: ListRequest) -> None:
+        # ``request`` leaves the client to highlight open: the save says which one it was.
+        self.watch = watch
+        self.request = request
+        self.read: ListRead | None = None
+
+    def after(self, client_id: int | None) -> None:
+        """Read the list highlighting the saved client (in the save's worker thread)."""
+        request = dataclasses.replace(self.request, select_client=client_id)
+        read = ListRead(self.watch, request).start()
+        # A read that failed (the book busy a moment) is left out: the screen reads afresh.
+        self.read = read if read.window.exception() is None else None
 
 
 def _settle(future: Future[R], read: Callable[..., R], *args: object) -> None:

@@ -7,6 +7,7 @@ import importlib
 from collections.abc import Callable
 from concurrent.futures import Future
 from datetime import date
+from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar, TypeGuard, cast
 
 from rich.text import Text
@@ -31,17 +32,24 @@ from relance.tui.client_table import ClientTable
 from relance.tui.commands import ClientCommands, ImportCommands
 from relance.tui.db_thread import in_db_thread
 from relance.tui.help_screen import HelpScreen, KeyHelp
-from relance.tui.list_reads import FirstRead, ListRequest, ListWindow, fetch_list, fetch_page
+from relance.tui.list_reads import (
+    FirstRead,
+    ListRead,
+    ListRequest,
+    ListWindow,
+    ReadAfterSave,
+    fetch_list,
+    fetch_page,
+)
 from relance.tui.look import CellStyles, user_text
 from relance.tui.totals_bar import TotalsBar
 
 if TYPE_CHECKING:
-    from textual.screen import ModalScreen
-
     from relance.services.claims import ClientClaim
     from relance.services.outbox import Delivery
     from relance.store.detail import ClientDetail
     from relance.tui.app import RelanceApp
+    from relance.tui.modals.base import ActionModal
 
 # Screens at least this wide show the list and the detail side by side.
 WIDE_FROM = 140
@@ -96,7 +104,7 @@ def list_width(screen_width: int) -> int:
 
 
 def _ready(read: Future[ListWindow] | None) -> TypeGuard[Future[ListWindow]]:
-    """True when the list read before the app loaded has finished without an error."""
+    """True when a list read made ahead has finished without an error."""
     return read is not None and read.done() and read.exception() is None
 
 
@@ -205,6 +213,7 @@ class MainScreen(Screen[None]):
         self._first_read = first_read
         self.sort = SortKey.OVERDUE
         self.filter_text = ""
+        self._filter_read_queued = False
         self.due_only = False
         self.styles_for_cells = CellStyles.plain()
         self.book_size = 0
@@ -267,7 +276,7 @@ class MainScreen(Screen[None]):
             self.reload(totals=False)
         else:
             self._book_watch = first.watch
-            self.reload(totals=False, first_read=first)
+            self.reload(totals=False, prepared=first)
         # A list already read is shown in this very frame; otherwise the table says it loads.
         table.loading = self._list_pending
         self.set_interval(BOOK_WATCH_SECONDS, self._watch_book)
@@ -339,12 +348,13 @@ class MainScreen(Screen[None]):
         reveal: bool = False,
         totals: bool = True,
         keep_cursor: bool = False,
-        first_read: FirstRead | None = None,
+        prepared: ListRead | None = None,
     ) -> None:
         """Re-read the list (and totals) in a worker; older pending reads are ignored.
 
-        With ``first_read`` the list read while the app started is taken instead: shown at
-        once when it is ready, else awaited in the list's worker.
+        A ``prepared`` read (made while the app started, or by a form's save) is taken instead
+        when it answers this very request: shown at once when it is ready, else awaited in the
+        list's worker.
         """
         self._generation += 1
         self._list_pending = True
@@ -361,7 +371,9 @@ class MainScreen(Screen[None]):
             keep_cursor,
         )
         self._pending_request = request
-        window = first_read.window if first_read is not None else None
+        window = None
+        if prepared is not None and prepared.request.same_window(request):
+            window = prepared.window
         if _ready(window):
             self.on_list_loaded(ListLoaded(self._generation, window.result()))
         else:
@@ -696,8 +708,16 @@ class MainScreen(Screen[None]):
             return
         self.filter_text = event.value
         self._update_titles()
-        # One read at a time, however fast the typing: a read on its way is followed, when it
-        # arrives, by one more under the text as it then is (see on_list_loaded).
+        # One read at a time, however fast the typing: keys already queued are taken in before
+        # it starts, and a read on its way is followed, when it arrives, by one more under the
+        # text as it then is (see on_list_loaded).
+        if not self._list_pending and not self._filter_read_queued:
+            self._filter_read_queued = True
+            self.call_later(self._read_filtered)
+
+    def _read_filtered(self) -> None:
+        """Read the list under the filter as typed so far."""
+        self._filter_read_queued = False
         if not self._list_pending:
             self.reload(select_index=0, totals=False)
 
@@ -789,12 +809,20 @@ class MainScreen(Screen[None]):
 
     # ---- actions that open a form --------------------------------------------------------
 
-    def _open_form(self, make: Callable[[TriageRow], ModalScreen[ActionResult | None]]) -> None:
+    def _open_form(self, make: Callable[[TriageRow], ActionModal]) -> None:
         """Push a form for the highlighted client; refresh everything when it saves."""
         row = self.current
         if row is None:
             return
-        self.app.push_screen(make(row), self._after_action)
+        self._push_form(make(row))
+
+    def _push_form(self, form: ActionModal, *, reveal: bool = False) -> None:
+        """Show a form; its save reads the list again before it closes, to close onto it."""
+        after = ReadAfterSave(
+            self._book_watch, ListRequest(self.today, self.sort, self.where, reveal=reveal)
+        )
+        form.after_save = lambda result: after.after(result.client_id)
+        self.app.push_screen(form, partial(self._after_action, reveal=reveal, after=after))
 
     def _open_client_form(self, module: str, name: str, *fields: str) -> None:
         """Open a form for the highlighted client: its id, its name, then these row fields."""
@@ -804,12 +832,19 @@ class MainScreen(Screen[None]):
             )
         )
 
-    def _after_action(self, result: ActionResult | None, *, reveal: bool = False) -> None:
-        """Re-read the list and the detail, keep the cursor on the client, say what was done."""
+    def _after_action(
+        self,
+        result: ActionResult | None,
+        *,
+        reveal: bool = False,
+        after: ReadAfterSave | None = None,
+    ) -> None:
+        """Show the list read after the save, keep the cursor on the client, say what was done."""
         if result is None:
             return
         self.notify(result.summary, markup=False)
-        self.reload(select_client=result.client_id, reveal=reveal)
+        prepared = after.read if after is not None else None
+        self.reload(select_client=result.client_id, reveal=reveal, prepared=prepared)
 
     def action_log_call(self) -> None:
         """Log a call for the highlighted client."""
@@ -837,7 +872,7 @@ class MainScreen(Screen[None]):
     def action_propose_plan(self) -> None:
         """Propose a payment plan, or record the answer to the one already proposed."""
 
-        def form(row: TriageRow) -> ModalScreen[ActionResult | None]:
+        def form(row: TriageRow) -> ActionModal:
             # A live plan with no instalment to come is a proposal waiting for its answer.
             if row.has_plan and row.next_instalment_on is None:
                 return _form("modals.plan", "PlanAnswerModal")(row.client_id, row.name)
@@ -901,15 +936,9 @@ class MainScreen(Screen[None]):
     def action_add_client(self) -> None:
         """Add a client; once saved it is highlighted, even if the filter would hide it."""
 
-        def added(result: ActionResult | None) -> None:
-            self._after_action(result, reveal=True)
-
-        self.app.push_screen(_form("modals.client_form", "AddClientModal")(), added)
+        self._push_form(_form("modals.client_form", "AddClientModal")(), reveal=True)
 
     def action_import_file(self) -> None:
         """Import a file after a preview; the list is read again once it is in."""
 
-        def imported(result: ActionResult | None) -> None:
-            self._after_action(result, reveal=True)
-
-        self.app.push_screen(_form("import_screen", "ImportScreen")(), imported)
+        self._push_form(_form("import_screen", "ImportScreen")(), reveal=True)

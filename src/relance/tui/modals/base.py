@@ -16,6 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static, TextArea
 from textual.worker import Worker, WorkerState
@@ -29,7 +30,12 @@ from relance.tui.db_thread import in_db_thread
 from relance.tui.modals.choice import Choice
 
 SaveCall = Callable[[], ActionResult]
+# What the opener of a form runs in the save's worker once the save is done.
+AfterSave = Callable[[ActionResult], None]
 SAVE_GROUP = "save"
+# A save says "saving…" only once it has taken this long: most take a few milliseconds, and
+# repainting the form (and the dimmed screen behind it) for them would delay its closing.
+SAVING_SHOWN_AFTER_SECONDS = 0.15
 
 
 @dataclass(frozen=True)
@@ -41,10 +47,14 @@ class SaveOutcome:
     failure: str = ""
 
 
-def save_in_thread(call: SaveCall) -> SaveOutcome:
-    """Run a service call in a worker thread; every way it can end becomes an outcome."""
+def save_in_thread(call: SaveCall, after: AfterSave | None = None) -> SaveOutcome:
+    """Run a service call in a worker thread; every way it can end becomes an outcome.
+
+    ``after`` runs on the same thread and connection once the save is committed (to read what
+    the form closes onto); it keeps its own errors, so a done save is never reported failed.
+    """
     try:
-        return SaveOutcome(result=in_db_thread(call))
+        return SaveOutcome(result=in_db_thread(_save_then, call, after))
     except InvalidInput as refusal:
         return SaveOutcome(errors=refusal.errors)
     except StoreError as error:
@@ -52,6 +62,14 @@ def save_in_thread(call: SaveCall) -> SaveOutcome:
     # A crash would lose what the user typed: show the error and keep the form open.
     except Exception as error:
         return SaveOutcome(failure=f"could not save: {error}")
+
+
+def _save_then(call: SaveCall, after: AfterSave | None) -> ActionResult:
+    """Save, then run what follows a save."""
+    result = call()
+    if after is not None:
+        after(result)
+    return result
 
 
 class ModalHost(Protocol):
@@ -175,7 +193,7 @@ class ActionModal(ModalScreen[ActionResult | None]):
         color: $text-muted;
         text-align: right;
     }
-    ActionModal.-saving #hints {
+    ActionModal #hints.-saving {
         color: $text-warning;
     }
     """
@@ -198,6 +216,9 @@ class ActionModal(ModalScreen[ActionResult | None]):
         self.client_id = client_id
         self.client_name = client_name
         self.saving = False
+        self._saving_shown: Timer | None = None
+        # Set by whoever opens the form: run after a successful save, in its worker.
+        self.after_save: AfterSave | None = None
 
     @property
     def host(self) -> ModalHost:
@@ -311,7 +332,9 @@ class ActionModal(ModalScreen[ActionResult | None]):
         call = self.prepare_save()
         self.clear_errors()
         self.set_saving(True)
-        self.run_worker(partial(save_in_thread, call), thread=True, group=SAVE_GROUP)
+        self.run_worker(
+            partial(save_in_thread, call, self.after_save), thread=True, group=SAVE_GROUP
+        )
 
     def action_cancel(self) -> None:
         """Close without writing anything (not while a save is on its way)."""
@@ -333,18 +356,35 @@ class ActionModal(ModalScreen[ActionResult | None]):
             self.show_failure(outcome.failure)
 
     def set_saving(self, saving: bool) -> None:
-        """Show that a save is running and refuse a second one meanwhile."""
+        """Refuse a second save while one runs, and say so if it takes a while."""
         self.saving = saving
-        self.set_class(saving, "-saving")
+        if saving:
+            self._saving_shown = self.set_timer(
+                SAVING_SHOWN_AFTER_SECONDS, partial(self._show_saving, True)
+            )
+            return
+        if self._saving_shown is not None:
+            self._saving_shown.stop()
+            self._saving_shown = None
+        self._show_saving(False)
+
+    def _show_saving(self, shown: bool) -> None:
+        """Put "saving…" in place of the key hints, or the hints back."""
         hints = self.query_one("#hints", Static)
-        hints.update(Text("saving…") if saving else self.hint_line())
+        if hints.has_class("-saving") == shown:
+            return
+        hints.set_class(shown, "-saving")
+        hints.update(Text("saving…") if shown else self.hint_line())
 
     def clear_errors(self) -> None:
         """Hide every error from the previous attempt."""
-        for label in self.query(".field-error"):
+        # Only the shown ones: updating a label lays the form out again, which a save that
+        # closes the form at once should not wait for.
+        for label in self.query(".field-error.-shown"):
             cast(Static, label).update("")
             label.remove_class("-shown")
-        self.show_form_error("")
+        if self.query_one("#form-error").has_class("-shown"):
+            self.show_form_error("")
 
     def show_refusal(self, errors: Mapping[str, str]) -> None:
         """Show each refused field's message under it; nothing was written."""
