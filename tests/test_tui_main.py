@@ -630,6 +630,63 @@ async def test_list_is_loaded_one_page_at_a_time(
 
 
 @run_async
+async def test_a_client_far_down_the_list_is_shown_with_the_pages_around_it(
+    book: SqliteDatabase,
+    db_path: Path,
+    config_path: Path,
+    today: date,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Going to row 100 reads two pages, not five; moving up or down reads one page more."""
+    from relance.services.clients import add_client
+    from relance.services.invoices import add_invoice
+
+    for number in range(130):
+        client_id = add_client(f"Client {number:03d}", moment(today, 200)).client_id
+        add_invoice(
+            client_id,
+            f"F-{number:03d}",
+            "100.00",
+            "2026-01-01",
+            f"2026-03-{number % 28 + 1:02d}",
+            moment(today, 200),
+        )
+    monkeypatch.setattr(list_reads, "PAGE_SIZE", 20)
+    monkeypatch.setattr(client_table, "PREFETCH_ROWS", 5)
+    ordered = triage_window(today, limit=200)
+    target = ordered[100]
+    app = make_app(db_path, config_path, today)
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        _, reads = held_list_reads(monkeypatch, lambda request: False)
+        screen.go_to_client(target.client_id)
+        await settle(pilot)
+        table = table_of(app)
+        assert len(reads) == 1
+        # Row 100 is in the page 100–119; the page before it comes too.
+        assert table.first == 80
+        assert table.triage_rows == ordered[80:120]
+        assert table.current == target
+        await pilot.press("home")
+        await settle(pilot)
+        assert table.first == 60
+        assert table.triage_rows == ordered[60:120]
+        current = table.current
+        assert current is not None and current.client_id == ordered[80].client_id
+        await pilot.press("end")
+        await settle(pilot)
+        assert table.triage_rows == ordered[60:140]
+        for _ in range(4):
+            await pilot.press("home")
+            await settle(pilot)
+        assert table.first == 0
+        assert table.triage_rows == ordered[:140]
+        assert len(reads) == 1, "the pages are read by the page worker, not by a reload"
+
+
+@run_async
 async def test_a_failed_read_is_reported_in_one_line(
     seeded: dict[str, int],
     db_path: Path,

@@ -17,8 +17,12 @@ from relance.markers import BROKEN_PROMISE, DISPUTE, PLAN, PROMISE, SNOOZED, mar
 from relance.store.triage import TriageRow
 from relance.tui.look import VERY_LATE_DAYS, CellStyles, clip, money, short_date, whole_money
 
-# When the cursor comes this close to the last loaded row, the next page is asked for.
+# When the cursor comes this close to either end of the loaded rows, the next page is asked for.
 PREFETCH_ROWS = 40
+# Rows kept loaded while moving up from a window far down the list: each page added above
+# rebuilds the table, which should stay small (the rows dropped below are read again on the way
+# back down).
+MAX_LOADED_ROWS = 600
 
 
 @dataclass(frozen=True)
@@ -107,7 +111,11 @@ def row_cells(
 
 
 class ClientTable(DataTable[Text]):
-    """The triage list; it holds only the rows loaded so far and asks for more near the end."""
+    """The triage list: a window of loaded rows, which asks for the next page near either end.
+
+    The window starts at list position ``first``: a client far down a list of 100 000 is shown
+    with the pages around it, not with every row above it.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "screen.open_client", "Open", show=False, id="open_client"),
@@ -119,21 +127,35 @@ class ClientTable(DataTable[Text]):
     ]
 
     class NeedMoreRows(Message):
-        """The cursor is near the last loaded row and more rows exist."""
+        """The cursor is near the last loaded row and more rows exist after it."""
 
         def __init__(self, offset: int) -> None:
+            # The list position of the first row wanted.
             self.offset = offset
+            super().__init__()
+
+    class NeedEarlierRows(Message):
+        """The cursor is near the first loaded row and more rows exist before it."""
+
+        def __init__(self, before: int) -> None:
+            # The list position of the first loaded row: the rows wanted end just before it.
+            self.before = before
             super().__init__()
 
     def __init__(self, *, id: str | None = None, expected_width: int = 80) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=False, cell_padding=1)
         self.triage_rows: list[TriageRow] = []
         self.total = 0
+        # The list position of the first loaded row.
+        self.first = 0
         self.today = date.min  # set by show_rows with the session's today
         self.styles_for_cells = CellStyles.plain()
         # Rows shown before the first layout use the width the screen says they will have.
         self.columns_layout = layout_for_width(expected_width)
         self._asked_for: int | None = None
+        self._asked_before: int | None = None
+        # While the rows are rebuilt the cursor passes through row 0: no page is asked for then.
+        self._rebuilding = False
 
     @property
     def current(self) -> TriageRow | None:
@@ -149,21 +171,32 @@ class ClientTable(DataTable[Text]):
                 return index
         return None
 
-    def show_rows(self, rows: list[TriageRow], total: int, today: date, cursor: int) -> None:
-        """Replace the list with a fresh first window and put the cursor on a row."""
+    def show_rows(
+        self, rows: list[TriageRow], total: int, today: date, cursor: int, first: int = 0
+    ) -> None:
+        """Replace the list with a fresh window from list position ``first``; cursor on a row."""
         self.today = today
         self.triage_rows = list(rows)
         self.total = total
+        self.first = first
         self._asked_for = None
+        self._asked_before = None
         self._rebuild(cursor)
 
-    def append_rows(self, offset: int, rows: list[TriageRow]) -> None:
-        """Add the next window, if it still follows on from what is shown."""
-        if offset != len(self.triage_rows):
-            return
-        self._asked_for = None
-        self.triage_rows.extend(rows)
-        self.add_rows(self._cells(row) for row in rows)
+    def add_page(self, offset: int, rows: list[TriageRow]) -> None:
+        """Add a page read from list position ``offset``, if it still joins what is shown."""
+        if offset == self.first + len(self.triage_rows):
+            self._asked_for = None
+            self.triage_rows.extend(rows)
+            self.add_rows(self._cells(row) for row in rows)
+        elif rows and offset + len(rows) == self.first:
+            # A DataTable cannot insert above its rows: rebuild, the cursor on the same client.
+            self._asked_before = None
+            self._asked_for = None
+            kept = self.triage_rows[: MAX_LOADED_ROWS - len(rows)]
+            self.triage_rows = [*rows, *kept]
+            self.first = offset
+            self._rebuild(self.cursor_row + len(rows))
 
     def restyle(self, styles: CellStyles) -> None:
         """Redraw every loaded row with the current theme's colours."""
@@ -183,6 +216,15 @@ class ClientTable(DataTable[Text]):
 
     def _rebuild(self, cursor: int) -> None:
         """Redraw columns and rows from the loaded triage rows."""
+        self._rebuilding = True
+        try:
+            self._redraw(cursor)
+        finally:
+            self._rebuilding = False
+        self._ask_for_pages()
+
+    def _redraw(self, cursor: int) -> None:
+        """Clear the table and add the columns and the loaded rows again."""
         self.clear(columns=True)
         compact = self.columns_layout.compact
         self.add_column(Text("⚑" if compact else "Flag"), width=4, key="flags")
@@ -209,10 +251,21 @@ class ClientTable(DataTable[Text]):
     def watch_cursor_coordinate(
         self, old_coordinate: Coordinate, new_coordinate: Coordinate
     ) -> None:
-        """Ask for the next window when the cursor nears the end of what is loaded."""
+        """Ask for the next page when the cursor nears either end of what is loaded."""
         super().watch_cursor_coordinate(old_coordinate, new_coordinate)
-        loaded = len(self.triage_rows)
-        near_end = self.cursor_row >= loaded - PREFETCH_ROWS
-        if loaded < self.total and near_end and self._asked_for != loaded:
-            self._asked_for = loaded
-            self.post_message(self.NeedMoreRows(loaded))
+        if not self._rebuilding:
+            self._ask_for_pages()
+
+    def _ask_for_pages(self) -> None:
+        """Ask for the page after, or before, the loaded rows if the cursor is near that end."""
+        if not self.triage_rows:
+            return
+        loaded_to = self.first + len(self.triage_rows)
+        near_end = self.cursor_row >= len(self.triage_rows) - PREFETCH_ROWS
+        if loaded_to < self.total and near_end and self._asked_for != loaded_to:
+            self._asked_for = loaded_to
+            self.post_message(self.NeedMoreRows(loaded_to))
+        near_start = self.cursor_row < PREFETCH_ROWS
+        if self.first > 0 and near_start and self._asked_before != self.first:
+            self._asked_before = self.first
+            self.post_message(self.NeedEarlierRows(self.first))

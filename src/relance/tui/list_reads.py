@@ -57,16 +57,23 @@ class ListWindow:
     rows: list[TriageRow]
     total: int
     book_size: int
+    # The cursor's row among ``rows``.
     cursor: int
     where: TriageFilter
     # True when the filter was lifted to show the client asked for.
     lifted: bool = False
     # The client a keep-the-cursor reload asked for (None for other reloads).
     kept: int | None = None
+    # The list position of rows[0]: past the first pages, the window starts near the cursor.
+    first: int = 0
 
 
 def fetch_list(request: ListRequest) -> ListWindow:
-    """Read the first window(s) of the list, enough to reach the client to highlight."""
+    """Read the window of the list around the client or row to highlight.
+
+    It is the page holding that row and the page before it: a client at row 50 000 costs no
+    more to show than one at the top.
+    """
     where = request.where
     cursor = request.select_index
     if request.select_client is not None:
@@ -78,19 +85,37 @@ def fetch_list(request: ListRequest) -> ListWindow:
             cursor = position
     among = narrow_matches(where)
     total = len(among) if among is not None else triage_count(where)
-    limit = (max(cursor, 0) // PAGE_SIZE + 1) * PAGE_SIZE
-    rows = triage_window(request.today, request.sort, 0, limit, where, matching=total, among=among)
-    cursor = max(0, min(cursor, len(rows) - 1))
+    page = max(0, min(cursor, total - 1)) // PAGE_SIZE
+    first = max(0, page - 1) * PAGE_SIZE
+    limit = (page + 1) * PAGE_SIZE - first
+    rows = triage_window(
+        request.today, request.sort, first, limit, where, matching=total, among=among
+    )
+    cursor = max(0, min(cursor - first, len(rows) - 1))
     book_size = total if where == TriageFilter() else triage_count(TriageFilter())
     kept = request.select_client if request.keep_cursor else None
     return ListWindow(
-        rows, total, book_size, cursor, where, lifted=where != request.where, kept=kept
+        rows,
+        total,
+        book_size,
+        cursor,
+        where,
+        lifted=where != request.where,
+        kept=kept,
+        first=first,
     )
 
 
-def fetch_page(request: ListRequest, offset: int) -> list[TriageRow]:
-    """Read the window of the list that follows ``offset``."""
-    return triage_window(request.today, request.sort, offset, PAGE_SIZE, request.where)
+def fetch_page(request: ListRequest, offset: int, limit: int | None = None) -> list[TriageRow]:
+    """Read a page of the list from position ``offset`` (``limit`` rows, a page by default)."""
+    size = PAGE_SIZE if limit is None else limit
+    return triage_window(request.today, request.sort, offset, size, request.where)
+
+
+def page_before(first: int) -> tuple[int, int]:
+    """The offset and length of the page that ends just before list position ``first``."""
+    offset = max(0, first - PAGE_SIZE)
+    return offset, first - offset
 
 
 class ListRead:

@@ -40,6 +40,7 @@ from relance.tui.list_reads import (
     ReadAfterSave,
     fetch_list,
     fetch_page,
+    page_before,
 )
 from relance.tui.look import CellStyles, user_text
 from relance.tui.totals_bar import TotalsBar
@@ -415,9 +416,11 @@ class MainScreen(Screen[None]):
             self._render_totals()
 
     @work(thread=True, group="page", exit_on_error=False)
-    def _load_page(self, generation: int, request: ListRequest, offset: int) -> None:
-        """Worker: read the next window of the list."""
-        rows = in_db_thread(fetch_page, request, offset)
+    def _load_page(
+        self, generation: int, request: ListRequest, offset: int, limit: int | None = None
+    ) -> None:
+        """Worker: read a further page of the list."""
+        rows = in_db_thread(fetch_page, request, offset, limit)
         self.post_message(PageLoaded(generation, offset, rows))
 
     @work(thread=True, group="watch", exclusive=True, exit_on_error=False)
@@ -475,7 +478,9 @@ class MainScreen(Screen[None]):
         if self.focused is None:
             # A loading widget cannot take focus, so the first load hands it over here.
             self.set_focus(table)
-        table.show_rows(window.rows, window.total, self.today, self._cursor_for(window))
+        table.show_rows(
+            window.rows, window.total, self.today, self._cursor_for(window), window.first
+        )
         self._update_titles()
         self._show_list_message()
         self._detail_wanted = None
@@ -526,9 +531,9 @@ class MainScreen(Screen[None]):
         prepare_holidays(country_of(default_jurisdiction("b2b", configured)), today.year)
 
     def on_page_loaded(self, message: PageLoaded) -> None:
-        """Add a further window to the list, unless the list was reloaded meanwhile."""
+        """Add a further page to the list, unless the list was reloaded meanwhile."""
         if message.generation == self._generation:
-            self.query_one(ClientTable).append_rows(message.offset, message.rows)
+            self.query_one(ClientTable).add_page(message.offset, message.rows)
 
     def on_detail_loaded(self, message: DetailLoaded) -> None:
         """Keep a client's detail, and show it if it is the highlighted one."""
@@ -578,6 +583,14 @@ class MainScreen(Screen[None]):
             return
         request = ListRequest(self.today, self.sort, self.where)
         self._load_page(self._generation, request, message.offset)
+
+    @on(ClientTable.NeedEarlierRows)
+    def _earlier_rows(self, message: ClientTable.NeedEarlierRows) -> None:
+        """Fetch the page above the loaded rows, unless a fresh list is on its way."""
+        if self._list_pending:
+            return
+        request = ListRequest(self.today, self.sort, self.where)
+        self._load_page(self._generation, request, *page_before(message.before))
 
     @on(DataTable.RowHighlighted, "#clients")
     def _row_highlighted(self) -> None:
