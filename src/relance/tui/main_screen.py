@@ -629,7 +629,14 @@ class MainScreen(Screen[None]):
         if pane.client_id != row.client_id:
             pane.show_message(Text("Loading…", style="dim"), name=row.name)
         if not self._first_paint_pending:
-            self._load_detail(row.client_id, self.today, self._generation)
+            # Read once the list is painted: a read in a thread would compete with that paint
+            # for the interpreter, and the list (a filter narrowed, a form closed) comes first.
+            self.call_after_refresh(self._load_wanted_detail, row.client_id, self._generation)
+
+    def _load_wanted_detail(self, client_id: int, generation: int) -> None:
+        """Read a client's detail, if it is still the one wanted from the same list."""
+        if self._detail_wanted == client_id and self._generation == generation:
+            self._load_detail(client_id, self.today, generation)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Report a failed read as one line, never a traceback."""

@@ -1,4 +1,4 @@
-"""After ctrl+s: the form closes onto the list its save read; "saving…" only when slow."""
+"""What a key sets off, and in what order: the list first, then what can wait."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from relance.store.errors import DatabaseLocked
 from relance.store.triage import triage_window
 from relance.tui import list_reads, main_screen
 from relance.tui.app import RelanceApp
+from relance.tui.client_detail import ClientDetailPane
 from relance.tui.client_table import ClientTable
 from relance.tui.list_reads import ListRequest, ListWindow
 from relance.tui.main_screen import MainScreen
@@ -231,3 +232,34 @@ async def test_a_name_typed_all_at_once_is_read_once(
         assert [request.where.text for request, _ in reads.by_screen] == ["studio"]
         rows = app.screen.query_one(ClientTable).triage_rows
         assert [row.name for row in rows] == ["Studio Lumière"]
+
+
+@run_async
+async def test_the_detail_is_read_after_the_narrowed_list_is_painted(
+    app: RelanceApp, seeded: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A filter that highlights another client paints the list before reading that detail."""
+    events_seen: list[str] = []
+    real_render_lines = ClientTable.render_lines
+    real_load_detail = MainScreen._load_detail
+
+    def render_lines(table: ClientTable, crop: Any) -> Any:
+        names = [row.name for row in table.triage_rows]
+        if names == ["Studio Lumière"] and "list painted" not in events_seen:
+            events_seen.append("list painted")
+        return real_render_lines(table, crop)
+
+    def load_detail(screen: MainScreen, client_id: int, *args: Any) -> Any:
+        if client_id == seeded["lumiere"]:
+            events_seen.append("detail read")
+        return real_load_detail(screen, client_id, *args)
+
+    monkeypatch.setattr(ClientTable, "render_lines", render_lines)
+    monkeypatch.setattr(MainScreen, "_load_detail", load_detail)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        queue_keys(app, "/studio")
+        await settle(pilot)
+        assert events_seen[:2] == ["list painted", "detail read"]
+        pane = app.screen.query_one(ClientDetailPane)
+        assert pane.client_id == seeded["lumiere"]
