@@ -94,6 +94,15 @@ async def highlight(pilot: Any, app: RelanceApp, client_id: int) -> None:
     raise AssertionError(f"client {client_id} not reached with j")
 
 
+async def pay_100(pilot: Any, app: RelanceApp) -> None:
+    """Record a payment of 100 from the highlighted client through its form."""
+    await pilot.press("$")
+    await settle(pilot)
+    assert isinstance(app.screen, ActionModal)
+    await pilot.press(*"100", "ctrl+s")
+    await settle(pilot)
+
+
 @run_async
 async def test_a_form_closes_onto_the_list_read_by_its_save(
     app: RelanceApp, seeded: dict[str, int], today: date, monkeypatch: pytest.MonkeyPatch
@@ -104,11 +113,7 @@ async def test_a_form_closes_onto_the_list_read_by_its_save(
         await highlight(pilot, app, martin)
         reads = Reads(monkeypatch)
         closed = on_close(monkeypatch)
-        await pilot.press("$")
-        await settle(pilot)
-        assert isinstance(app.screen, ActionModal)
-        await pilot.press(*"100", "ctrl+s")
-        await settle(pilot)
+        await pay_100(pilot, app)
         assert isinstance(app.screen, MainScreen)
         # Already shown in the frame that closed the form: nothing left to read, cursor kept.
         assert closed == [(False, martin)]
@@ -130,10 +135,7 @@ async def test_a_read_after_the_save_that_fails_is_made_again_by_the_screen(
     async with app.run_test(size=SIZE) as pilot:
         await highlight(pilot, app, martin)
         reads = Reads(monkeypatch, fail_after_save=True)
-        await pilot.press("$")
-        await settle(pilot)
-        await pilot.press(*"100", "ctrl+s")
-        await settle(pilot)
+        await pay_100(pilot, app)
         assert isinstance(app.screen, MainScreen)
         assert len(reads.after_save) == 1
         assert [request.select_client for request, _ in reads.by_screen] == [martin]

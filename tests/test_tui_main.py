@@ -576,6 +576,23 @@ async def test_dispute_and_add_client_forms_get_their_arguments(
         assert len(names(app)) == 9
 
 
+def add_numbered_clients(count: int, today: date) -> None:
+    """Clients "Client 000"… each owing one invoice, their due dates spread over a month."""
+    from relance.services.clients import add_client
+    from relance.services.invoices import add_invoice
+
+    for number in range(count):
+        client_id = add_client(f"Client {number:03d}", moment(today, 200)).client_id
+        add_invoice(
+            client_id,
+            f"F-{number:03d}",
+            "100.00",
+            "2026-01-01",
+            f"2026-03-{number % 28 + 1:02d}",
+            moment(today, 200),
+        )
+
+
 @run_async
 async def test_list_is_loaded_one_page_at_a_time(
     book: SqliteDatabase,
@@ -585,19 +602,7 @@ async def test_list_is_loaded_one_page_at_a_time(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Only one window is read at first; moving down reads the next one, never the whole book."""
-    from relance.services.clients import add_client
-    from relance.services.invoices import add_invoice
-
-    for number in range(45):
-        client_id = add_client(f"Client {number:02d}", moment(today, 200)).client_id
-        add_invoice(
-            client_id,
-            f"F-{number:03d}",
-            "100.00",
-            "2026-01-01",
-            f"2026-03-{number % 28 + 1:02d}",
-            moment(today, 200),
-        )
+    add_numbered_clients(45, today)
     monkeypatch.setattr(list_reads, "PAGE_SIZE", 20)
     monkeypatch.setattr(client_table, "PREFETCH_ROWS", 5)
     limits: list[int] = []
@@ -638,19 +643,7 @@ async def test_a_client_far_down_the_list_is_shown_with_the_pages_around_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Going to row 100 reads two pages, not five; moving up or down reads one page more."""
-    from relance.services.clients import add_client
-    from relance.services.invoices import add_invoice
-
-    for number in range(130):
-        client_id = add_client(f"Client {number:03d}", moment(today, 200)).client_id
-        add_invoice(
-            client_id,
-            f"F-{number:03d}",
-            "100.00",
-            "2026-01-01",
-            f"2026-03-{number % 28 + 1:02d}",
-            moment(today, 200),
-        )
+    add_numbered_clients(130, today)
     monkeypatch.setattr(list_reads, "PAGE_SIZE", 20)
     monkeypatch.setattr(client_table, "PREFETCH_ROWS", 5)
     ordered = triage_window(today, limit=200)
