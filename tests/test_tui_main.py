@@ -680,6 +680,41 @@ async def test_a_client_far_down_the_list_is_shown_with_the_pages_around_it(
 
 
 @run_async
+async def test_moving_up_from_far_down_keeps_the_table_small(
+    book: SqliteDatabase,
+    db_path: Path,
+    config_path: Path,
+    today: date,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Pages added above drop rows below past a cap; moving back down reads them again."""
+    add_numbered_clients(130, today)
+    monkeypatch.setattr(list_reads, "PAGE_SIZE", 20)
+    monkeypatch.setattr(client_table, "PREFETCH_ROWS", 5)
+    monkeypatch.setattr(client_table, "MAX_LOADED_ROWS", 50)
+    ordered = triage_window(today, limit=200)
+    app = make_app(db_path, config_path, today)
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        screen.go_to_client(ordered[100].client_id)
+        await settle(pilot)
+        table = table_of(app)
+        assert table.triage_rows == ordered[80:120]
+        await pilot.press("home")
+        await settle(pilot)
+        # Twenty rows above, and only thirty of the forty below are kept.
+        assert table.first == 60
+        assert table.triage_rows == ordered[60:110]
+        current = table.current
+        assert current is not None and current.client_id == ordered[80].client_id
+        await pilot.press("end")
+        await settle(pilot)
+        assert table.triage_rows == ordered[60:130]
+
+
+@run_async
 async def test_a_failed_read_is_reported_in_one_line(
     seeded: dict[str, int],
     db_path: Path,

@@ -173,13 +173,13 @@ def triage_window(
     answer, when it had one: the filter is then not evaluated again.
     """
     where = where or TriageFilter()
+    narrow = among is None and _is_narrow(where, offset + limit, matching)
 
     def narrowed(query):  # type: ignore[no-untyped-def]
         if among is not None:
             return query.where(_among(among))
         return _filtered(query, where, from_matches=narrow)
 
-    narrow = among is None and _is_narrow(where, offset + limit, matching)
     query = narrowed(_window_columns(today)).order_by(*_ordering(sort))
     broken = _broken_ids(today) if sort is SortKey.OVERDUE else []
     if not broken:

@@ -853,18 +853,13 @@ class MainScreen(Screen[None]):
         )
 
     def _after_action(
-        self,
-        result: ActionResult | None,
-        *,
-        reveal: bool = False,
-        after: ReadAfterSave | None = None,
+        self, result: ActionResult | None, *, reveal: bool, after: ReadAfterSave
     ) -> None:
         """Show the list read after the save, keep the cursor on the client, say what was done."""
         if result is None:
             return
         self.notify(result.summary, markup=False)
-        prepared = after.read if after is not None else None
-        self.reload(select_client=result.client_id, reveal=reveal, prepared=prepared)
+        self.reload(select_client=result.client_id, reveal=reveal, prepared=after.read)
 
     def action_log_call(self) -> None:
         """Log a call for the highlighted client."""
@@ -955,10 +950,8 @@ class MainScreen(Screen[None]):
 
     def action_add_client(self) -> None:
         """Add a client; once saved it is highlighted, even if the filter would hide it."""
-
         self._push_form(_form("modals.client_form", "AddClientModal")(), reveal=True)
 
     def action_import_file(self) -> None:
         """Import a file after a preview; the list is read again once it is in."""
-
         self._push_form(_form("import_screen", "ImportScreen")(), reveal=True)
