@@ -10,8 +10,8 @@ import pytest
 from peewee import SqliteDatabase
 
 from cli_fixtures import Relance, Run
-from relance.cli import main
 from relance.domain.policy import DEFAULT_POLICY
+from relance.startup import command_line as main
 from relance.store.database import close_database, open_database
 from relance.store.summary import set_active_policy
 

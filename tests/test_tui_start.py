@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from peewee import SqliteDatabase
 
-from relance import startup
+from relance import collector
 from relance.store.errors import DatabaseLocked
 from relance.store.triage import book_totals, triage_window
 from relance.tui import list_reads, main_screen
@@ -139,7 +139,7 @@ def test_the_app_turns_the_collector_back_on_once_the_list_is_painted(
     open_the_app()
 
 
-def test_over_leaves_a_running_collector_alone(collector_restored: None) -> None:
-    startup.over()
+def test_release_leaves_a_running_collector_alone(collector_restored: None) -> None:
+    collector.release()
     assert gc.isenabled()
     assert gc.get_freeze_count() == 0

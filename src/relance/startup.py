@@ -1,31 +1,24 @@
-"""The `relance` executable's start-up, made without pauses of the garbage collector.
-
-Loading Python, Textual and relance creates a few hundred thousand objects that live as long
-as the process. Collecting while they are being created only walks them again and again (about
-45 ms of a 0.4 s start, one pass alone over 20 ms), so the collector waits until start-up is
-over and then leaves those objects out of every later pass.
-"""
+"""The `relance` executable: the command line, able to open the app, with the collector held."""
 
 from __future__ import annotations
 
-import gc
+from collections.abc import Sequence
+
+from relance import collector
 
 
 def main() -> int:
-    """Run the command line with the collector held until start-up is over."""
-    gc.disable()
+    """Run the command line; a command (or the app's first paint) ends start-up."""
+    collector.hold()
     try:
-        from relance.cli import main as command_line
-
         return command_line()
     finally:
-        over()
+        collector.release()
 
 
-def over() -> None:
-    """Start-up is done: set aside what it built, and let the collector run again."""
-    if gc.isenabled():
-        return
-    # Frozen objects are never examined again; whatever start-up built stays for good anyway.
-    gc.freeze()
-    gc.enable()
+def command_line(argv: Sequence[str] | None = None) -> int:
+    """The command line with the app as what `relance` and `relance demo` open."""
+    from relance.cli import main as run_command
+    from relance.tui.launch import run_app
+
+    return run_command(argv, app_opener=run_app)

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from relance import clock
-from relance.cli.context import Context
+from relance.cli.context import AppOpener, Context
 from relance.cli.errors import (
     EXIT_BAD_INPUT,
     EXIT_FAILURE,
@@ -26,10 +26,10 @@ from relance.store.lookup import ClientNotFound
 from relance.store.summary import set_active_policy
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, app_opener: AppOpener | None = None) -> int:
     """Run the command line and return its exit status; never shows a traceback."""
     try:
-        return _run(list(sys.argv[1:] if argv is None else argv))
+        return _run(list(sys.argv[1:] if argv is None else argv), app_opener)
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
     except BrokenPipeError:
@@ -57,13 +57,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         close_database()
 
 
-def _run(argv: list[str]) -> int:
+def _run(argv: list[str], app_opener: AppOpener | None) -> int:
     """Parse the arguments and run the chosen command."""
     args = parse_command_line(argv)
     # The triage index is built with the user's dunning policy: set it before any book opens.
     config = load_config()
     set_active_policy(policy_from_config(config))
-    context = Context(args=args, today=clock.today(), out=Output(sys.stdout), config=config)
+    context = Context(
+        args=args,
+        today=clock.today(),
+        out=Output(sys.stdout),
+        config=config,
+        app_opener=app_opener,
+    )
     status: int = args.handler(context)
     return status
 

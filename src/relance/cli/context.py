@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
 from relance import clock
-from relance.cli.errors import MissingBook
+from relance.cli.errors import CommandError, MissingBook
 from relance.cli.output import Output
 from relance.config import Config
 from relance.paths import database_path
@@ -17,6 +18,10 @@ from relance.services.lapses import catch_up
 from relance.store.database import open_database
 from relance.store.errors import DatabaseLocked, DatabaseUnavailable
 from relance.store.lookup import find_client_id
+
+# Opens the app on a book: (book, config, today, notices) -> exit status. The executable hands
+# it in, so the command line never imports the app.
+AppOpener = Callable[[Path, Config, date, Sequence[str]], int]
 
 
 @dataclass
@@ -30,6 +35,7 @@ class Context:
     db_path: Path | None = None
     # What the catch-up at opening changed (promises and plans broken since the last run).
     lapses: list[str] = field(default_factory=list)
+    app_opener: AppOpener | None = None
 
     def open_book(self, *, create: bool = False) -> Path:
         """Open the book from ``--db`` or ``RELANCE_DB``; only some commands may create it."""
@@ -45,6 +51,12 @@ class Context:
         with contextlib.suppress(DatabaseLocked, DatabaseUnavailable):
             self.lapses = catch_up(self.now())
         return path
+
+    def run_app(self, path: Path, config: Config, today: date, notices: Sequence[str]) -> int:
+        """Open the app on the book at ``path`` through the opener the executable gave."""
+        if self.app_opener is None:
+            raise CommandError("the app opens from the `relance` executable only")
+        return self.app_opener(path, config, today, notices)
 
     def client_id(self) -> int:
         """The client named by the CLIENT argument, by id or exact name."""

@@ -5,15 +5,13 @@ from __future__ import annotations
 import shutil
 import sys
 import tempfile
-from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 from relance.cli.context import Context
 from relance.cli.errors import BadInput, NoTerminal
 from relance.clock import now
 from relance.config import Config
-from relance.paths import outbox_path
 from relance.services.lapses import catch_up
 from relance.store.database import close_database, open_database
 
@@ -29,7 +27,7 @@ def tui(ctx: Context) -> int:
     """`relance`: the app on the book from ``--db`` or ``RELANCE_DB``, created if missing."""
     _require_terminal()
     path = ctx.open_book(create=True)
-    return run_app(path, ctx.config, ctx.today, ctx.lapses)
+    return ctx.run_app(path, ctx.config, ctx.today, ctx.lapses)
 
 
 def demo(ctx: Context) -> int:
@@ -41,40 +39,26 @@ def demo(ctx: Context) -> int:
         if path.exists():
             raise BadInput(f"{path} already exists; demo --db needs a new file")
         _require_terminal()
-        return _demo_on(path, config, ctx.today)
+        return _demo_on(ctx, path, config)
     _require_terminal()
     folder = Path(tempfile.mkdtemp(prefix="relance-demo-"))
     try:
-        return _demo_on(folder / DEMO_FILENAME, config, ctx.today)
+        return _demo_on(ctx, folder / DEMO_FILENAME, config)
     finally:
         close_database()
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _demo_on(path: Path, config: Config, today: date) -> int:
+def _demo_on(ctx: Context, path: Path, config: Config) -> int:
     """Create a book at ``path``, fill it with the sample and open the app on it."""
     from relance.services.sample import load_sample
 
     open_database(path)
     # Replaying the sample through the services takes a couple of seconds: say so.
     print("relance: preparing the sample book…", file=sys.stderr, flush=True)
-    load_sample(today)
-    told = catch_up(datetime.combine(today, now().time()))
-    return run_app(path, config, today, told)
-
-
-def run_app(db_path: Path, config: Config, today: date, notices: Sequence[str] = ()) -> int:
-    """Run the TUI until the user quits; its return code is the exit status."""
-    from relance.tui.list_reads import FirstRead
-
-    # Before Textual is imported: the list is read now, the totals while the app loads.
-    first_read = FirstRead(db_path, today).start()
-    from relance.tui.app import RelanceApp
-
-    outbox = outbox_path(db_path)
-    app = RelanceApp(db_path, config, today, outbox, notices=notices, first_read=first_read)
-    app.run()
-    return app.return_code or 0
+    load_sample(ctx.today)
+    told = catch_up(datetime.combine(ctx.today, now().time()))
+    return ctx.run_app(path, config, ctx.today, told)
 
 
 def _require_terminal() -> None:

@@ -7,7 +7,7 @@ import importlib
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NoReturn
 
-from relance import __version__, startup
+from relance import __version__, collector
 from relance.cli.errors import UsageError
 from relance.domain.jurisdictions import SERIES
 from relance.domain.plans import FREQUENCIES
@@ -38,7 +38,7 @@ def _handler(module: str, name: str, *, opens_app: bool = False) -> Callable[[Co
 
     def run(context: Context) -> int:
         if not opens_app:
-            startup.over()
+            collector.release()
         command: Callable[[Context], int] = getattr(
             importlib.import_module(f"relance.cli.{module}"), name
         )

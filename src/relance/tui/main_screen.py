@@ -22,7 +22,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, Label, Static
 from textual.worker import Worker, WorkerState
 
-from relance import startup
+from relance import collector
 from relance.services.results import ActionResult
 from relance.store.database import BookWatch
 from relance.store.errors import StoreError
@@ -509,7 +509,7 @@ class MainScreen(Screen[None]):
 
     def _first_list_painted(self) -> None:
         """Load the detail held back while the first list was painted, and get ready to write."""
-        startup.over()
+        collector.release()
         self._first_paint_pending = False
         self._detail_wanted = None
         self._want_detail()
