@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from peewee import SqliteDatabase
 from textual import events
+from textual.binding import Binding
 from textual.screen import ModalScreen
 from textual.widgets import Input
 
@@ -444,6 +445,16 @@ async def test_help_lists_keys_and_markers(
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
+
+
+def test_every_main_screen_key_has_its_help_line() -> None:
+    """The help is built from the bindings: a binding without a tooltip would be missing."""
+    lines = {line.binding_id: line for line in MainScreen.key_help_for({})}
+    bound = {binding.id for binding in MainScreen.BINDINGS if isinstance(binding, Binding)}
+    assert bound <= set(lines)
+    assert lines["filter"].keys == "/"
+    assert lines["cursor_down"].keys == "j, down"
+    assert lines["command_palette"].keys == "ctrl+p"
 
 
 @run_async

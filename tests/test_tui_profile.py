@@ -50,7 +50,13 @@ async def test_b_sets_the_profile_and_the_detail_shows_it(
 
 
 def test_the_key_is_bound_and_in_the_help() -> None:
-    keys = {binding_id: keys for binding_id, keys, _ in MainScreen.KEY_HELP}
+    from relance.tui.app import RelanceApp
+    from relance.tui.client_table import ClientTable
+    from relance.tui.help_screen import key_help
+
+    keys = {
+        line.binding_id: line.keys for line in key_help([ClientTable, MainScreen, RelanceApp], {})
+    }
     assert keys["set_profile"] == "b"
     bound = {b.id: b.key for b in MainScreen.BINDINGS if isinstance(b, Binding)}
     assert bound["set_profile"] == "b"

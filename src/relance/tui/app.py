@@ -41,7 +41,7 @@ class RelanceApp(App[None]):
             show=False,
             priority=True,
             id="command_palette",
-            tooltip="Go to a client, switch theme",
+            tooltip="palette: go to a client, switch theme, import",
         ),
     ]
 

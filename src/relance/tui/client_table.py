@@ -118,9 +118,19 @@ class ClientTable(DataTable[Text]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "screen.open_client", "Open", show=False, id="open_client"),
-        Binding("j", "cursor_down", "Down", show=False, id="cursor_down"),
-        Binding("k", "cursor_up", "Up", show=False, id="cursor_up"),
+        # Each tooltip is the key's line in the help screen.
+        Binding(
+            "j", "cursor_down", "Down", show=False, id="cursor_down", tooltip="move down the list"
+        ),
+        Binding("k", "cursor_up", "Up", show=False, id="cursor_up", tooltip="move up the list"),
+        Binding(
+            "enter",
+            "screen.open_client",
+            "Open",
+            show=False,
+            id="open_client",
+            tooltip="open the client's detail (escape comes back)",
+        ),
         # In a row list home and end mean the first and last row, not the first and last column.
         Binding("home", "scroll_top", "First", show=False, id="list_top"),
         Binding("end", "scroll_bottom", "Last", show=False, id="list_bottom"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -11,6 +12,8 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.dom import DOMNode
+from textual.keys import REPLACED_KEYS, key_to_character
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
@@ -25,6 +28,42 @@ class KeyHelp:
     keys: str
     description: str
     binding_id: str
+
+
+def key_help(sources: Sequence[type[DOMNode]], remapped: Mapping[str, str]) -> list[KeyHelp]:
+    """The key table from the bindings that carry a tooltip, with the config's remapped keys.
+
+    The tooltip is the help line, so a binding and its help cannot drift apart; keys inherited
+    for the same action (a table's arrow keys beside `j`) are listed after the binding's own.
+    """
+    lines = []
+    for source in sources:
+        inherited = list(_bindings_of(source))
+        for binding in Binding.make_bindings(source.__dict__.get("BINDINGS", [])):
+            if not binding.tooltip or binding.id is None:
+                continue
+            own = [line.key for line in inherited if line.id == binding.id]
+            same_action = [
+                line.key
+                for line in inherited
+                if line.action == binding.action and line.id != binding.id
+            ]
+            keys = ", ".join(dict.fromkeys(_key_display(key) for key in own + same_action))
+            lines.append(KeyHelp(remapped.get(binding.id, keys), binding.tooltip, binding.id))
+    return lines
+
+
+def _bindings_of(source: type[DOMNode]) -> Iterator[Binding]:
+    """Every binding a widget class has, its bases' first, one key each."""
+    for cls in reversed(source.__mro__):
+        yield from Binding.make_bindings(cls.__dict__.get("BINDINGS", []))
+
+
+def _key_display(key: str) -> str:
+    """A key as the help shows it: the character it types, or its name (`enter`, `ctrl+p`)."""
+    # Textual names a few characters its own way (`slash`): look them up by their Unicode name.
+    character = key_to_character(REPLACED_KEYS.get(key, key))
+    return character if character is not None and character.isprintable() else key
 
 
 def help_renderable(keys: list[KeyHelp]) -> Group:

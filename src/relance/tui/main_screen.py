@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import contextlib
-import importlib
 from collections.abc import Callable
 from concurrent.futures import Future
 from datetime import date
 from functools import partial
-from typing import TYPE_CHECKING, Any, ClassVar, TypeGuard, cast
+from typing import TYPE_CHECKING, ClassVar, TypeGuard, cast
 
 from rich.text import Text
 from textual import on, work
@@ -31,7 +30,7 @@ from relance.tui.client_detail import ClientDetailPane
 from relance.tui.client_table import ClientTable
 from relance.tui.commands import ClientCommands, ImportCommands
 from relance.tui.db_thread import in_db_thread
-from relance.tui.help_screen import HelpScreen, KeyHelp
+from relance.tui.help_screen import HelpScreen, KeyHelp, key_help
 from relance.tui.list_reads import (
     FirstRead,
     ListRead,
@@ -85,12 +84,6 @@ CLIENT_ACTIONS = frozenset(
 )
 
 EMPTY_BOOK = "No clients yet — press a to add one."
-
-
-def _form(module: str, name: str) -> Callable[..., Any]:
-    """A form's class, imported when it first opens: start-up does not pay for every form."""
-    found: Callable[..., Any] = getattr(importlib.import_module(f"relance.tui.{module}"), name)
-    return found
 
 
 def list_width(screen_width: int) -> int:
@@ -150,63 +143,120 @@ class DetailLoaded(Message):
 class MainScreen(Screen[None]):
     """Who owes what and how late, the client under the cursor, and one key per action."""
 
+    # Each tooltip is the key's line in the help screen (and the footer's hover text).
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("c", "log_call", "Call", id="log_call"),
-        Binding("v", "log_contact", "Contact", show=False, id="log_contact"),
-        Binding("r", "send_reminder", "Remind", id="send_reminder"),
-        Binding("l", "write_letter", "Letter", show=False, id="write_letter"),
-        Binding("p", "propose_plan", "Plan", id="propose_plan"),
-        Binding("$", "record_payment", "Paid", id="record_payment"),
-        Binding("u", "reverse_payment", "Reverse payment", show=False, id="reverse_payment"),
-        Binding("n", "add_note", "Note", id="add_note"),
-        Binding("z", "snooze", "Snooze", id="snooze"),
-        Binding("d", "dispute", "Dispute", id="dispute"),
-        Binding("b", "set_profile", "Profile", show=False, id="set_profile"),
-        Binding("i", "add_invoice", "Invoice", id="add_invoice"),
-        Binding("a", "add_client", "Add client", id="add_client"),
-        Binding("I", "import_file", "Import", show=False, id="import_file"),
-        Binding("o", "retry_outbox", "Outbox", show=False, id="retry_outbox"),
         # Shown in the list's bottom border rather than the footer, to keep the footer short.
         # Priority: the filter takes focus before the next keys are routed, so letters typed
         # right after `/` (a fast typist, keys batched over SSH) land in it.
-        Binding("/", "filter", "Filter", show=False, priority=True, id="filter"),
-        Binding("s", "cycle_sort", "Sort", show=False, id="cycle_sort"),
-        Binding("t", "due_today", "Due today", show=False, id="due_today"),
-        Binding("question_mark", "help", "Help", show=False, id="help"),
-        Binding("q", "quit", "Quit", show=False, id="quit"),
-        Binding("escape", "back", "Back", show=False, id="back"),
+        Binding(
+            "/",
+            "filter",
+            "Filter",
+            show=False,
+            priority=True,
+            id="filter",
+            tooltip="filter by name; enter keeps it, escape clears it",
+        ),
+        Binding(
+            "s",
+            "cycle_sort",
+            "Sort",
+            show=False,
+            id="cycle_sort",
+            tooltip="sort by days overdue, outstanding, name, next action",
+        ),
+        Binding(
+            "t",
+            "due_today",
+            "Due today",
+            show=False,
+            id="due_today",
+            tooltip="only clients with an action due by today",
+        ),
+        Binding("c", "log_call", "Call", id="log_call", tooltip="log a call"),
+        Binding(
+            "v",
+            "log_contact",
+            "Contact",
+            show=False,
+            id="log_contact",
+            tooltip="log a visit, letter, text or legal step, or a promise by e-mail",
+        ),
+        Binding(
+            "r",
+            "send_reminder",
+            "Remind",
+            id="send_reminder",
+            tooltip="send a reminder (at a letter step: write the letter)",
+        ),
+        Binding(
+            "l",
+            "write_letter",
+            "Letter",
+            show=False,
+            id="write_letter",
+            tooltip="letter: formal notice or statement as PDF, proof of posting",
+        ),
+        Binding(
+            "p",
+            "propose_plan",
+            "Plan",
+            id="propose_plan",
+            tooltip="propose a payment plan, or record the answer to one proposed",
+        ),
+        Binding("$", "record_payment", "Paid", id="record_payment", tooltip="record a payment"),
+        Binding(
+            "u",
+            "reverse_payment",
+            "Reverse payment",
+            show=False,
+            id="reverse_payment",
+            tooltip="reverse a payment (a bounced transfer)",
+        ),
+        Binding("n", "add_note", "Note", id="add_note", tooltip="add a note"),
+        Binding("z", "snooze", "Snooze", id="snooze", tooltip="snooze the client until a date"),
+        Binding("d", "dispute", "Dispute", id="dispute", tooltip="open or resolve a dispute"),
+        Binding(
+            "b",
+            "set_profile",
+            "Profile",
+            show=False,
+            id="set_profile",
+            tooltip="set the payer profile: careless, bad faith or automatic",
+        ),
+        Binding(
+            "i", "add_invoice", "Invoice", id="add_invoice", tooltip="add an invoice to the client"
+        ),
+        Binding("a", "add_client", "Add client", id="add_client", tooltip="add a client"),
+        Binding(
+            "I",
+            "import_file",
+            "Import",
+            show=False,
+            id="import_file",
+            tooltip="import a CSV file, an e-invoice or an export (with a preview)",
+        ),
+        Binding(
+            "o",
+            "retry_outbox",
+            "Outbox",
+            show=False,
+            id="retry_outbox",
+            tooltip="outbox: send the queued reminders again",
+        ),
+        Binding("question_mark", "help", "Help", show=False, id="help", tooltip="this help"),
+        Binding(
+            "escape",
+            "back",
+            "Back",
+            show=False,
+            id="back",
+            tooltip="leave the detail, or clear the filter",
+        ),
+        Binding("q", "quit", "Quit", show=False, id="quit", tooltip="quit"),
     ]
     COMMANDS: ClassVar = {ClientCommands, ImportCommands}
     AUTO_FOCUS = "#clients"
-
-    # What each binding does, for the help screen; in the order DESIGN.md lists the keys.
-    KEY_HELP: ClassVar[list[tuple[str, str, str]]] = [
-        ("cursor_down", "j, down", "move down the list"),
-        ("cursor_up", "k, up", "move up the list"),
-        ("open_client", "enter", "open the client's detail (escape comes back)"),
-        ("filter", "/", "filter by name; enter keeps it, escape clears it"),
-        ("cycle_sort", "s", "sort by days overdue, outstanding, name, next action"),
-        ("due_today", "t", "only clients with an action due by today"),
-        ("log_call", "c", "log a call"),
-        ("log_contact", "v", "log a visit, letter, text or legal step, or a promise by e-mail"),
-        ("send_reminder", "r", "send a reminder (at a letter step: write the letter)"),
-        ("write_letter", "l", "letter: formal notice or statement as PDF, proof of posting"),
-        ("propose_plan", "p", "propose a payment plan, or record the answer to one proposed"),
-        ("record_payment", "$", "record a payment"),
-        ("reverse_payment", "u", "reverse a payment (a bounced transfer)"),
-        ("add_note", "n", "add a note"),
-        ("snooze", "z", "snooze the client until a date"),
-        ("dispute", "d", "open or resolve a dispute"),
-        ("set_profile", "b", "set the payer profile: careless, bad faith or automatic"),
-        ("add_client", "a", "add a client"),
-        ("add_invoice", "i", "add an invoice to the client"),
-        ("import_file", "I", "import a CSV file, an e-invoice or an export (with a preview)"),
-        ("retry_outbox", "o", "outbox: send the queued reminders again"),
-        ("help", "?", "this help"),
-        ("command_palette", "ctrl+p", "palette: go to a client, switch theme, import"),
-        ("back", "escape", "leave the detail, or clear the filter"),
-        ("quit", "q", "quit"),
-    ]
 
     def __init__(self, first_read: FirstRead | None = None) -> None:
         super().__init__()
@@ -817,11 +867,14 @@ class MainScreen(Screen[None]):
 
     def key_help(self) -> list[KeyHelp]:
         """The key table, with the keys the config's ``[keys]`` section put in place."""
-        remapped = self.relance.config.keys
-        return [
-            KeyHelp(remapped.get(binding_id, keys), description, binding_id)
-            for binding_id, keys, description in self.KEY_HELP
-        ]
+        return self.key_help_for(self.relance.config.keys)
+
+    @staticmethod
+    def key_help_for(remapped: dict[str, str]) -> list[KeyHelp]:
+        """The key table of the list, this screen and the app, with these keys remapped."""
+        from relance.tui.app import RelanceApp
+
+        return key_help([ClientTable, MainScreen, RelanceApp], remapped)
 
     def action_quit(self) -> None:
         """Leave relance."""
@@ -844,13 +897,9 @@ class MainScreen(Screen[None]):
         form.after_save = lambda result: after.after(result.client_id)
         self.app.push_screen(form, partial(self._after_action, reveal=reveal, after=after))
 
-    def _open_client_form(self, module: str, name: str, *fields: str) -> None:
-        """Open a form for the highlighted client: its id, its name, then these row fields."""
-        self._open_form(
-            lambda row: _form(module, name)(
-                row.client_id, row.name, *(getattr(row, field) for field in fields)
-            )
-        )
+    def _open_client_form(self, form: Callable[[int, str], ActionModal]) -> None:
+        """Open a form for the highlighted client, given its id and its name."""
+        self._open_form(lambda row: form(row.client_id, row.name))
 
     def _after_action(
         self, result: ActionResult | None, *, reveal: bool, after: ReadAfterSave
@@ -863,11 +912,15 @@ class MainScreen(Screen[None]):
 
     def action_log_call(self) -> None:
         """Log a call for the highlighted client."""
-        self._open_client_form("modals.call", "CallModal")
+        from relance.tui.modals.call import CallModal
+
+        self._open_client_form(CallModal)
 
     def action_log_contact(self) -> None:
         """Log a visit, letter, text or legal step, or a promise made by e-mail."""
-        self._open_client_form("modals.contact", "ContactModal")
+        from relance.tui.modals.contact import ContactModal
+
+        self._open_client_form(ContactModal)
 
     def action_send_reminder(self) -> None:
         """Send a reminder to the highlighted client; at a letter step, write the letter."""
@@ -878,50 +931,69 @@ class MainScreen(Screen[None]):
         if row is not None and is_letter_step(row.next_action, row.ladder_step):
             self.action_write_letter()
             return
-        self._open_client_form("modals.reminder", "ReminderModal")
+        from relance.tui.modals.reminder import ReminderModal
+
+        self._open_client_form(ReminderModal)
 
     def action_write_letter(self) -> None:
         """Write a letter to the highlighted client, or record the posting of one."""
-        self._open_client_form("modals.letter", "LetterModal")
+        from relance.tui.modals.letter import LetterModal
+
+        self._open_client_form(LetterModal)
 
     def action_propose_plan(self) -> None:
         """Propose a payment plan, or record the answer to the one already proposed."""
+        from relance.tui.modals.plan import PlanAnswerModal, PlanModal
 
         def form(row: TriageRow) -> ActionModal:
             # A live plan with no instalment to come is a proposal waiting for its answer.
             if row.has_plan and row.next_instalment_on is None:
-                return _form("modals.plan", "PlanAnswerModal")(row.client_id, row.name)
-            return _form("modals.plan", "PlanModal")(row.client_id, row.name)
+                return PlanAnswerModal(row.client_id, row.name)
+            return PlanModal(row.client_id, row.name)
 
         self._open_form(form)
 
     def action_record_payment(self) -> None:
         """Record a payment from the highlighted client."""
-        self._open_client_form("modals.payment", "PaymentModal")
+        from relance.tui.modals.payment import PaymentModal
+
+        self._open_client_form(PaymentModal)
 
     def action_reverse_payment(self) -> None:
         """Reverse a payment of the highlighted client."""
-        self._open_client_form("modals.payment", "ReversePaymentModal")
+        from relance.tui.modals.payment import ReversePaymentModal
+
+        self._open_client_form(ReversePaymentModal)
 
     def action_add_note(self) -> None:
         """Add a note to the highlighted client."""
-        self._open_client_form("modals.note", "NoteModal")
+        from relance.tui.modals.note import NoteModal
+
+        self._open_client_form(NoteModal)
 
     def action_snooze(self) -> None:
         """Snooze the highlighted client."""
-        self._open_client_form("modals.snooze", "SnoozeModal")
+        from relance.tui.modals.snooze import SnoozeModal
+
+        self._open_client_form(SnoozeModal)
 
     def action_dispute(self) -> None:
         """Open or resolve a dispute with the highlighted client."""
-        self._open_client_form("modals.dispute", "DisputeModal", "disputed")
+        from relance.tui.modals.dispute import DisputeModal
+
+        self._open_form(lambda row: DisputeModal(row.client_id, row.name, row.disputed))
 
     def action_set_profile(self) -> None:
         """Set the highlighted client's payer profile by hand, or back to automatic."""
-        self._open_client_form("modals.profile", "ProfileModal", "payer_profile")
+        from relance.tui.modals.profile import ProfileModal
+
+        self._open_form(lambda row: ProfileModal(row.client_id, row.name, row.payer_profile))
 
     def action_add_invoice(self) -> None:
         """Add an invoice to the highlighted client."""
-        self._open_client_form("modals.invoice_form", "AddInvoiceModal")
+        from relance.tui.modals.invoice_form import AddInvoiceModal
+
+        self._open_client_form(AddInvoiceModal)
 
     def action_retry_outbox(self) -> None:
         """Send the reminders waiting in the outbox, in a worker; say how it went."""
@@ -950,8 +1022,12 @@ class MainScreen(Screen[None]):
 
     def action_add_client(self) -> None:
         """Add a client; once saved it is highlighted, even if the filter would hide it."""
-        self._push_form(_form("modals.client_form", "AddClientModal")(), reveal=True)
+        from relance.tui.modals.client_form import AddClientModal
+
+        self._push_form(AddClientModal(), reveal=True)
 
     def action_import_file(self) -> None:
         """Import a file after a preview; the list is read again once it is in."""
-        self._push_form(_form("import_screen", "ImportScreen")(), reveal=True)
+        from relance.tui.import_screen import ImportScreen
+
+        self._push_form(ImportScreen(), reveal=True)
