@@ -10,9 +10,9 @@ from relance.services.contacts import record_promise
 from relance.services.history import record_event
 from relance.services.results import ActionResult
 from relance.services.validation import Form
+from relance.store.client_flags import set_disputed
 from relance.store.database import transaction
 from relance.store.lookup import get_client
-from relance.store.models import Client
 from relance.store.summary import refresh_client_summary
 
 OUTCOMES = tuple(outcome.value for outcome in CallOutcome)
@@ -66,7 +66,7 @@ def log_call(
             assert pay_by is not None
             record_promise(client_id, event_id, (amount, pay_by), at.date(), clean_who, clean_note)
         if choice is CallOutcome.DISPUTE and not client.disputed:
-            Client.update(disputed=True).where(Client.id == client_id).execute()
+            set_disputed(client_id, True)
             record_event(
                 client_id,
                 "dispute",

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import cast
 
 from relance.domain.claims import (
     Limitation,
@@ -20,9 +19,9 @@ from relance.domain.compensation import fixed_compensation
 from relance.domain.interest import InterestResult, late_interest
 from relance.domain.jurisdictions import Jurisdiction, UnknownJurisdiction, jurisdiction
 from relance.law_rates import rate_table
+from relance.store.claim_facts import claim_invoices, event_days
 from relance.store.detail import ClientDetail, client_detail
 from relance.store.lookup import get_client
-from relance.store.models import Allocation, ContactEvent, Invoice, Payment
 from relance.store.rates import user_rate_periods
 
 # The history kind that records a letter; the ladder sends the formal notice as one.
@@ -117,14 +116,9 @@ def claim_for_client(
         )
     contract_rate = _contract_rate(client.contract_rate, warnings)
     rates = rate_table(user_rate_periods())
-    letters = sorted(
-        _as_date(event.happened_at)
-        for event in ContactEvent.select(ContactEvent.happened_at).where(
-            (ContactEvent.client == client_id) & (ContactEvent.kind == FORMAL_NOTICE_KIND)
-        )
-    )
+    letters = event_days(client_id, FORMAL_NOTICE_KIND)
     claims: list[InvoiceClaim] = []
-    for invoice in Invoice.select().where(Invoice.client == client_id).order_by(Invoice.due_on):
+    for invoice in claim_invoices(client_id):
         outstanding = invoice.amount - invoice.paid
         if outstanding <= 0 or invoice.due_on >= today:
             continue
@@ -135,7 +129,7 @@ def claim_for_client(
             today,
             regime,
             rates,
-            payments=_payments_of(invoice.id),
+            payments=list(invoice.payments),
             contract_rate=contract_rate,
             formal_notice_on=notice_on,
         )
@@ -180,19 +174,6 @@ def detail_with_claim(
     )
 
 
-def _payments_of(invoice_id: int) -> list[tuple[date, int]]:
-    """Each allocation to an invoice, dated by the payment it came from."""
-    # Typed here: Peewee's tuples are untyped and mypy's guess depended on file order.
-    query = (
-        Allocation.select(Allocation.amount, Payment.received_on)
-        .join(Payment)
-        .where(Allocation.invoice == invoice_id)
-        .tuples()
-    )
-    rows = cast("list[tuple[int, date | str]]", list(query))
-    return [(_as_date(received_on), int(amount)) for amount, received_on in rows]
-
-
 def _contract_rate(text: str | None, warnings: list[str]) -> Decimal | None:
     """The client's contract rate, or None (with a warning when it cannot be read)."""
     if text is None or not text.strip():
@@ -206,10 +187,3 @@ def _contract_rate(text: str | None, warnings: list[str]) -> Decimal | None:
         warnings.append(f"contract rate {text!r} cannot be used; the statutory rate is used")
         return None
     return rate
-
-
-def _as_date(value: datetime | date | str) -> date:
-    """A stored date or moment as a day, whatever form SQLite handed back."""
-    if isinstance(value, datetime):
-        return value.date()
-    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])

@@ -8,9 +8,9 @@ from relance.domain.profile import Profile
 from relance.services.history import record_event
 from relance.services.results import ActionResult
 from relance.services.validation import Form, InvalidInput
+from relance.store import client_flags
 from relance.store.database import transaction
 from relance.store.lookup import get_client
-from relance.store.models import Client
 from relance.store.summary import refresh_client_summary
 
 # What the user may pick: a profile, or "auto" to let the rules decide again.
@@ -29,7 +29,7 @@ def set_profile_override(client_id: int, profile: str, at: datetime) -> ActionRe
         if client.profile_override == override:
             state = f"set to {Profile(override).label}" if override else "automatic"
             raise InvalidInput.one("profile", f"the profile of {client.name} is already {state}")
-        Client.update(profile_override=override).where(Client.id == client_id).execute()
+        client_flags.set_profile_override(client_id, override)
         summary = (
             f"payer profile set by hand: {Profile(override).label}"
             if override

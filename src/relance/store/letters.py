@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from relance.store.models import ContactEvent
+from relance.store.stored_dates import stored_day
 
 # The history kind of a letter sent, whether written by relance or logged by hand.
 LETTER_KIND = "letter"
@@ -27,11 +28,6 @@ def letter_events(client_id: int) -> list[LetterEvent]:
         .where((ContactEvent.client == client_id) & (ContactEvent.kind == LETTER_KIND))
         .order_by(ContactEvent.happened_at.desc(), ContactEvent.id.desc())
     )
-    return [LetterEvent(int(row.id), _day(row.happened_at), str(row.summary)) for row in query]
-
-
-def _day(value: datetime | date | str) -> date:
-    """A stored moment as a day, whatever form SQLite handed back."""
-    if isinstance(value, datetime):
-        return value.date()
-    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+    return [
+        LetterEvent(int(row.id), stored_day(row.happened_at), str(row.summary)) for row in query
+    ]
