@@ -9,8 +9,13 @@ from relance.services.history import record_event
 from relance.services.results import ActionResult
 from relance.services.validation import Form, InvalidInput
 from relance.store.database import transaction
+from relance.store.invoices import (
+    has_invoices,
+    insert_invoice,
+    invoice_number_taken,
+    set_client_currency,
+)
 from relance.store.lookup import get_client
-from relance.store.models import Client, Invoice
 from relance.store.summary import refresh_client_summary
 
 
@@ -37,25 +42,18 @@ def add_invoice(
     form.check()
     with transaction():
         client = get_client(client_id)
-        if Invoice.select().where(Invoice.number == clean_number).exists():
+        if invoice_number_taken(clean_number):
             raise InvalidInput.one("number", f"invoice {clean_number} already exists")
-        has_invoices = Invoice.select().where(Invoice.client == client_id).exists()
         code = code or client.currency
         if code != client.currency:
-            if has_invoices:
+            if has_invoices(client_id):
                 raise InvalidInput.one(
                     "currency", f"{client.name} is billed in {client.currency}, not {code}"
                 )
-            Client.update(currency=code).where(Client.id == client_id).execute()
-        invoice = Invoice.create(
-            client=client_id,
-            number=clean_number,
-            issued_on=issued_on,
-            due_on=due_on,
-            amount=minor,
-            currency=code,
-            source=source,
-            created_at=at,
+            set_client_currency(client_id, code)
+        assert issued_on is not None and due_on is not None  # form.check() refused otherwise
+        invoice_id = insert_invoice(
+            client_id, clean_number, (issued_on, due_on), (minor, code), source, at
         )
         summary = f"invoice {clean_number} added: {format_money(minor, code)} due {due_on}"
         event_id = record_event(
@@ -66,7 +64,7 @@ def add_invoice(
             direction="internal",
             outcome="invoice-added",
             amount=minor,
-            invoice_id=invoice.id,
+            invoice_id=invoice_id,
         )
         refresh_client_summary(client_id)
     return ActionResult(
@@ -74,7 +72,7 @@ def add_invoice(
         f"{client.name}: {summary}",
         event_id,
         {
-            "invoice_id": invoice.id,
+            "invoice_id": invoice_id,
             "number": clean_number,
             "amount": decimal_string(minor),
             "currency": code,

@@ -1,0 +1,46 @@
+"""Writing a client's invoices, and the checks a new one needs."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from relance.store.models import Client, Invoice
+
+
+def invoice_number_taken(number: str) -> bool:
+    """True when an invoice of any client already has this number."""
+    return bool(Invoice.select().where(Invoice.number == number).exists())
+
+
+def has_invoices(client_id: int) -> bool:
+    """True when the client has been invoiced at least once."""
+    return bool(Invoice.select().where(Invoice.client == client_id).exists())
+
+
+def set_client_currency(client_id: int, currency: str) -> None:
+    """The currency the client is billed in."""
+    Client.update(currency=currency).where(Client.id == client_id).execute()
+
+
+def insert_invoice(
+    client_id: int,
+    number: str,
+    dates: tuple[date, date],
+    amount: tuple[int, str],
+    source: str,
+    at: datetime,
+) -> int:
+    """Store one invoice (issued and due days; amount in minor units and its currency)."""
+    issued_on, due_on = dates
+    minor, currency = amount
+    invoice = Invoice.create(
+        client=client_id,
+        number=number,
+        issued_on=issued_on,
+        due_on=due_on,
+        amount=minor,
+        currency=currency,
+        source=source,
+        created_at=at,
+    )
+    return int(invoice.id)
