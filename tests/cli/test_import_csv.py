@@ -11,10 +11,11 @@ from typing import Any
 import pytest
 
 from cli_fixtures import Relance, Run
+from locations import TEST_DATA
 from relance.store.database import close_database, open_database
 from relance.store.models import Client, ContactEvent, Invoice, Payment
 
-DATA = Path(__file__).parent / "data"
+DATA = TEST_DATA
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 from peewee import SqliteDatabase
+from test_letters import CREDITOR, french_client, reach_letter_step
 from textual.widgets import Input, Label, Static
 
 from relance.config import Config
@@ -16,7 +17,6 @@ from relance.tui.main_screen import MainScreen
 from relance.tui.modals.choice import Choice
 from relance.tui.modals.letter import LetterModal
 from relance.tui.modals.reminder import ReminderModal
-from test_letters import CREDITOR, french_client, reach_letter_step
 from tui_fixtures import run_async, settle
 
 SIZE = (80, 24)

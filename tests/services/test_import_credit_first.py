@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from locations import SHARED_SAMPLES
 from relance.cli import main
 from relance.services.payments import reverse_payment
 from relance.store.database import close_database, open_database
 from relance.store.models import Allocation, Client, ContactEvent, Invoice, Payment
 
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples" / "einvoices"
+SAMPLES = SHARED_SAMPLES / "einvoices"
 INVOICE = SAMPLES / "facturx" / "Facture_FR_BASICWL.pdf"
 CREDIT_NOTE = SAMPLES / "facturx" / "Avoir_FR_type381_BASIC.pdf"
 HEADER = "Facture;Client;Date;Échéance;Montant TTC;Payé\n"

@@ -14,6 +14,7 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
+from locations import TEST_DATA
 from relance.store.database import close_database
 from relance.store.models import Client, ContactEvent, Invoice, Payment
 from relance.tui.app import RelanceApp
@@ -22,7 +23,7 @@ from relance.tui.import_screen import ImportScreen
 from relance.tui.main_screen import MainScreen
 from tui_fixtures import make_app, run_async, seed_book, settle
 
-DATA = Path(__file__).parent / "data"
+DATA = TEST_DATA
 SIZE = (100, 30)
 BAD_ROWS = (
     "line 3, column Issued: impossible date: '2026-02-30'",

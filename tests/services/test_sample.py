@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from locations import REPO
 from relance.config import load_config
 from relance.domain.money import format_money, format_totals
 from relance.domain.policy import next_action
@@ -46,7 +47,7 @@ from relance.store.triage import TriageRow, book_totals, triage_window
 TODAY = date(2026, 11, 23)
 # A different weekday, another month length, and across a new year from TODAY.
 OTHER_DAY = date(2027, 3, 2)
-REPO_SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
+REPO_SAMPLE = REPO / "sample_data"
 MAIN_CURRENCY = "EUR"
 
 

@@ -11,13 +11,14 @@ from pathlib import Path
 import pytest
 
 from cli_fixtures import Run
+from locations import SHARED_SAMPLES
 from relance.importing.plan import PlannedInvoice
 from relance.importing.reader import read_plan
 from relance.store.database import close_database, open_database
 from relance.store.models import Client, ContactEvent, Invoice, Payment
 
 # CI checks shared/ out beside the clone: <root>/../shared/samples/einvoices.
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples" / "einvoices"
+SAMPLES = SHARED_SAMPLES / "einvoices"
 
 
 @dataclass(frozen=True)

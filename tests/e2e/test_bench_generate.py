@@ -7,11 +7,12 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from locations import REPO
 from relance.store.database import close_database, open_database
 from relance.store.models import Client, ContactEvent, Invoice, Payment
 from relance.store.summary import open_position
 
-GENERATOR = Path(__file__).resolve().parent.parent / "bench" / "generate.py"
+GENERATOR = REPO / "bench" / "generate.py"
 
 
 def load_generator():  # type: ignore[no-untyped-def]
