@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from relance.paths import create_private_file, ensure_private_dir
+from relance.store.book_lock import exclusive
 from relance.store.errors import DatabaseLocked, StoreError
 from relance.store.migrations import APPLICATION_ID, LATEST_VERSION
 
@@ -83,9 +84,22 @@ def check_header(path: Path) -> None:
 
 
 def restore_book(backup: Path, book: Path, moment: datetime) -> Path | None:
-    """Replace the book with a checked backup; returns where the previous book was kept."""
+    """Replace the book with a checked backup; returns where the previous book was kept.
+
+    The book's lock is held alone for the whole restore: no other relance has the book open,
+    and none can open it until the new one is in place, so no commit falls between the two.
+    """
     check_header(backup)
     ensure_private_dir(book.parent)
+    if book.exists():
+        # Before the lock, whose files would be left beside another program's database.
+        _refuse_foreign(book)
+    with exclusive(book):
+        return _restore_alone(backup, book, moment)
+
+
+def _restore_alone(backup: Path, book: Path, moment: datetime) -> Path | None:
+    """Stage, check and swap in the backup; the caller holds the book alone."""
     # Checked on our own copy, beside the book: opening the offered file itself could recover
     # a journal in place, and the copy is what os.replace then swaps in atomically.
     staged = _free_name(book.parent, f".{book.stem}.restoring", ".db")
