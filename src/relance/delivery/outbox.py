@@ -33,6 +33,7 @@ from typing import Any
 
 from relance.delivery.mime import OutgoingMail, message_bytes
 from relance.paths import ensure_private_dir
+from relance.private_files import write_private
 
 FOLDERS = ("tmp", "new", "cur", "sending", "state")
 DAMAGED = "damaged"
@@ -154,7 +155,7 @@ class Outbox:
             },
         )
         try:
-            _write_private(self.root / "tmp" / name, message_bytes(mail))
+            write_private(self.root / "tmp" / name, message_bytes(mail))
         except BaseException:
             self._state_path(name).unlink(missing_ok=True)
             raise
@@ -316,14 +317,13 @@ class Outbox:
 
     def _write_state(self, name: str, state: dict[str, Any]) -> None:
         """Replace a message's state file atomically."""
-        folder = self.folder("state")
-        partial = folder / f".{name}.json.part"
-        partial.unlink(missing_ok=True)
         # Not fsync'd: the message file is the record; this only says how its delivery went.
-        _write_private(
-            partial, json.dumps(state, ensure_ascii=False, indent=1).encode("utf-8"), sync=False
+        write_private(
+            self.folder("state") / f"{name}.json",
+            json.dumps(state, ensure_ascii=False, indent=1).encode("utf-8"),
+            overwrite=True,
+            sync=False,
         )
-        os.replace(partial, folder / f"{name}.json")
 
 
 def _damage(path: Path, data: dict[str, Any]) -> str:
@@ -392,20 +392,6 @@ def _damaged_entry(name: str, path: Path, data: dict[str, Any], problem: str) ->
         written_at=text("written_at"),
         reason=problem,
     )
-
-
-def _write_private(path: Path, data: bytes, *, sync: bool = True) -> None:
-    """Create a new 0600 file with these bytes, by default flushed to disk before returning."""
-    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            if sync:
-                os.fsync(handle.fileno())
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
 
 
 def _sync_dir(folder: Path) -> None:

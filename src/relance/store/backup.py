@@ -66,8 +66,15 @@ def backup_book(book: Path, target: Path) -> Path:
         _check_integrity(partial)
         _fsync(partial)
         _publish(partial, target)
+    except (sqlite3.Error, OSError) as error:
+        # A full disk or a file size limit while copying: say so, in one line.
+        raise StoreError(
+            f"cannot write the backup {target} ({error}): nothing was written; is the disk "
+            "full, or a file size limit set?"
+        ) from None
     finally:
         partial.unlink(missing_ok=True)
+        _remove_sidecars(partial)
     return target
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import sqlite3
@@ -75,8 +76,16 @@ def open_database(path: Path) -> SqliteDatabase:
     the file), so what it commits always lands in the book a restore keeps or puts in place.
     """
     _check_file(path)
-    with translate_errors(path):
+    try:
         hold_shared(path, BUSY_TIMEOUT_MS / 1000 * WRITE_PATIENCE_TIMEOUTS)
+    except OSError as error:
+        # The lock file sits beside the book, like SQLite's -wal and -shm files.
+        if error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            raise DatabaseReadOnly(
+                f"the database {path} is on a read-only disk or in a read-only folder: "
+                "relance needs to write beside it (its lock, -wal and -shm files)"
+            ) from None
+        raise DatabaseUnavailable(f"cannot lock the database {path}: {error.strerror}") from None
     # No restore can be under way while a share is held: any staged copy is a crash's leftover.
     remove_restore_leftovers(path)
     db = SqliteDatabase(
