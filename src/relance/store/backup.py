@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from relance.paths import create_private_file, ensure_private_dir
+from relance.private_files import publish, unique_temporary
 from relance.store.book_lock import exclusive
 from relance.store.errors import DatabaseLocked, StoreError
 from relance.store.migrations import APPLICATION_ID, LATEST_VERSION
@@ -143,9 +144,15 @@ def _keep_previous(book: Path, moment: datetime) -> Path | None:
             f"{book} is open in another program; close relance there and restore again"
         )
     kept = _free_name(book.parent, f"{book.stem}.before-restore-{timestamp(moment)}", ".db")
-    create_private_file(kept)
-    shutil.copyfile(book, kept)
-    _fsync(kept)
+    # Copied under a temporary name and renamed when complete, like every file relance writes.
+    partial = unique_temporary(kept)
+    create_private_file(partial)
+    try:
+        shutil.copyfile(book, partial)
+        _fsync(partial)
+        publish(partial, kept)
+    finally:
+        partial.unlink(missing_ok=True)
     # Nothing may pair the restored file with the old book's write-ahead log or shared memory.
     _remove_sidecars(book)
     return kept
