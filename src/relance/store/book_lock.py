@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,8 +23,9 @@ POLL_SECONDS = 0.02
 # How long a restore waits for the commands already at work to finish before refusing.
 RESTORE_PATIENCE_SECONDS = 15.0
 
-# The shared locks this process holds, by book: one file descriptor each.
-_held: dict[Path, int] = {}
+# The shared locks this process holds, by book: one file descriptor each, and the thread that
+# opened the book (the app's workers close their own connections, not the app's share).
+_held: dict[Path, tuple[int, int]] = {}
 
 
 def lock_file(book: Path, kind: str) -> Path:
@@ -43,14 +45,17 @@ def hold_shared(book: Path, patience: float) -> None:
         except BaseException:
             os.close(fd)
             raise
-    _held[key] = fd
+    _held[key] = (fd, threading.get_ident())
 
 
-def release_shared(book: Path) -> None:
-    """Give up this process's share of the book, once it has closed it."""
-    fd = _held.pop(book.resolve(), None)
-    if fd is not None:
-        os.close(fd)
+def release_shared(book: Path, *, opener_only: bool = False) -> None:
+    """Give up this process's share of the book; with ``opener_only``, only from its opener."""
+    key = book.resolve()
+    held = _held.get(key)
+    if held is None or (opener_only and held[1] != threading.get_ident()):
+        return
+    del _held[key]
+    os.close(held[0])
 
 
 @contextmanager

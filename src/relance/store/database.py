@@ -118,7 +118,7 @@ def close_database() -> None:
         database.close()
         book = _open_book()
         if book is not None:
-            release_shared(book)
+            release_shared(book, opener_only=True)
 
 
 def restoring_copies(book: Path) -> list[Path]:
