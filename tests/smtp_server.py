@@ -48,6 +48,8 @@ class Collector:
     received: list[Received] = field(default_factory=list)
     refuse: str = ""
     logins: list[tuple[str, str]] = field(default_factory=list)
+    # A careless server that puts the password it was given into its 535 reply.
+    echo_password: bool = False
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         """Take (or refuse) one message."""
@@ -88,6 +90,10 @@ def _authenticator(collector: Collector, password: str) -> Any:
         login, given = data.login.decode(), data.password.decode()
         collector.logins.append((login, given))
         if given != password:
+            if collector.echo_password:
+                return AuthResult(
+                    success=False, handled=False, message=f"535 5.7.8 {given} is wrong for {login}"
+                )
             # handled=False: aiosmtpd answers 535 itself.
             return AuthResult(success=False, handled=False)
         return AuthResult(success=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shlex
 import tomllib
 from dataclasses import dataclass, field
@@ -14,6 +13,7 @@ import tomli_w
 from relance.domain.jurisdictions import JURISDICTIONS
 from relance.domain.money import AmountError, parse_amount
 from relance.paths import config_path, ensure_private_dir
+from relance.private_files import write_private
 
 DEFAULT_THEME = "relance-dark"
 
@@ -99,13 +99,7 @@ def save_setting(config: Config, key: str, value: Any) -> Config:
     raw = dict(config.raw)
     raw[key] = value
     ensure_private_dir(config.path.parent)
-    temporary = config.path.with_name(config.path.name + ".tmp")
-    fd = os.open(temporary, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-    # The mode above only applies to a new file; a stale temporary keeps its own.
-    os.fchmod(fd, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        tomli_w.dump(raw, handle)
-    os.replace(temporary, config.path)
+    write_private(config.path, tomli_w.dumps(raw).encode("utf-8"), overwrite=True)
     return load_config(config.path)
 
 

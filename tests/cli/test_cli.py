@@ -378,7 +378,7 @@ def test_remind_dry_run_shows_the_message_and_writes_nothing(
 
 
 def test_remind_writes_to_the_outbox_and_the_history(
-    relance: Relance, client: int, tmp_path: Path
+    relance: Relance, client: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """`remind` writes an .eml beside the book, signed with the creditor from the config."""
     Path(os.environ["RELANCE_CONFIG"]).write_text(
@@ -392,6 +392,8 @@ def test_remind_writes_to_the_outbox_and_the_history(
     assert "compta@durand.fr" in message and "claire@example.fr" in message
     event = shown(relance, client)["history"][0]
     assert (event["kind"], event["channel"], event["amount"]) == ("email", "email", "1200.00")
+    # A week later: a second reminder the same day is refused (one reminder a day at most).
+    monkeypatch.setenv("RELANCE_TODAY", "2026-11-30")
     record = ok(relance("remind", str(client), "--json")).json()
     assert record["to"] == ["compta@durand.fr"] and record["total"] == "1200.00"
     assert Path(record["file"]).exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -205,3 +206,45 @@ def test_delivery_events_survive_an_export_and_restore(
     history = ok(relance("show", "1", "--json")).json()["history"]
     assert [e["kind"] for e in history][:2] == ["outbox", "email"]
     assert history[0]["summary"] == "reminder sent to compta@durand.fr by 127.0.0.1"
+
+
+def test_damaged_entries_are_set_aside_and_the_others_go(relance: Relance, tmp_path: Path) -> None:
+    ok(relance("init"))
+    configure()
+    for name in ("Attempts", "String", "Sound"):
+        ok(relance("client", "add", name, "--email", f"compta@{name.lower()}.fr"))
+        dates = ("--issued", "2026-09-01", "--due", "2026-10-01")
+        ok(relance("invoice", "add", name, f"F-{name}", "100.00", *dates))
+        ok(relance("remind", name))
+    outbox = tmp_path / "env" / "relance-outbox"
+    states = {
+        json.loads(path.read_text("utf-8"))["client"]: path
+        for path in (outbox / "state").glob("*.json")
+    }
+    damage = {"Attempts": {"attempts": "lots"}, "String": {"to": "victim@example.com"}}
+    for client, change in damage.items():
+        states[client].write_text(
+            json.dumps({**json.loads(states[client].read_text("utf-8")), **change}), "utf-8"
+        )
+    # Sorted first (it has no state file), so it would stop every message after it.
+    (outbox / "new" / "0.folder").mkdir()
+    listed = {entry["name"]: entry for entry in ok(relance("outbox", "list", "--json")).json()}
+    assert listed["0.folder"]["state"] == "damaged"
+    reasons = sorted(entry["reason"] for entry in listed.values() if entry["state"] == "damaged")
+    assert reasons == [
+        "its attempts is not a whole number",
+        "its recipients are not a list of addresses",
+        "not a message file (a folder or a special file)",
+    ]
+    with smtp_server() as server:
+        configure(smtp_table(server.port))
+        retry = relance("outbox", "retry")
+    assert retry.status == 1
+    assert [m.rcpt_tos for m in server.received] == [["compta@sound.fr"]]
+    assert retry.out.count("set aside: ") == 3
+    assert "sent: Sound" in retry.out
+    assert sorted(path.name for path in (outbox / "damaged").iterdir())[0] == "0.folder"
+    assert len(list((outbox / "damaged").iterdir())) == 3
+    assert list((outbox / "new").iterdir()) == []
+    # Set aside once: the next retry has nothing left to send or report.
+    assert ok(relance("outbox", "retry")).out == f"nothing queued in the outbox {outbox}\n"

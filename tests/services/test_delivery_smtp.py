@@ -258,3 +258,28 @@ def test_starttls_with_a_checked_certificate(
         [delivery] = retry_outbox(tmp_path / "o", config, at)
     assert delivery.status == "sent"
     assert len(server.received) == 1
+
+
+def test_a_server_echoing_the_password_never_gets_it_stored_or_shown(
+    book: object, at: datetime, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    secret = "hunter2-Tr0ub4dor"
+    monkeypatch.setenv("RELANCE_TEST_SMTP_PASSWORD", secret)
+    client_id = owing_client(at)
+    outbox = tmp_path / "outbox"
+    server = start_server(Collector(echo_password=True), free_port(), password="right")
+    try:
+        config = smtp_config(
+            tmp_path, server.port, username="jeanne", password_env="RELANCE_TEST_SMTP_PASSWORD"
+        )
+        result = send_reminder(client_id, at, config, outbox)
+        retried = retry_outbox(outbox, config, at + timedelta(hours=1))
+    finally:
+        server.stop()
+    # The server did echo it: what relance keeps is the reply with the secret taken out.
+    assert ("jeanne", secret) in server.collector.logins
+    reasons = [str(result.record["reason"]), result.summary, *(r.reason for r in retried)]
+    assert all("[password hidden] is wrong for jeanne" in reason for reason in reasons)
+    stored = [event.summary + (event.body or "") for event in ContactEvent.select()]
+    stored += [path.read_text("utf-8") for path in outbox.rglob("*") if path.is_file()]
+    assert not [text for text in stored + reasons if secret in text]

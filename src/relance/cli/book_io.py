@@ -18,7 +18,8 @@ from relance.domain.aging import Bucket
 from relance.domain.dates import DateError, parse_date
 from relance.domain.money import decimal_string, format_money
 from relance.literal import literal
-from relance.paths import create_private_file, database_path, ensure_private_dir
+from relance.paths import database_path, ensure_private_dir
+from relance.private_files import write_private
 from relance.store.aging_report import AgingReport, aging_report
 from relance.store.backup import (
     BadBackup,
@@ -81,8 +82,10 @@ def export(ctx: Context) -> int:
         ctx.out.stream.write(text)
         return 0
     ensure_private_dir(out.parent)
-    create_private_file(out)
-    out.write_text(text, encoding="utf-8")
+    try:
+        write_private(out, text.encode("utf-8"))
+    except FileExistsError:
+        raise BadInput(f"--out: {out} already exists; choose another") from None
     ctx.out.line(str(out.absolute()))
     return 0
 

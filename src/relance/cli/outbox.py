@@ -37,7 +37,8 @@ def retry(ctx: Context) -> int:
 
 def _result_line(result: Delivery) -> str:
     """One line per message: what happened, to whom, and why not when it did not go."""
-    word = {"sent": "sent", "gone": "skipped", "waiting": "queued"}.get(result.status, "failed")
+    words = {"sent": "sent", "gone": "skipped", "waiting": "queued", "damaged": "set aside"}
+    word = words.get(result.status, "failed")
     line = f"{word}: {result.client} — {result.subject}"
     if result.status == "sent":
         line += f" (to {', '.join(r for r in result.recipients if r not in result.refused)})"

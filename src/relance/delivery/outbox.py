@@ -8,6 +8,8 @@ Layout of the folder (0700, every file 0600)::
     sending/  claimed by the process sending it right now (not part of the Maildir)
     state/    one ``NAME.json`` per message: client, subject, recipients, Message-ID,
               attempts and the server's reason for the last failure
+    damaged/  set aside by a retry: a queued entry that is not a file, or whose state file
+              is missing or damaged (never sent, listed with what is wrong)
     .lock     taken (flock, exclusive) by whoever writes, sends or tidies up
 
 A mail reader pointed at the folder (``mutt -f``) sees queued messages as new and sent ones as
@@ -31,8 +33,10 @@ from typing import Any
 
 from relance.delivery.mime import OutgoingMail, message_bytes
 from relance.paths import ensure_private_dir
+from relance.private_files import write_private
 
 FOLDERS = ("tmp", "new", "cur", "sending", "state")
+DAMAGED = "damaged"
 SEEN_SUFFIX = ":2,S"
 LOCK_NAME = ".lock"
 # Long enough for another process to finish sending one message to a slow server.
@@ -49,7 +53,7 @@ class OutboxEntry:
     """One message in the outbox and what is known of its delivery."""
 
     name: str
-    state: str  # queued, failed, sending or sent
+    state: str  # queued, failed, sending, sent or damaged
     path: Path
     client_id: int
     client: str
@@ -151,7 +155,7 @@ class Outbox:
             },
         )
         try:
-            _write_private(self.root / "tmp" / name, message_bytes(mail))
+            write_private(self.root / "tmp" / name, message_bytes(mail))
         except BaseException:
             self._state_path(name).unlink(missing_ok=True)
             raise
@@ -254,7 +258,12 @@ class Outbox:
     def entries(self) -> list[OutboxEntry]:
         """Every message in the outbox, oldest first."""
         found: list[OutboxEntry] = []
-        for folder, default_state in (("new", "queued"), ("sending", "sending"), ("cur", "sent")):
+        for folder, default_state in (
+            ("new", "queued"),
+            ("sending", "sending"),
+            ("cur", "sent"),
+            (DAMAGED, DAMAGED),
+        ):
             directory = self.root / folder
             if not directory.is_dir():
                 continue
@@ -262,6 +271,18 @@ class Outbox:
                 name = path.name.partition(":")[0]
                 found.append(_entry(name, default_state, path, self._read_state(name)))
         return sorted(found, key=lambda entry: (entry.written_at, entry.name))
+
+    def set_aside_damaged(self) -> list[OutboxEntry]:
+        """Move every damaged queued entry to ``damaged/``, so it is never sent; return them."""
+        self._require_lock()
+        damaged = [
+            entry
+            for entry in self.entries()
+            if entry.state == DAMAGED and entry.path.parent.name == "new"
+        ]
+        for entry in damaged:
+            os.replace(entry.path, self.folder(DAMAGED) / entry.path.name)
+        return damaged
 
     def queued(self) -> list[OutboxEntry]:
         """The messages waiting to be sent, oldest first."""
@@ -296,18 +317,38 @@ class Outbox:
 
     def _write_state(self, name: str, state: dict[str, Any]) -> None:
         """Replace a message's state file atomically."""
-        folder = self.folder("state")
-        partial = folder / f".{name}.json.part"
-        partial.unlink(missing_ok=True)
         # Not fsync'd: the message file is the record; this only says how its delivery went.
-        _write_private(
-            partial, json.dumps(state, ensure_ascii=False, indent=1).encode("utf-8"), sync=False
+        write_private(
+            self.folder("state") / f"{name}.json",
+            json.dumps(state, ensure_ascii=False, indent=1).encode("utf-8"),
+            overwrite=True,
+            sync=False,
         )
-        os.replace(partial, folder / f"{name}.json")
+
+
+def _damage(path: Path, data: dict[str, Any]) -> str:
+    """What makes an entry unsafe to send or to list as it says; empty when it is sound."""
+    if not path.is_file():
+        return "not a message file (a folder or a special file)"
+    if not data:
+        return "its state file is missing or unreadable"
+    recipients = data.get("to")
+    if not isinstance(recipients, list) or not recipients:
+        return "its recipients are not a list of addresses"
+    if not all(isinstance(who, str) and who for who in recipients):
+        return "its recipients are not a list of addresses"
+    for key in ("client_id", "attempts"):
+        value = data.get(key, 0)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            return f"its {key} is not a whole number"
+    return ""
 
 
 def _entry(name: str, state: str, path: Path, data: dict[str, Any]) -> OutboxEntry:
-    """An entry from its state file (fields missing from a damaged one are left blank)."""
+    """An entry from its state file; a damaged one is listed as such, with what is wrong."""
+    problem = _damage(path, data)
+    if problem or state == DAMAGED:
+        return _damaged_entry(name, path, data, problem or "set aside as damaged")
     client_id = data.get("client_id")
     if state == "queued" and data.get("reason") and data.get("attempts"):
         # Tried and refused (or the server was down): still queued, shown as failed.
@@ -330,18 +371,27 @@ def _entry(name: str, state: str, path: Path, data: dict[str, Any]) -> OutboxEnt
     )
 
 
-def _write_private(path: Path, data: bytes, *, sync: bool = True) -> None:
-    """Create a new 0600 file with these bytes, by default flushed to disk before returning."""
-    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            if sync:
-                os.fsync(handle.fileno())
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
+def _damaged_entry(name: str, path: Path, data: dict[str, Any], problem: str) -> OutboxEntry:
+    """A damaged entry: only its text fields are kept, and never its recipients."""
+
+    def text(key: str) -> str:
+        value = data.get(key, "")
+        return value if isinstance(value, str) else ""
+
+    client_id = data.get("client_id")
+    return OutboxEntry(
+        name=name,
+        state=DAMAGED,
+        path=path,
+        client_id=client_id if isinstance(client_id, int) and client_id > 0 else 0,
+        client=text("client"),
+        subject=text("subject"),
+        recipients=(),
+        sender=text("from"),
+        message_id=text("message_id"),
+        written_at=text("written_at"),
+        reason=problem,
+    )
 
 
 def _sync_dir(folder: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import smtplib
 import ssl
@@ -10,6 +11,7 @@ import subprocess
 from relance.config import SmtpSettings
 
 CONNECT_TIMEOUT_SECONDS = 30.0
+HIDDEN = "[password hidden]"
 PASSWORD_COMMAND_TIMEOUT_SECONDS = 30.0
 
 
@@ -77,6 +79,7 @@ class SmtpSession:
         self.where = f"{settings.host}:{settings.port}"
         self._server: smtplib.SMTP | None = None
         self._failure: SessionError | None = None
+        self._secrets: tuple[str, ...] = ()
 
     def __enter__(self) -> SmtpSession:
         """Use the session in a ``with`` block that closes it."""
@@ -89,8 +92,22 @@ class SmtpSession:
     def send(self, envelope_from: str, recipients: list[str], data: bytes) -> list[str]:
         """Send one stored message; return the recipients the server refused while taking it.
 
-        Raises DeliveryError with the server's words when it cannot be delivered to anyone.
+        Raises DeliveryError with the server's words when it cannot be delivered to anyone;
+        the password is hidden from them, since a server may echo it back.
         """
+        try:
+            return self._send(envelope_from, recipients, data)
+        except DeliveryError as error:
+            raise type(error)(self._hide_secrets(str(error))) from None
+
+    def _hide_secrets(self, text: str) -> str:
+        """A server's words with the password (and its AUTH encodings) taken out."""
+        for secret in self._secrets:
+            text = text.replace(secret, HIDDEN)
+        return text
+
+    def _send(self, envelope_from: str, recipients: list[str], data: bytes) -> list[str]:
+        """Send one message; the errors it raises may still hold the server's raw words."""
         # SMTP wants CRLF line endings; the outbox keeps files with LF, as Maildir readers do.
         wire = data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
         server = self._open()
@@ -141,8 +158,9 @@ class SmtpSession:
         try:
             self._server = self._connect_and_login()
         except SessionError as failure:
-            self._failure = failure
-            raise
+            # Kept for the next messages: hidden now, so no copy of the secret stays about.
+            self._failure = SessionError(self._hide_secrets(str(failure)))
+            raise self._failure from None
         return self._server
 
     def _connect_and_login(self) -> smtplib.SMTP:
@@ -161,7 +179,9 @@ class SmtpSession:
         if not self.settings.username:
             return server
         try:
-            server.login(self.settings.username, read_password(self.settings))
+            password = read_password(self.settings)
+            self._secrets = _auth_forms(self.settings.username, password)
+            server.login(self.settings.username, password)
         except DeliveryError as error:
             server.close()
             raise SessionError(str(error)) from None
@@ -182,6 +202,19 @@ def send_message(
     """Send one stored message over a connection of its own (see SmtpSession.send)."""
     with SmtpSession(settings) as session:
         return session.send(envelope_from, recipients, data)
+
+
+def _auth_forms(username: str, password: str) -> tuple[str, ...]:
+    """The password as a server could echo it: plain, and as AUTH LOGIN and PLAIN send it."""
+    if not password:
+        return ()
+    encoded = (
+        base64.b64encode(password.encode("utf-8")).decode("ascii"),
+        base64.b64encode(f"\0{username}\0{password}".encode()).decode("ascii"),
+        base64.b64encode(f"{username}\0{username}\0{password}".encode()).decode("ascii"),
+    )
+    # Longest first, so a form that holds another is hidden whole.
+    return tuple(sorted({password, *encoded}, key=len, reverse=True))
 
 
 def _network_reason(error: OSError, where: str) -> str:

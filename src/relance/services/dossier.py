@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import shutil
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -18,6 +16,7 @@ from relance.domain.jurisdictions import JURISDICTIONS
 from relance.domain.money import decimal_string
 from relance.literal import printable
 from relance.paths import ensure_private_dir
+from relance.private_files import write_private, write_private_folder
 from relance.services.claims import ClientClaim, InvoiceClaim, detail_with_claim
 from relance.store.detail import (
     AllocationRow,
@@ -120,21 +119,8 @@ def write_folder(files: Mapping[str, str], target: Path) -> Path:
     """Write the files (0600) into a new 0700 folder, built beside it and renamed into place."""
     check_target(target)
     ensure_private_dir(target.parent)
-    staging = target.with_name(f".{target.name}.partial-{os.getpid()}")
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir(mode=FOLDER_MODE)
-    os.chmod(staging, FOLDER_MODE)
-    try:
-        for name, text in files.items():
-            _write_private(staging / name, text.encode("utf-8"))
-        if target.exists():
-            target.rmdir()
-        staging.rename(target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return target
+    encoded = {name: text.encode("utf-8") for name, text in files.items()}
+    return write_private_folder(encoded, target)
 
 
 def write_zip(files: Mapping[str, str], target: Path, folder_name: str) -> Path:
@@ -150,17 +136,8 @@ def write_zip(files: Mapping[str, str], target: Path, folder_name: str) -> Path:
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = (0o100000 | FILE_MODE) << 16
             archive.writestr(entry, text.encode("utf-8"))
-    _write_private(target, buffer.getvalue())
+    write_private(target, buffer.getvalue())
     return target
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    """Create a new file readable by its owner only, refusing to overwrite one."""
-    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, FILE_MODE)
-    # The mode above is filtered by the umask; set it exactly.
-    os.fchmod(fd, FILE_MODE)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
 
 
 def readme_text(facts: DossierFacts, names: list[str]) -> str:

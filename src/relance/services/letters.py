@@ -10,7 +10,6 @@ SHA-256 of the PDF, so the letter can be shown unchanged later.
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -34,6 +33,7 @@ from relance.domain.ladder import Channel
 from relance.domain.money import decimal_string, format_money
 from relance.domain.policy import Policy
 from relance.paths import ensure_private_dir
+from relance.private_files import publish, reserved_temporary, write_staged
 from relance.services.claims import ClientClaim, detail_with_claim
 from relance.services.dossier import legal_basis_lines, read_dossier, statement_entries
 from relance.services.history import record_event
@@ -153,23 +153,28 @@ def write_letter(
     picked = _kind(kind)
     target = _copy_target(out) if out is not None else None
     font = letter_font(config)
-    written: list[Path] = []
+    # Each file is written under its reserved temporary name and renamed only once the history
+    # event is committed: a crash can never leave a letter the history does not know of.
+    staged: list[tuple[Path, Path]] = []
     try:
         with transaction():
             prepared = _prepare(client_id, at.date(), config, letters_dir, picked)
             plan = prepared.plan
             data = prepared.render(font)
             digest = hashlib.sha256(data).hexdigest()
-            stored = _write_new(ensure_private_dir(letters_dir), plan.file_name, data)
-            written.append(stored)
+            staged.append(_stage_new(ensure_private_dir(letters_dir), plan.file_name, data))
             if target is not None:
-                written.append(_write_copy(target, plan.file_name, data))
+                staged.append(_stage_copy(target, plan.file_name, data))
+            written = [final for final, _ in staged]
             event_id = _record(plan, at, written, digest)
             refresh_client_summary(client_id)
     except BaseException:
-        for path in written:
-            path.unlink(missing_ok=True)
+        for _, temporary in staged:
+            temporary.unlink(missing_ok=True)
         raise
+    for final, temporary in staged:
+        publish(temporary, final)
+    stored = written[0]
     copy = str(written[1]) if len(written) > 1 else None
     deadline = plan.deadline.isoformat() if plan.deadline else None
     where = f"{stored}" + (f" (copy: {copy})" if copy else "")
@@ -482,38 +487,30 @@ def _copy_target(out: Path) -> Path:
     return target
 
 
-def _write_copy(target: Path, default_name: str, data: bytes) -> Path:
-    """Write the copy at ``target``, or under its default name when ``target`` is a folder."""
+def _stage_copy(target: Path, default_name: str, data: bytes) -> tuple[Path, Path]:
+    """Stage the copy for ``target``, or its default name when ``target`` is a folder."""
     if target.is_dir():
-        return _write_new(target, default_name, data)
-    _write_private(target, data)
-    return target
+        return _stage_new(target, default_name, data)
+    if target.exists() or target.is_symlink():
+        raise InvalidInput.one("out", f"{target} already exists; choose another path")
+    return target, write_staged(reserved_temporary(target), data, shown=target)
 
 
-def _write_new(folder: Path, name: str, data: bytes) -> Path:
-    """Write a new 0600 file in a folder, numbering the name when it is taken."""
+def _stage_new(folder: Path, name: str, data: bytes) -> tuple[Path, Path]:
+    """Stage a new 0600 file in a folder, numbering the name when it is taken (or reserved).
+
+    Returns the final name and the temporary file that reserves it until it is published.
+    """
     stem, suffix = name.rsplit(".", 1)
     for attempt in range(1, 1000):
         path = folder / (name if attempt == 1 else f"{stem}-{attempt}.{suffix}")
+        if path.exists() or path.is_symlink():
+            continue
         try:
-            _write_private(path, data)
+            return path, write_staged(reserved_temporary(path), data, shown=path)
         except FileExistsError:
             continue
-        return path
     raise FileExistsError(f"too many letters named {name} in {folder}")
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    """Create a new file readable by its owner only, refusing to overwrite one."""
-    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, FILE_MODE)
-    try:
-        # The mode above is filtered by the umask; set it exactly.
-        os.fchmod(fd, FILE_MODE)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
 
 
 def _record(plan: LetterPlan, at: datetime, files: list[Path], digest: str) -> int:

@@ -9,7 +9,7 @@ from typing import Any
 
 from relance.config import Config
 from relance.delivery.mime import envelope_sender
-from relance.delivery.outbox import Outbox, OutboxEntry
+from relance.delivery.outbox import DAMAGED, Outbox, OutboxEntry
 from relance.delivery.smtp import DeliveryError, SmtpSession
 from relance.services.history import record_event
 from relance.store.database import transaction
@@ -32,7 +32,8 @@ class Delivery:
     client: str
     subject: str
     recipients: tuple[str, ...]
-    status: str  # sent, failed, waiting (no server to try) or gone (someone else took it)
+    # sent, failed, waiting (no server to try), gone (someone else took it) or damaged (set aside)
+    status: str
     reason: str = ""
     refused: tuple[str, ...] = ()
     event_id: int | None = None
@@ -114,7 +115,11 @@ def retry_outbox(root: Path, config: Config, at: datetime) -> list[Delivery]:
         return []
     with outbox.locked():
         recover_outbox(outbox)
-    results = []
+        # Set aside before the loop, so one damaged entry never stops the ones after it.
+        results = [
+            _delivery(entry, "damaged", f"set aside in {outbox.root / DAMAGED}: {entry.reason}")
+            for entry in outbox.set_aside_damaged()
+        ]
     session = smtp_session(config)
     try:
         for entry in outbox.queued():

@@ -14,7 +14,12 @@ from relance.domain.ladder import Channel
 from relance.domain.policy import next_action
 from relance.services import drafting
 from relance.services.outbox import smtp_session
-from relance.services.reminders import reminded_on, reminder_recipients, send_reminder
+from relance.services.reminders import (
+    AlreadyReminded,
+    reminded_on,
+    reminder_recipients,
+    send_reminder,
+)
 from relance.services.validation import InvalidInput
 from relance.store.errors import StoreError
 from relance.store.lookup import ClientNotFound, get_client
@@ -158,6 +163,9 @@ def _handle(
             draft = drafting.draft_reminder(client_id, at.date(), config)
             return BatchLine(client_id, name, "would send", "", draft.subject, recipients)
         result = send_reminder(client_id, at, config, outbox, session=session)
+    except AlreadyReminded:
+        # Another run reminded the client after this one made its list.
+        return BatchLine(client_id, name, "skipped", ALREADY_REMINDED)
     except InvalidInput as refusal:
         return BatchLine(client_id, name, "skipped", "; ".join(refusal.errors.values()))
     except (ConfigError, StoreError, OSError) as error:

@@ -22,11 +22,19 @@ from relance.services.validation import Form, InvalidInput
 from relance.store.database import transaction
 from relance.store.lookup import get_client
 from relance.store.models import Contact, ContactEvent, Invoice
+from relance.store.reminded import reminded_that_day
 from relance.store.summary import refresh_client_summary
 
 FALLBACK_SENDER = "relance@localhost"
 # A thread's References header keeps the first message and the latest ones (RFC 5322 advice).
 MAX_REFERENCES = 10
+
+
+class AlreadyReminded(InvalidInput):
+    """The client got a reminder today already: a second one is never sent the same day."""
+
+    def __init__(self, client: str) -> None:
+        super().__init__({"to": f"{client} was already reminded today; nothing was sent"})
 
 
 def reminder_recipients(client_id: int) -> list[str]:
@@ -49,8 +57,11 @@ def send_reminder(
     """Queue the reminder (as drafted, or as edited) in the outbox, log it, then try to send it.
 
     The message file and its history event are committed together: a message that could not
-    be logged is removed before it can ever go out. ``session`` shares one connection to the
-    server between the reminders of a batch; without it, one is opened for this message.
+    be logged is removed before it can ever go out. Whether the client was reminded today is
+    decided under the outbox lock, in the transaction that logs the reminder, so two
+    overlapping runs never both send one (the second raises AlreadyReminded). ``session``
+    shares one connection to the server between the reminders of a batch; without it, one is
+    opened for this message.
     """
     draft = drafting.draft_reminder(client_id, at.date(), config)
     form = Form()
@@ -80,6 +91,8 @@ def send_reminder(
         name = box.stage(mail, client_id, client.name, reason="" if config.smtp else NO_SMTP)
         try:
             with transaction():
+                if reminded_that_day(client_id, at.date()):
+                    raise AlreadyReminded(client.name)
                 total = _overdue_total(client_id, at.date())
                 event_id = record_event(
                     client_id,

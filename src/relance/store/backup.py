@@ -12,6 +12,8 @@ from datetime import datetime
 from pathlib import Path
 
 from relance.paths import create_private_file, ensure_private_dir
+from relance.private_files import publish, unique_temporary
+from relance.store.book_lock import exclusive
 from relance.store.errors import DatabaseLocked, StoreError
 from relance.store.migrations import APPLICATION_ID, LATEST_VERSION
 
@@ -65,8 +67,15 @@ def backup_book(book: Path, target: Path) -> Path:
         _check_integrity(partial)
         _fsync(partial)
         _publish(partial, target)
+    except (sqlite3.Error, OSError) as error:
+        # A full disk or a file size limit while copying: say so, in one line.
+        raise StoreError(
+            f"cannot write the backup {target} ({error}): nothing was written; is the disk "
+            "full, or a file size limit set?"
+        ) from None
     finally:
         partial.unlink(missing_ok=True)
+        _remove_sidecars(partial)
     return target
 
 
@@ -83,9 +92,22 @@ def check_header(path: Path) -> None:
 
 
 def restore_book(backup: Path, book: Path, moment: datetime) -> Path | None:
-    """Replace the book with a checked backup; returns where the previous book was kept."""
+    """Replace the book with a checked backup; returns where the previous book was kept.
+
+    The book's lock is held alone for the whole restore: no other relance has the book open,
+    and none can open it until the new one is in place, so no commit falls between the two.
+    """
     check_header(backup)
     ensure_private_dir(book.parent)
+    if book.exists():
+        # Before the lock, whose files would be left beside another program's database.
+        _refuse_foreign(book)
+    with exclusive(book):
+        return _restore_alone(backup, book, moment)
+
+
+def _restore_alone(backup: Path, book: Path, moment: datetime) -> Path | None:
+    """Stage, check and swap in the backup; the caller holds the book alone."""
     # Checked on our own copy, beside the book: opening the offered file itself could recover
     # a journal in place, and the copy is what os.replace then swaps in atomically.
     staged = _free_name(book.parent, f".{book.stem}.restoring", ".db")
@@ -122,9 +144,15 @@ def _keep_previous(book: Path, moment: datetime) -> Path | None:
             f"{book} is open in another program; close relance there and restore again"
         )
     kept = _free_name(book.parent, f"{book.stem}.before-restore-{timestamp(moment)}", ".db")
-    create_private_file(kept)
-    shutil.copyfile(book, kept)
-    _fsync(kept)
+    # Copied under a temporary name and renamed when complete, like every file relance writes.
+    partial = unique_temporary(kept)
+    create_private_file(partial)
+    try:
+        shutil.copyfile(book, partial)
+        _fsync(partial)
+        publish(partial, kept)
+    finally:
+        partial.unlink(missing_ok=True)
     # Nothing may pair the restored file with the old book's write-ahead log or shared memory.
     _remove_sidecars(book)
     return kept

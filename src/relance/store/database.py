@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import sqlite3
@@ -16,6 +17,7 @@ from typing import Any, TypeVar
 from peewee import DatabaseError, OperationalError, SqliteDatabase
 
 from relance.paths import create_private_file
+from relance.store.book_lock import hold_shared, release_shared
 from relance.store.errors import (
     DatabaseLocked,
     DatabaseReadOnly,
@@ -68,8 +70,24 @@ def connection_pragmas() -> dict[str, object]:
 
 
 def open_database(path: Path) -> SqliteDatabase:
-    """Open (creating if needed) the book at ``path``, migrate it, and bind the models to it."""
+    """Open (creating if needed) the book at ``path``, migrate it, and bind the models to it.
+
+    The process takes its share of the book's lock first (waiting while a restore replaces
+    the file), so what it commits always lands in the book a restore keeps or puts in place.
+    """
     _check_file(path)
+    try:
+        hold_shared(path, BUSY_TIMEOUT_MS / 1000 * WRITE_PATIENCE_TIMEOUTS)
+    except OSError as error:
+        # The lock file sits beside the book, like SQLite's -wal and -shm files.
+        if error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            raise DatabaseReadOnly(
+                f"the database {path} is on a read-only disk or in a read-only folder: "
+                "relance needs to write beside it (its lock, -wal and -shm files)"
+            ) from None
+        raise DatabaseUnavailable(f"cannot lock the database {path}: {error.strerror}") from None
+    # No restore can be under way while a share is held: any staged copy is a crash's leftover.
+    remove_restore_leftovers(path)
     db = SqliteDatabase(
         str(path),
         pragmas=connection_pragmas(),
@@ -95,9 +113,23 @@ def casefold(value: object) -> object:
 
 
 def close_database() -> None:
-    """Close this thread's connection, if the proxy is bound and open."""
+    """Close this thread's connection, if the proxy is bound and open, and give up the lock."""
     if database.obj is not None and not database.is_closed():
         database.close()
+        book = _open_book()
+        if book is not None:
+            release_shared(book, opener_only=True)
+
+
+def restoring_copies(book: Path) -> list[Path]:
+    """The copies a restore stages beside the book (with their SQLite side files)."""
+    return sorted(book.parent.glob(f".{book.stem}.restoring*.db*"))
+
+
+def remove_restore_leftovers(book: Path) -> None:
+    """Remove the staged copy an interrupted restore left beside the book."""
+    for leftover in restoring_copies(book):
+        leftover.unlink(missing_ok=True)
 
 
 @contextmanager

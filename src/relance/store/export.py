@@ -30,6 +30,7 @@ Shape (schema 1; also described in docs/export-format.md, which ``relance import
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -40,7 +41,8 @@ from typing import Any
 from peewee import Field
 
 from relance.domain.money import decimal_string
-from relance.paths import create_private_file, ensure_private_dir
+from relance.paths import ensure_private_dir
+from relance.private_files import write_private_folder
 from relance.store.models import (
     Allocation,
     BaseModel,
@@ -156,13 +158,15 @@ def without_nulls(data: dict[str, Any]) -> dict[str, Any]:
 
 def write_csv_folder(data: dict[str, Any], folder: Path) -> list[Path]:
     """Write the export as one CSV file per table plus a manifest; returns the files."""
-    ensure_private_dir(folder)
-    written = [_write_csv(folder / MANIFEST_FILE, ["key", "value"], _manifest_rows(data))]
+    ensure_private_dir(folder.parent)
+    files = {MANIFEST_FILE: _csv_bytes(["key", "value"], _manifest_rows(data))}
     for table in TABLES:
         names = columns_of(table)
         rows = [[_csv_cell(row[name]) for name in names] for row in data[table.name]]
-        written.append(_write_csv(folder / f"{table.name}.csv", names, rows))
-    return written
+        files[f"{table.name}.csv"] = _csv_bytes(names, rows)
+    # Built beside the folder and renamed: never a manifest beside a truncated table.
+    write_private_folder(files, folder)
+    return [folder / name for name in files]
 
 
 def _manifest_rows(data: dict[str, Any]) -> list[list[str]]:
@@ -170,14 +174,13 @@ def _manifest_rows(data: dict[str, Any]) -> list[list[str]]:
     return [[key, str(data[key])] for key in HEADER_KEYS]
 
 
-def _write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
-    """One private CSV file (0600)."""
-    create_private_file(path)
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
+def _csv_bytes(header: list[str], rows: list[list[str]]) -> bytes:
+    """One CSV table, as the bytes of its file."""
+    text = io.StringIO(newline="")
+    writer = csv.writer(text)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return text.getvalue().encode("utf-8")
 
 
 def _csv_cell(value: object) -> str:
