@@ -7,6 +7,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from datetime import datetime
 from pathlib import Path
@@ -14,6 +15,8 @@ from pathlib import Path
 from relance.services.clients import add_client
 from relance.services.invoices import add_invoice
 from relance.store.database import close_database, open_database
+from relance.store.models import Client
+from relance.tui.db_thread import in_db_thread
 
 WRITERS = 3
 RESTORES = 4
@@ -96,3 +99,46 @@ def test_every_saved_payment_is_in_the_restored_or_the_kept_book(
     found = references(book).union(*(references(path) for path in kept))
     assert saved - found == set()
     assert not list(book.parent.glob(".relance.restoring*"))
+
+
+# Says whether the book's lock can be taken alone right now, from another process.
+PROBE = textwrap.dedent(
+    """
+    import fcntl, os, sys
+    fd = os.open(sys.argv[1], os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        print("free")
+    except BlockingIOError:
+        print("held")
+    """
+)
+
+
+def lock_state(book: Path) -> str:
+    """``held`` while some process has the book open, else ``free``."""
+    lock = book.with_name(f".{book.name}.lock")
+    probe = subprocess.run(
+        [sys.executable, "-c", PROBE, str(lock)], capture_output=True, text=True, timeout=60
+    )
+    return probe.stdout.strip()
+
+
+def client_count() -> int:
+    """A read on the calling thread's own connection, as the app's workers make."""
+    return Client.select().count()
+
+
+def test_the_apps_workers_closing_their_connections_keep_the_book_held(
+    tmp_path: Path,
+) -> None:
+    book = tmp_path / "book" / "relance.db"
+    open_database(book)
+    try:
+        worker = threading.Thread(target=in_db_thread, args=(client_count,))
+        worker.start()
+        worker.join()
+        assert lock_state(book) == "held"
+    finally:
+        close_database()
+    assert lock_state(book) == "free"

@@ -49,7 +49,6 @@ FILE_DESCRIPTIONS = {
     CLIENT_JSON: "the client's full record, as `relance show --json` prints it",
 }
 FILE_MODE = 0o600
-FOLDER_MODE = 0o700
 RULE = "=" * 72
 
 
