@@ -1,0 +1,109 @@
+"""Books walked through the weeks with RELANCE_TODAY: next action and reason at each step."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cli_fixtures import Relance, Run, ok
+from smtp_server import SmtpServer, smtp_server
+
+
+@pytest.fixture
+def server(relance: Relance) -> Iterator[SmtpServer]:
+    """A fresh book whose config sends through a real SMTP server on 127.0.0.1."""
+    with smtp_server() as running:
+        text = (
+            '[creditor]\nname = "Claire Dev"\nemail = "claire@example.fr"\n'
+            f'[smtp]\nhost = "127.0.0.1"\nport = {running.port}\nsecurity = "none"\n'
+        )
+        ok(relance("init"))
+        Path(os.environ["RELANCE_CONFIG"]).write_text(text, encoding="utf-8")
+        yield running
+
+
+def on(monkeypatch: pytest.MonkeyPatch, day: str, relance: Relance, *argv: str) -> Run:
+    """Run one command as if on ``day`` (the clock stays there for the next ones)."""
+    monkeypatch.setenv("RELANCE_TODAY", day)
+    return ok(relance(*argv))
+
+
+def shown(monkeypatch: pytest.MonkeyPatch, day: str, relance: Relance, client: str) -> Any:
+    """`show --json` of a client as seen on ``day``."""
+    return on(monkeypatch, day, relance, "show", client, "--json").json()
+
+
+def next_of(record: dict[str, Any]) -> tuple[str, str, str]:
+    """The next action, its date and its reason from a `show --json` record."""
+    return record["next_action"], record["next_action_on"], record["reason"]
+
+
+def owing(relance: Relance, name: str, amount: str = "1200.00", due: str = "2026-10-01") -> None:
+    """A client with an e-mail address and one invoice."""
+    ok(relance("client", "add", name, "--email", "compta@example.fr"))
+    ok(
+        relance(
+            "invoice", "add", name, f"F-{name[:3]}", amount, "--issued", "2026-09-01", "--due", due
+        )
+    )
+
+
+def test_a_resolved_dispute_returns_the_client_to_its_step(
+    server: SmtpServer, relance: Relance, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    owing(relance, "Perrin")
+    on(monkeypatch, "2026-10-08", relance, "remind", "Perrin")
+    assert next_of(shown(monkeypatch, "2026-10-08", relance, "Perrin"))[:2] == (
+        "second email",
+        "2026-10-15",
+    )
+    # The call where the client contests the work: off the ladder while the dispute runs.
+    on(monkeypatch, "2026-10-16", relance, "call", "Perrin", "--outcome", "dispute")
+    during = shown(monkeypatch, "2026-10-20", relance, "Perrin")
+    assert during["disputed"] is True
+    assert during["next_action"] == "resolve dispute"
+    # Settled seven weeks later: back on the ladder at the step reached (the call was step 3),
+    # due from the resolution, not from a date in the past nor stuck at "resolve dispute".
+    on(monkeypatch, "2026-12-07", relance, "dispute", "Perrin", "off")
+    after = shown(monkeypatch, "2026-12-07", relance, "Perrin")
+    assert after["disputed"] is False
+    action, day, reason = next_of(after)
+    assert (action, day, after["step"]) == ("firm email", "2026-12-07", 4)
+    assert reason.startswith("firm email — 67 days late")
+    assert "step 4 of 6" in reason
+    # The morning batch sends it, and the ladder moves on to the formal notice.
+    batch = on(monkeypatch, "2026-12-07", relance, "remind", "--due", "--json").json()
+    assert [(line["client"], line["status"]) for line in batch["clients"]] == [("Perrin", "sent")]
+    assert len(server.received) == 2
+    assert next_of(shown(monkeypatch, "2026-12-07", relance, "Perrin"))[:2] == (
+        "formal notice",
+        "2026-12-14",
+    )
+
+
+def test_a_letter_written_the_day_of_an_email_is_the_formal_notice(
+    server: SmtpServer, relance: Relance, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    owing(relance, "Lemoine")
+    for day in ("2026-10-08", "2026-10-15"):
+        on(monkeypatch, day, relance, "remind", "Lemoine")
+    on(monkeypatch, "2026-10-22", relance, "call", "Lemoine", "--outcome", "says-paid")
+    assert shown(monkeypatch, "2026-10-31", relance, "Lemoine")["step"] == 4
+    # The firm e-mail, then the mise en demeure written the same morning.
+    on(monkeypatch, "2026-11-02", relance, "remind", "Lemoine")
+    assert shown(monkeypatch, "2026-11-02", relance, "Lemoine")["next_action"] == "formal notice"
+    on(monkeypatch, "2026-11-02", relance, "log", "Lemoine", "letter")
+    action, day, reason = next_of(shown(monkeypatch, "2026-11-02", relance, "Lemoine"))
+    # Not a second formal notice: the legal route, 15 days after the notice.
+    assert (action, day) == ("legal route", "2026-11-17")
+    assert "step 6 of 6" in reason
+    # Two e-mails on one day are still one step.
+    owing(relance, "Double")
+    on(monkeypatch, "2026-10-08", relance, "remind", "Double")
+    on(monkeypatch, "2026-10-08", relance, "remind", "Double")
+    record = shown(monkeypatch, "2026-10-08", relance, "Double")
+    assert (record["next_action"], record["step"]) == ("second email", 2)
