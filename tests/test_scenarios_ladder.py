@@ -107,3 +107,78 @@ def test_a_letter_written_the_day_of_an_email_is_the_formal_notice(
     on(monkeypatch, "2026-10-08", relance, "remind", "Double")
     record = shown(monkeypatch, "2026-10-08", relance, "Double")
     assert (record["next_action"], record["step"]) == ("second email", 2)
+
+
+def test_a_reversal_lets_the_credit_pay_what_it_reopened(
+    server: SmtpServer, relance: Relance, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ok(relance("client", "add", "Vasseur", "--email", "compta@vasseur.fr"))
+    for number, due in (("F-A", "2026-09-01"), ("F-B", "2026-10-01")):
+        ok(
+            relance(
+                "invoice",
+                "add",
+                "Vasseur",
+                number,
+                "1000.00",
+                "--issued",
+                "2026-08-01",
+                "--due",
+                due,
+            )
+        )
+    first = on(
+        monkeypatch,
+        "2026-10-20",
+        relance,
+        "payment",
+        "add",
+        "Vasseur",
+        "600.00",
+        "--invoice",
+        "F-B",
+        "--json",
+    ).json()
+    later = on(
+        monkeypatch, "2026-10-25", relance, "payment", "add", "Vasseur", "2300.00", "--json"
+    ).json()
+    assert later["credit"] == "900.00"
+    # The first transfer bounces: the credit the later one left pays what it reopened.
+    reversed_ = on(
+        monkeypatch,
+        "2026-11-02",
+        relance,
+        "payment",
+        "reverse",
+        "Vasseur",
+        str(first["payment_id"]),
+        "--json",
+    ).json()
+    record = shown(monkeypatch, "2026-11-02", relance, "Vasseur")
+    assert (record["outstanding"], record["overdue"], record["credit"]) == (
+        "0.00",
+        "0.00",
+        "300.00",
+    )
+    # Owed money, not owing it: no dunning action at all.
+    assert next_of(record) == ("", None, "")
+    assert reversed_["credit_applied"] == [{"invoice": "F-B", "amount": "600.00"}]
+    # A new invoice takes the rest of the credit at once; what is left falls due later.
+    on(
+        monkeypatch,
+        "2026-11-10",
+        relance,
+        "invoice",
+        "add",
+        "Vasseur",
+        "F-C",
+        "500.00",
+        "--issued",
+        "2026-11-10",
+        "--due",
+        "2026-12-10",
+    )
+    record = shown(monkeypatch, "2026-11-10", relance, "Vasseur")
+    assert (record["outstanding"], record["credit"]) == ("200.00", "0.00")
+    assert record["next_action"] == "courteous email"
+    assert record["next_action_on"] == "2026-12-17"

@@ -9,6 +9,7 @@ from relance.services.history import record_event
 from relance.services.results import ActionResult
 from relance.services.validation import Form, InvalidInput
 from relance.store.database import transaction
+from relance.store.ledger import apply_open_credit
 from relance.store.lookup import get_client
 from relance.store.models import Client, Invoice
 from relance.store.summary import refresh_client_summary
@@ -58,6 +59,10 @@ def add_invoice(
             created_at=at,
         )
         summary = f"invoice {clean_number} added: {format_money(minor, code)} due {due_on}"
+        # A credit the client holds pays the new invoice at once, before it can fall overdue.
+        credited = sum(piece.amount for piece in apply_open_credit(client_id))
+        if credited:
+            summary += f" (credit {format_money(credited, code)} applied)"
         event_id = record_event(
             client_id,
             "note",
