@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import cast
 
 from peewee import fn
 
@@ -64,16 +65,20 @@ def apply_open_credit(client_id: int) -> list[Piece]:
     applied = Allocation.select(fn.COALESCE(fn.SUM(Allocation.amount), 0)).where(
         Allocation.payment == Payment.id
     )
-    waiting = (
+    query = (
         Payment.select(Payment.id, (Payment.amount - applied).alias("left"))
         .where((Payment.client == client_id) & Payment.reversed_at.is_null())
         .order_by(Payment.received_on, Payment.id)
-        .dicts()
+        .tuples()
     )
+    # .tuples() yields plain tuples; the stubs type it as the model.
+    waiting = [
+        (int(payment_id), int(left))
+        for payment_id, left in cast("Iterable[tuple[int, int]]", query)
+        if left > 0
+    ]
     shares: list[Piece] = []
-    for row in waiting:
-        if row["left"] <= 0:
-            continue
+    for payment_id, left in waiting:
         invoices = [
             Owed(inv.id, inv.amount - inv.paid)
             for inv in Invoice.select()
@@ -85,8 +90,8 @@ def apply_open_credit(client_id: int) -> list[Piece]:
         ]
         if not invoices and not instalments:
             break
-        pieces, _left = spread_payment(int(row["left"]), invoices, instalments)
-        _allocate(int(row["id"]), pieces)
+        pieces, _still_left = spread_payment(left, invoices, instalments)
+        _allocate(payment_id, pieces)
         shares.extend(pieces)
     return shares
 
