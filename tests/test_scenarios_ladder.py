@@ -182,3 +182,58 @@ def test_a_reversal_lets_the_credit_pay_what_it_reopened(
     assert (record["outstanding"], record["credit"]) == ("200.00", "0.00")
     assert record["next_action"] == "courteous email"
     assert record["next_action_on"] == "2026-12-17"
+
+
+def promise_views(
+    monkeypatch: pytest.MonkeyPatch, day: str, relance: Relance, client: str
+) -> tuple[bool, bool, bool, bool]:
+    """Is a broken promise still to follow up, per list JSON, banner, show JSON, marker."""
+    listed = on(monkeypatch, day, relance, "today", "--json").json()
+    row = next(line for line in listed if line["client"] == client)
+    text = on(monkeypatch, day, relance, "show", client).out
+    record = shown(monkeypatch, day, relance, client)
+    marker_line = next(
+        line for line in on(monkeypatch, day, relance, "today").out.splitlines() if client in line
+    )
+    return (
+        row["broken_promise"],
+        "BROKEN PROMISE" in text,
+        record["broken_promise"] is not None,
+        " ! " in f" {marker_line} ",
+    )
+
+
+def test_a_promise_made_broken_and_followed_up(
+    server: SmtpServer, relance: Relance, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    owing(relance, "Roux")
+    on(monkeypatch, "2026-10-08", relance, "remind", "Roux")
+    on(
+        monkeypatch,
+        "2026-10-12",
+        relance,
+        "call",
+        "Roux",
+        "--outcome",
+        "promised",
+        "--amount",
+        "1200",
+        "--on",
+        "2026-10-20",
+    )
+    action, day, reason = next_of(shown(monkeypatch, "2026-10-12", relance, "Roux"))
+    assert (action, day) == ("check promise", "2026-10-21")
+    assert "promised to pay by 2026-10-20" in reason
+    assert promise_views(monkeypatch, "2026-10-20", relance, "Roux") == (False,) * 4
+    # The day after the promised date, nothing came: every view says it is to follow up.
+    assert promise_views(monkeypatch, "2026-10-21", relance, "Roux") == (True,) * 4
+    record = shown(monkeypatch, "2026-10-21", relance, "Roux")
+    # The call was the ladder's step 3: the firm e-mail comes next, and says why.
+    assert record["next_action"] == "firm email"
+    assert "promise to pay by 2026-10-20 broken" in record["reason"]
+    # The reminder that follows it up: every view agrees there is nothing left to chase.
+    on(monkeypatch, "2026-10-21", relance, "remind", "Roux")
+    assert promise_views(monkeypatch, "2026-10-21", relance, "Roux") == (False,) * 4
+    record = shown(monkeypatch, "2026-10-21", relance, "Roux")
+    assert record["next_action"] == "formal notice"
+    assert "broken" not in record["reason"]

@@ -21,7 +21,7 @@ from relance.store.models import (
     PaymentPlan,
     Promise,
 )
-from relance.store.promises import BrokenPromise, broken_promise, promise_status
+from relance.store.promises import BrokenPromise, promise_status, promise_to_follow_up
 from relance.store.summary import client_profile
 
 
@@ -176,6 +176,7 @@ class ClientDetail:
     promises: list[PromiseRow]
     plans: list[PlanRow]
     allocations: list[AllocationRow] = field(default_factory=list)
+    # The broken promise still to be followed up (the list marker's rule), if any.
     broken_promise: BrokenPromise | None = None
 
 
@@ -290,7 +291,7 @@ def client_detail(client_id: int, today: date) -> ClientDetail:
             for plan in client.plans.order_by(PaymentPlan.created_on.desc(), PaymentPlan.id.desc())
         ],
         allocations=list(allocation_rows(client_id)),
-        broken_promise=broken_promise(client_id, today),
+        broken_promise=promise_to_follow_up(client_id, today),
     )
 
 
