@@ -237,3 +237,25 @@ def test_a_promise_made_broken_and_followed_up(
     record = shown(monkeypatch, "2026-10-21", relance, "Roux")
     assert record["next_action"] == "formal notice"
     assert "broken" not in record["reason"]
+
+
+def test_the_reason_says_where_the_client_stands_today(
+    server: SmtpServer, relance: Relance, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    owing(relance, "Carrel")
+    for day in ("2026-10-08", "2026-10-15"):
+        on(monkeypatch, day, relance, "remind", "Carrel")
+    on(monkeypatch, "2026-10-22", relance, "call", "Carrel", "--outcome", "voicemail")
+    on(monkeypatch, "2026-10-23", relance, "remind", "Carrel")
+    # The formal notice falls on Sunday 15 November, so Monday; read the reason week by week.
+    expected = {
+        "2026-11-09": "39 days late, last reminder 17 days ago, step 5 of 6; due on 16 Nov",
+        "2026-11-16": "46 days late, last reminder 24 days ago, step 5 of 6; due today",
+        "2026-11-23": "53 days late, last reminder 31 days ago, step 5 of 6; due since 16 Nov",
+    }
+    for day, words in expected.items():
+        record = shown(monkeypatch, day, relance, "Carrel")
+        assert record["next_action"] == "formal notice"
+        assert record["reason"] == f"formal notice — {words}"
+        listed = on(monkeypatch, day, relance, "today", "--json").json()
+        assert listed[0]["reason"] == record["reason"]

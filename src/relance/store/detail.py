@@ -9,6 +9,7 @@ from typing import Any, cast
 from peewee import JOIN, fn
 
 from relance.domain.dates import days_overdue
+from relance.domain.reasons import reason_today
 from relance.store.lookup import ClientNotFound
 from relance.store.models import (
     Allocation,
@@ -237,7 +238,7 @@ def client_detail(client_id: int, today: date) -> ClientDetail:
         next_action=client.next_action,
         next_action_on=client.next_action_on,
         ladder_step=client.ladder_step,
-        next_action_reason=client.next_action_reason,
+        next_action_reason=reason_today(client.next_action_reason, client.next_action_on, today),
         profile_override=client.profile_override,
         profile_reasons=_profile_reasons(client_id, client.profile_override),
         contacts=[
