@@ -259,3 +259,26 @@ def test_the_reason_says_where_the_client_stands_today(
         assert record["reason"] == f"formal notice — {words}"
         listed = on(monkeypatch, day, relance, "today", "--json").json()
         assert listed[0]["reason"] == record["reason"]
+
+
+def test_an_imported_invoice_takes_the_credit_first(
+    server: SmtpServer, relance: Relance, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    owing(relance, "Garnier", amount="400.00")
+    paid = on(monkeypatch, "2026-10-05", relance, "payment", "add", "Garnier", "1000.00", "--json")
+    assert paid.json()["credit"] == "600.00"
+    sheet = tmp_path / "factures.csv"
+    sheet.write_text(
+        "Facture;Client;Date;Échéance;Montant TTC;Payé\n"
+        "F-G2;Garnier;2026-10-01;2026-10-31;900,00;0\n",
+        encoding="utf-8",
+    )
+    on(monkeypatch, "2026-11-10", relance, "import", str(sheet))
+    record = shown(monkeypatch, "2026-11-10", relance, "Garnier")
+    # The credit paid 600 of the new invoice: 300 are late, and the ladder starts on them.
+    assert (record["outstanding"], record["overdue"], record["credit"]) == (
+        "300.00",
+        "300.00",
+        "0.00",
+    )
+    assert record["next_action"] == "courteous email"
