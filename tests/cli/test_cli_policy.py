@@ -68,7 +68,8 @@ def test_today_json_gives_the_step_the_reason_and_the_profile(
         "next_action": "courteous email",
         "next_action_on": "2026-10-08",
         "step": 1,
-        "reason": "courteous email — 7 days late, no reminder yet, step 1 of 6",
+        # Told as of today (23 November), not as of the step's date.
+        "reason": "courteous email — 53 days late, no reminder yet, step 1 of 6; due since 8 Oct",
         "profile": "unknown",
     }
 
@@ -82,7 +83,7 @@ def test_show_json_gives_the_profile_with_its_reasons(
     assert shown["profile_set_by_hand"] is False
     assert (shown["step"], shown["reason"]) == (
         1,
-        "courteous email — 7 days late, no reminder yet, step 1 of 6",
+        "courteous email — 53 days late, no reminder yet, step 1 of 6; due since 8 Oct",
     )
     status, out, _ = run(capsys, "show", "Durand SARL")
     assert status == 0
@@ -129,7 +130,7 @@ def test_config_ladder_replaces_the_shipped_one_and_the_index_follows(
     (row,) = ok_json(capsys, "today", "--json")
     # +3 is Sunday 4 October: Monday.
     assert (row["next_action"], row["next_action_on"], row["step"]) == ("text", "2026-10-05", 1)
-    assert row["reason"] == "text — 4 days late, no reminder yet, step 1 of 2"
+    assert row["reason"] == "text — 53 days late, no reminder yet, step 1 of 2; due since 5 Oct"
     after = sqlite3.connect(db).execute("SELECT value FROM book_setting").fetchall()
     assert after != before
     os.remove(os.environ["RELANCE_CONFIG"])

@@ -166,8 +166,8 @@ def test_dispute_takes_the_client_off_the_ladder_until_resolved(book: object) ->
     assert (client.next_action, client.next_action_on) == ("resolve dispute", date(2026, 10, 12))
     clients.set_dispute(client_id, False, moment(date(2026, 10, 9)))
     client = Client.get_by_id(client_id)
-    # Back on the ladder where it stood: the first step, due since the 8th.
-    assert (client.next_action, client.next_action_on) == ("courteous email", date(2026, 10, 8))
+    # Back on the ladder where it stood: the first step, due from the day of the resolution.
+    assert (client.next_action, client.next_action_on) == ("courteous email", date(2026, 10, 9))
 
 
 def test_promise_waits_until_the_day_after(book: object) -> None:

@@ -117,6 +117,12 @@ def expected_columns(client: Client) -> tuple[object, ...]:
     follow_on = last.follow_up_on if last else None
     if last and any(p.event_id == last.id and p.status != "open" for p in promises):
         follow_action, follow_on = None, None
+    resolutions = [e for e in history if e.kind == "dispute" and e.outcome == "off"]
+    resolved = max(resolutions, key=lambda e: (e.happened_at, e.id), default=None)
+    if client.disputed:
+        resolved = None
+    if resolved and last and last.happened_at < resolved.happened_at:
+        follow_action, follow_on = None, None
     profile = expected_profile(
         client, history, sum(1 for e in steps if e.kind in {"email", "letter", "sms"})
     )
@@ -137,6 +143,7 @@ def expected_columns(client: Client) -> tuple[object, ...]:
         follow_up_action=follow_action,
         follow_up_on=follow_on,
         broken_promise_due_on=broken_due,
+        dispute_resolved_on=resolved.happened_at.date() if resolved else None,
     )
     action = next_action(state, DEFAULT_POLICY)
     return (

@@ -255,7 +255,12 @@ async def test_d_opens_and_resolves_disputes(
         assert current_id(app) == northwind
     assert detail(dupont, today).disputed
     assert detail(dupont, today).history[0].summary == "dispute opened: contests the hours"
-    assert not detail(northwind, today).disputed
+    resolved = detail(northwind, today)
+    assert not resolved.disputed
+    # Back on the ladder, the next step due from the resolution (today), not from the past.
+    assert resolved.next_action not in ("", "resolve dispute")
+    assert resolved.next_action_on == today
+    assert resolved.next_action_reason.endswith("; due today")
 
 
 @run_async

@@ -103,6 +103,7 @@ class ClientState:
     follow_up_action: str | None = None
     follow_up_on: date | None = None
     broken_promise_due_on: date | None = None
+    dispute_resolved_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -127,15 +128,20 @@ def steps_done(ladder: Ladder, contacts: tuple[Contacted, ...]) -> list[date]:
     """The day each step was done, walking the contacts oldest first.
 
     A contact counts as the first step, from the current one on, whose main channel it used
-    (steps it jumps over count as passed); contacts on the day of the last step go along
-    with that step, not a new one.
+    (steps it jumps over count as passed). A second contact of the same kind on one day goes
+    along with the first, not a new step; one of another kind counts for the step its channel
+    completes, so the letter written the day of an e-mail is still the formal notice.
     """
     done: list[date] = []
+    counted_today: set[str] = set()
     for contact in contacts:
-        if done and contact.on == done[-1]:
+        if done and contact.on == done[-1] and contact.kind in counted_today:
             continue
         for index in range(len(done), len(ladder.steps)):
             if contact.kind == ladder.steps[index].main_kind:
+                if not done or done[-1] != contact.on:
+                    counted_today = set()
+                counted_today.add(contact.kind)
                 done.extend([contact.on] * (index + 1 - len(done)))
                 break
     return done
@@ -218,6 +224,9 @@ def _ladder_action(
     floor = due + timedelta(days=1)
     if state.last_contact_on is not None:
         floor = max(floor, state.last_contact_on + timedelta(days=policy.min_gap_days))
+    # Back from a dispute, the ladder resumes where it was, from the day it was resolved.
+    if state.dispute_resolved_on is not None:
+        floor = max(floor, state.dispute_resolved_on)
     if len(done) >= total:
         last = ladder.steps[-1]
         on = max(done[-1] + timedelta(days=REVIEW_AFTER_LAST_STEP_DAYS), floor)

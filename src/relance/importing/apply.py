@@ -39,6 +39,7 @@ from relance.store.import_batch import (
     last_ids,
     write_import_rows,
 )
+from relance.store.ledger import apply_open_credit
 from relance.store.summary import refresh_client_summary
 
 # How the payments an import records are marked, so that a re-import recognises them.
@@ -149,6 +150,9 @@ def apply_plan(
                 raise _Rehearsal
             add_events(work.events())
             for client_id, changes in outcome.clients.items():
+                # Credit left by earlier payments goes to the invoices this import brought.
+                if changes.new_invoices or changes.updated_invoices:
+                    apply_open_credit(client_id)
                 if settle is not None and (changes.payments or changes.credit_notes):
                     settle(client_id)
                 refresh_client_summary(client_id)

@@ -15,6 +15,7 @@ from relance.store.invoices import (
     invoice_number_taken,
     set_client_currency,
 )
+from relance.store.ledger import apply_open_credit
 from relance.store.lookup import get_client
 from relance.store.summary import refresh_client_summary
 
@@ -56,6 +57,10 @@ def add_invoice(
             client_id, clean_number, (issued_on, due_on), (minor, code), source, at
         )
         summary = f"invoice {clean_number} added: {format_money(minor, code)} due {due_on}"
+        # A credit the client holds pays the new invoice at once, before it can fall overdue.
+        credited = sum(piece.amount for piece in apply_open_credit(client_id))
+        if credited:
+            summary += f" (credit {format_money(credited, code)} applied)"
         event_id = record_event(
             client_id,
             "note",

@@ -19,7 +19,7 @@ from relance.services.lapses import judged_result
 from relance.services.results import ActionResult
 from relance.services.validation import Form, InvalidInput
 from relance.store.database import transaction
-from relance.store.ledger import undo_allocations, write_payment_pieces
+from relance.store.ledger import apply_open_credit, undo_allocations, write_payment_pieces
 from relance.store.lookup import get_client
 from relance.store.models import Instalment, Invoice, Payment, PaymentPlan
 from relance.store.plans import running_instalments
@@ -141,6 +141,8 @@ def reverse_payment(
             for row in Instalment.select().join(PaymentPlan).where(PaymentPlan.client == client_id)
         }
         undone = undo_allocations(payment.id, at, clean_reason)
+        # What the other payments left as credit now goes to what the reversal reopened.
+        reapplied = apply_open_credit(client_id)
         money = format_money(payment.amount, client.currency)
         summary = f"payment reversed: {money} received {payment.received_on.isoformat()}"
         if payment.reference:
@@ -150,6 +152,11 @@ def reverse_payment(
         body = "\n".join(
             f"undone: {_target(p, numbers, seq_of)} {format_money(p.amount, client.currency)}"
             for p in undone
+        )
+        body += "".join(
+            f"\ncredit applied: {_target(p, numbers, seq_of)} "
+            f"{format_money(p.amount, client.currency)}"
+            for p in reapplied
         )
         event_id = record_event(
             client_id,
@@ -172,6 +179,7 @@ def reverse_payment(
                 "reversed": True,
                 "reason": clean_reason,
                 "undone": [_piece_record(p, numbers, seq_of) for p in undone],
+                "credit_applied": [_piece_record(p, numbers, seq_of) for p in reapplied],
             },
         )
 

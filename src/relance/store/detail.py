@@ -9,6 +9,7 @@ from typing import Any, cast
 from peewee import JOIN, fn
 
 from relance.domain.dates import days_overdue
+from relance.domain.reasons import reason_today
 from relance.store.lookup import ClientNotFound
 from relance.store.models import (
     Allocation,
@@ -21,7 +22,7 @@ from relance.store.models import (
     PaymentPlan,
     Promise,
 )
-from relance.store.promises import BrokenPromise, broken_promise, promise_status
+from relance.store.promises import BrokenPromise, promise_status, promise_to_follow_up
 from relance.store.summary import client_profile
 
 
@@ -176,6 +177,7 @@ class ClientDetail:
     promises: list[PromiseRow]
     plans: list[PlanRow]
     allocations: list[AllocationRow] = field(default_factory=list)
+    # The broken promise still to be followed up (the list marker's rule), if any.
     broken_promise: BrokenPromise | None = None
 
 
@@ -236,7 +238,7 @@ def client_detail(client_id: int, today: date) -> ClientDetail:
         next_action=client.next_action,
         next_action_on=client.next_action_on,
         ladder_step=client.ladder_step,
-        next_action_reason=client.next_action_reason,
+        next_action_reason=reason_today(client.next_action_reason, client.next_action_on, today),
         profile_override=client.profile_override,
         profile_reasons=_profile_reasons(client_id, client.profile_override),
         contacts=[
@@ -290,7 +292,7 @@ def client_detail(client_id: int, today: date) -> ClientDetail:
             for plan in client.plans.order_by(PaymentPlan.created_on.desc(), PaymentPlan.id.desc())
         ],
         allocations=list(allocation_rows(client_id)),
-        broken_promise=broken_promise(client_id, today),
+        broken_promise=promise_to_follow_up(client_id, today),
     )
 
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import cast
 
-from relance.domain.allocation import Piece
+from peewee import fn
+
+from relance.domain.allocation import Owed, Piece, spread_payment
 from relance.store.models import Allocation, Instalment, Invoice, Payment
+from relance.store.plans import running_instalments
 
 
 def write_payment_pieces(
@@ -29,9 +33,15 @@ def write_payment_pieces(
         reference=reference,
         created_at=at,
     )
+    _allocate(int(payment.id), pieces)
+    return int(payment.id)
+
+
+def _allocate(payment_id: int, pieces: Sequence[Piece]) -> None:
+    """Write a payment's shares and add them to the invoices' and instalments' ``paid``."""
     for piece in pieces:
         Allocation.create(
-            payment=payment,
+            payment=payment_id,
             invoice=piece.invoice_id,
             instalment=piece.instalment_id,
             amount=piece.amount,
@@ -44,7 +54,46 @@ def write_payment_pieces(
             Instalment.update(paid=Instalment.paid + piece.amount).where(
                 Instalment.id == piece.instalment_id
             ).execute()
-    return int(payment.id)
+
+
+def apply_open_credit(client_id: int) -> list[Piece]:
+    """Spread what the client's payments left unapplied over what is open; the new shares.
+
+    Oldest payment first, onto the running plan's instalments and, underneath, the invoices
+    oldest due first, as a payment received now would be: a credit never sits beside a debt.
+    """
+    applied = Allocation.select(fn.COALESCE(fn.SUM(Allocation.amount), 0)).where(
+        Allocation.payment == Payment.id
+    )
+    query = (
+        Payment.select(Payment.id, (Payment.amount - applied).alias("left"))
+        .where((Payment.client == client_id) & Payment.reversed_at.is_null())
+        .order_by(Payment.received_on, Payment.id)
+        .tuples()
+    )
+    # .tuples() yields plain tuples; the stubs type it as the model.
+    waiting = [
+        (int(payment_id), int(left))
+        for payment_id, left in cast("Iterable[tuple[int, int]]", query)
+        if left > 0
+    ]
+    shares: list[Piece] = []
+    for payment_id, left in waiting:
+        invoices = [
+            Owed(inv.id, inv.amount - inv.paid)
+            for inv in Invoice.select()
+            .where((Invoice.client == client_id) & (Invoice.amount > Invoice.paid))
+            .order_by(Invoice.due_on, Invoice.number)
+        ]
+        instalments = [
+            Owed(due.id, due.amount - due.paid) for due in running_instalments(client_id)
+        ]
+        if not invoices and not instalments:
+            break
+        pieces, _still_left = spread_payment(left, invoices, instalments)
+        _allocate(payment_id, pieces)
+        shares.extend(pieces)
+    return shares
 
 
 def undo_allocations(payment_id: int, at: datetime, reason: str) -> list[Piece]:

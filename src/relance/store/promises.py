@@ -113,6 +113,16 @@ def broken_promise(client_id: int, today: date) -> BrokenPromise | None:
     )
 
 
+def promise_to_follow_up(client_id: int, today: date) -> BrokenPromise | None:
+    """The client's broken promise while it is still to be followed up, else None.
+
+    The rule the list marker writes in SQL (``broken_marker``): the detail's banner, ``show``
+    and its JSON read it here, so they agree with the marker and ``today --json``.
+    """
+    promise = broken_promise(client_id, today)
+    return promise if promise is not None and not promise.followed_up else None
+
+
 def received_since(client_id: int, since: date) -> int:
     """Money received from the client on or after a day, reversed payments left out."""
     total = (

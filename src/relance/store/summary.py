@@ -75,7 +75,10 @@ SELECT
                 SELECT 1 FROM contact_event e WHERE e.client_id = c.id AND e.direction = 'out'
                   AND e.kind IN {_in_list(STEP_KINDS)} AND date(e.happened_at) > p.due_on)
             THEN p.due_on END
-     FROM promise p WHERE p.client_id = c.id ORDER BY p.made_on DESC, p.id DESC LIMIT 1)
+     FROM promise p WHERE p.client_id = c.id ORDER BY p.made_on DESC, p.id DESC LIMIT 1),
+    (SELECT e.happened_at FROM contact_event e
+     WHERE e.client_id = c.id AND e.kind = 'dispute' AND e.outcome = 'off'
+     ORDER BY e.happened_at DESC, e.id DESC LIMIT 1)
 FROM client c WHERE c.id = ?1
 """
 
@@ -90,7 +93,8 @@ ORDER BY e.happened_at, e.id
 
 _LAST_CONTACT_SQL = f"""
 SELECT e.follow_up_action, e.follow_up_on, date(e.happened_at), e.kind,
-       EXISTS (SELECT 1 FROM promise p WHERE p.event_id = e.id AND p.status != 'open')
+       EXISTS (SELECT 1 FROM promise p WHERE p.event_id = e.id AND p.status != 'open'),
+       e.happened_at
 FROM contact_event e
 WHERE e.client_id = ?1 AND e.happened_at >= ?2 AND e.kind IN {_in_list(CONTACT_KINDS)}
   AND e.direction != 'internal'
@@ -185,7 +189,10 @@ def client_standing(
         kind,
         override,
         broken_due,
+        resolved_at,
     ) = row
+    # The day a dispute was last resolved, once it no longer runs: the ladder resumes from it.
+    resolved_on = _as_date(resolved_at) if resolved_at is not None and not disputed else None
     contacts = tuple(
         Contacted(_day(on), step_kind, outcome)
         for on, step_kind, outcome in database.execute_sql(
@@ -201,10 +208,12 @@ def client_standing(
     last_contact_on: date | None = None
     last_kind = ""
     if last is not None:
-        action, action_on, contact_on, last_kind, promise_settled = last
+        action, action_on, contact_on, last_kind, promise_settled, contact_at = last
         last_contact_on = _as_date(contact_on)
-        # A call's follow-up was to check its promise; once kept there is nothing to check.
-        if not promise_settled:
+        # A call's follow-up was to check its promise; once kept there is nothing to check. A
+        # dispute resolved after the contact settles its follow-up ("resolve dispute") too.
+        settled_by_dispute = resolved_on is not None and str(contact_at) < str(resolved_at)
+        if not promise_settled and not settled_by_dispute:
             follow_up_action, follow_up_on = action or None, _as_date(action_on)
     state = ClientState(
         outstanding=outstanding,
@@ -223,6 +232,7 @@ def client_standing(
         follow_up_action=follow_up_action,
         follow_up_on=follow_up_on,
         broken_promise_due_on=_as_date(broken_due),
+        dispute_resolved_on=resolved_on,
     )
     return state, classification
 

@@ -16,6 +16,7 @@ from peewee import SQL, ColumnBase, Expression, NodeList, fn
 
 from relance.domain.aging import Bucket, OpenAmount, aging, dso
 from relance.domain.dates import days_overdue
+from relance.domain.reasons import reason_today
 from relance.store.models import Client, Instalment, Invoice, PaymentPlan, Promise
 from relance.store.plans import RUNNING_PLAN_STATUSES
 from relance.store.promises import BROKEN, OPEN, broken_marker
@@ -280,7 +281,9 @@ def _rows(query, today: date) -> list[TriageRow]:  # type: ignore[no-untyped-def
             next_action=row["next_action"],
             next_action_on=row["next_action_on"],
             ladder_step=row["ladder_step"],
-            next_action_reason=row["next_action_reason"],
+            next_action_reason=reason_today(
+                row["next_action_reason"], _maybe_date(row["next_action_on"]), today
+            ),
             payer_profile=row["profile"],
             disputed=bool(row["disputed"]),
             snoozed_until=row["snoozed_until"],
@@ -427,6 +430,11 @@ def book_totals(today: date) -> Totals:
         dso_days=dso(outstanding.get(main, 0), invoiced),
         main_currency=main,
     )
+
+
+def _maybe_date(value: object) -> date | None:
+    """A stored date that may be missing."""
+    return None if value is None else _date(value)
 
 
 def _date(value: object) -> date:
