@@ -101,10 +101,12 @@ def test_a_letter_written_the_day_of_an_email_is_the_formal_notice(
     # Not a second formal notice: the legal route, 15 days after the notice.
     assert (action, day) == ("legal route", "2026-11-17")
     assert "step 6 of 6" in reason
-    # Two e-mails on one day are still one step.
+    # A second e-mail the same day is refused, and the one sent stays one step.
     owing(relance, "Double")
     on(monkeypatch, "2026-10-08", relance, "remind", "Double")
-    on(monkeypatch, "2026-10-08", relance, "remind", "Double")
+    again = relance("remind", "Double")
+    assert again.status == 2
+    assert "already reminded today" in again.err
     record = shown(monkeypatch, "2026-10-08", relance, "Double")
     assert (record["next_action"], record["step"]) == ("second email", 2)
 
