@@ -37,7 +37,8 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 _ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?", re.ASCII)
 _TOML_HEADER = re.compile(r'^\s*format\s*=\s*["\']relance-export["\']\s*$', re.MULTILINE)
 _JSON_HEADER = re.compile(r'"format"\s*:\s*"relance-export"')
-_WHOLE_NUMBER = re.compile(r"-?[0-9]+", re.ASCII)
+# At most 18 digits: every SQLite integer fits, and a longer cell stays text to be refused.
+_WHOLE_NUMBER = re.compile(r"-?[0-9]{1,18}", re.ASCII)
 # Header keys a CSV manifest writes as text but that are whole numbers in the export.
 NUMBER_HEADER_KEYS = ("schema", "book_schema")
 
