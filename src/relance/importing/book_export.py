@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from relance.domain.dates import FIRST_DAY, LAST_DAY
 from relance.domain.money import AmountError, parse_amount
 from relance.importing.plan import RowError
 from relance.store.database import transaction
@@ -358,11 +359,13 @@ def _value(table: str, spec: ColumnSpec, raw: object) -> object:
     if spec.kind == "date":
         if not _ISO_DATE.fullmatch(raw):
             raise ValueError(f"not an ISO date: {raw!r} (write it like 2026-11-23)")
-        return date.fromisoformat(raw)
+        return _in_book_range(date.fromisoformat(raw), raw)
     if spec.kind == "moment":
         if not _ISO_MOMENT.fullmatch(raw):
             raise ValueError(f"not an ISO moment: {raw!r} (write it like 2026-11-23T09:30:00)")
-        return datetime.fromisoformat(raw)
+        moment = datetime.fromisoformat(raw)
+        _in_book_range(moment.date(), raw)
+        return moment
     if spec.kind == "rate":
         try:
             number = Decimal(raw)
@@ -371,6 +374,13 @@ def _value(table: str, spec: ColumnSpec, raw: object) -> object:
         if not number.is_finite():
             raise ValueError(f"not a rate: {raw!r} (write it like 12.5)")
     return raw
+
+
+def _in_book_range(day: date, raw: str) -> date:
+    """A date of an export, refused when outside the years a book holds (as typed dates are)."""
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError(f"date out of range: {raw!r} (from {FIRST_DAY.year} to {LAST_DAY.year})")
+    return day
 
 
 def _check_row_rules(table: str, line: int, row: dict[str, object], plan: BookExportPlan) -> None:
