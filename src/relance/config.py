@@ -10,6 +10,7 @@ from typing import Any
 
 import tomli_w
 
+from relance.domain.email_address import is_email_address
 from relance.domain.jurisdictions import JURISDICTIONS
 from relance.domain.money import AmountError, parse_amount
 from relance.paths import config_path, ensure_private_dir
@@ -83,6 +84,10 @@ def load_config(path: Path | None = None) -> Config:
         raise ConfigError(f"cannot read the config file {target}: {error}") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"config file {target} is not valid TOML: {error}") from None
+    except RecursionError:
+        # tomllib recurses once per nested table or array: thousands of them exhaust the stack.
+        raise ConfigError(f"config file {target} is nested too deeply to read") from None
+    _refuse_unknown(raw, TOP_LEVEL_KEYS, "", target)
     return Config(
         path=target,
         creditor=_creditor(raw.get("creditor", {}), target),
@@ -92,6 +97,40 @@ def load_config(path: Path | None = None) -> Config:
         smtp=_smtp(raw.get("smtp"), target),
         raw=raw,
     )
+
+
+# Every top-level key and section relance reads; anything else is a typo, refused.
+TOP_LEVEL_KEYS = frozenset(
+    {"theme", "creditor", "smtp", "letters", "keys", "law", "policy", "plans", "messages"}
+)
+CREDITOR_KEYS = frozenset({"name", "address", "email", "phone", "company_number", "siret", "iban"})
+LAW_KEYS = frozenset({"default_jurisdiction", "court_costs"})
+LETTERS_KEYS = frozenset({"deadline_days", "font", "font_bold"})
+# Hosts where a password sent without encryption never leaves the machine.
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
+
+
+def _refuse_unknown(
+    section: dict[str, Any], known: frozenset[str], prefix: str, path: Path
+) -> None:
+    """Refuse keys relance does not read, named in full, the same way for every section."""
+    unknown = sorted(set(section) - known)
+    if unknown:
+        names = ", ".join(f"{prefix}{key}" for key in unknown)
+        plural = "s" if len(unknown) > 1 else ""
+        raise ConfigError(f"config file {path}: unknown setting{plural} {names}")
+
+
+def refuse_unknown_letters_keys(section: dict[str, Any], path: Path) -> None:
+    """Refuse a ``[letters]`` key relance does not read."""
+    _refuse_unknown(section, LETTERS_KEYS, "letters.", path)
+
+
+def _one_line(value: str, name: str, path: Path) -> str:
+    """A setting printed in a mail header or a letter: no line breaks or control characters."""
+    if any(ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0 for char in value):
+        raise ConfigError(f"config file {path}: {name} must be one line without control characters")
+    return value
 
 
 def save_setting(config: Config, key: str, value: Any) -> Config:
@@ -114,10 +153,18 @@ def _creditor(section: Any, path: Path) -> Creditor:
     """Build the creditor identity from ``[creditor]``."""
     if not isinstance(section, dict):
         raise ConfigError(f"config file {path}: [creditor] must be a table")
+    _refuse_unknown(section, CREDITOR_KEYS, "creditor.", path)
     names = {"name", "address", "email", "phone", "iban"}
     values = {k: _string(v, f"creditor.{k}", path) for k, v in section.items() if k in names}
+    for key in ("name", "email", "phone", "iban"):
+        if key in values:
+            _one_line(values[key], f"creditor.{key}", path)
+    email = values.get("email", "").strip()
+    if email and not is_email_address(email):
+        raise ConfigError(f"config file {path}: creditor.email is not an e-mail address")
     number = section.get("company_number", section.get("siret", ""))
-    return Creditor(company_number=_string(number, "creditor.siret", path), **values)
+    number_text = _one_line(_string(number, "creditor.siret", path), "creditor.siret", path)
+    return Creditor(company_number=number_text, **values)
 
 
 def _keys(section: Any, path: Path) -> dict[str, str]:
@@ -131,6 +178,7 @@ def _law(section: Any, path: Path) -> LawSettings:
     """Read ``[law]``: a known default jurisdiction and court costs as decimal strings."""
     if not isinstance(section, dict):
         raise ConfigError(f"config file {path}: [law] must be a table")
+    _refuse_unknown(section, LAW_KEYS, "law.", path)
     default = _string(section.get("default_jurisdiction", ""), "law.default_jurisdiction", path)
     if default and default.strip().lower() not in JURISDICTIONS:
         known = ", ".join(JURISDICTIONS)
@@ -161,9 +209,7 @@ def _smtp(section: Any, path: Path) -> SmtpSettings | None:
             f"config file {path}: smtp.password is not read; name an environment variable"
             " (password_env) or a command that prints it (password_command)"
         )
-    unknown = sorted(set(section) - known)
-    if unknown:
-        raise ConfigError(f"config file {path}: [smtp] has unknown settings: {', '.join(unknown)}")
+    _refuse_unknown(section, frozenset(known), "smtp.", path)
     host = _string(section.get("host", ""), "smtp.host", path).strip()
     if not host:
         raise ConfigError(f"config file {path}: smtp.host is required")
@@ -190,7 +236,13 @@ def _smtp(section: Any, path: Path) -> SmtpSettings | None:
             f"config file {path}: smtp.username needs smtp.password_env or smtp.password_command"
             " (the password itself is never written in the config)"
         )
-    sender = _string(section.get("from", ""), "smtp.from", path).strip()
+    if username and security == "none" and host.lower() not in LOOPBACK_HOSTS:
+        raise ConfigError(
+            f'config file {path}: smtp.security = "none" would send the password in clear to'
+            f" {host}; use starttls or ssl (none is only for a server on this machine)"
+        )
+    sender = _one_line(_string(section.get("from", ""), "smtp.from", path), "smtp.from", path)
+    sender = sender.strip()
     return SmtpSettings(host, port, security, username, password_env, command, sender)
 
 

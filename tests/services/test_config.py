@@ -38,7 +38,6 @@ def test_creditor_values(tmp_path: Path) -> None:
         'phone = "06 12 34 56 78"\n'
         'siret = "123 456 789 00012"\n'
         'iban = "FR76 3000 6000 0112 3456 7890 189"\n'
-        'unknown_key = "kept in raw"\n'
         "[keys]\n"
         'call = "c,C"\n'
         "[smtp]\n"

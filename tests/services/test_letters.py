@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from relance.config import Config, ConfigError, Creditor
 from relance.delivery.letters import formal_notice as formal_notice_module
-from relance.delivery.letters.fonts import LetterFont, clean_text, find_font
+from relance.delivery.letters.fonts import FontError, LetterFont, clean_text, find_font
 from relance.delivery.letters.wording import place_of
 from relance.domain.money import format_money
 from relance.domain.written_dates import long_date
@@ -384,8 +384,12 @@ def test_clean_text_and_font_lookup(tmp_path: Path) -> None:
     assert clean_text("ligne\nsuivante", core, keep_newlines=True) == "ligne\nsuivante"
     unicode_font = LetterFont(Path("x.ttf"), Path("x.ttf"))
     assert clean_text("œ 12 €\x07", unicode_font) == "œ 12 €"
-    # A configured font that does not exist falls back to what the machine has.
-    assert find_font(str(tmp_path / "missing.ttf")).regular != tmp_path / "missing.ttf"
+    # A configured font that does not exist, or is no font, is refused with its file named.
+    with pytest.raises(FontError, match=r"missing\.ttf"):
+        find_font(str(tmp_path / "missing.ttf"))
+    (tmp_path / "notes.ttf").write_text("root:x:0:0\n", encoding="utf-8")
+    with pytest.raises(FontError, match=r"notes\.ttf is not a TrueType"):
+        find_font(str(tmp_path / "notes.ttf"))
 
 
 # ---- refusals: nothing written --------------------------------------------------------------

@@ -20,7 +20,7 @@ from relance.config import ConfigError, load_config
 from relance.literal import one_line
 from relance.policy_config import policy_from_config
 from relance.services.validation import InvalidInput
-from relance.store.database import close_database
+from relance.store.database import as_store_error, close_database
 from relance.store.errors import StoreError
 from relance.store.lookup import ClientNotFound
 from relance.store.summary import set_active_policy
@@ -52,6 +52,9 @@ def main(argv: Sequence[str] | None = None, *, app_opener: AppOpener | None = No
         target = f" {error.filename}" if error.filename else ""
         return _refuse(f"cannot use{target}: {error.strerror or error}", EXIT_FAILURE)
     except Exception as error:
+        translated = as_store_error(error)
+        if translated is not None:
+            return _refuse(str(translated), EXIT_FAILURE)
         return _refuse(f"unexpected error: {type(error).__name__}: {error}", EXIT_FAILURE)
     finally:
         close_database()

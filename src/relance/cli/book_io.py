@@ -6,14 +6,13 @@ import os
 from pathlib import Path
 from typing import Any
 
-import tomli_w
 from rich import box
 from rich.table import Table
 from rich.text import Text
 
 from relance.cli.context import Context
 from relance.cli.errors import BadInput
-from relance.cli.output import safe_json
+from relance.cli.output import safe_json, safe_toml
 from relance.domain.aging import Bucket
 from relance.domain.dates import DateError, parse_date
 from relance.domain.money import decimal_string, format_money
@@ -77,7 +76,7 @@ def export(ctx: Context) -> int:
         write_csv_folder(data, out)
         ctx.out.line(str(out.absolute()))
         return 0
-    text = safe_json(data) + "\n" if kind == "json" else tomli_w.dumps(without_nulls(data))
+    text = safe_json(data) + "\n" if kind == "json" else safe_toml(without_nulls(data))
     if out is None:
         ctx.out.stream.write(text)
         return 0

@@ -8,6 +8,7 @@ import unicodedata
 from datetime import date, datetime
 from typing import Any, TextIO
 
+import tomli_w
 from rich.console import Console, RenderableType
 
 from relance.literal import one_line, printable
@@ -62,6 +63,21 @@ def _escaped(char: str) -> str:
         return f"\\u{code:04x}"
     code -= 0x10000
     return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+
+def safe_toml(value: dict[str, Any]) -> str:
+    """TOML with every control or format character written as a ``\\u`` escape, as in JSON."""
+    text = tomli_w.dumps(value)
+    # tomli-w writes every string as a basic "…" string, where \u and \U escapes are valid.
+    return "".join(char if char == "\n" else _toml_escaped(char) for char in text)
+
+
+def _toml_escaped(char: str) -> str:
+    """A character, or its TOML escape if a terminal could act on it."""
+    if unicodedata.category(char) not in _INVISIBLE_CATEGORIES:
+        return char
+    code = ord(char)
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def _json_default(value: Any) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from relance import __version__, collector
 from relance.cli.errors import UsageError
@@ -46,6 +46,22 @@ def _handler(module: str, name: str, *, opens_app: bool = False) -> Callable[[Co
 
     run.__qualname__ = f"{module}.{name}"
     return run
+
+
+class _GivenDate(argparse.Action):
+    """A date option: leaving it out means its default, but writing it empty is refused."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[Any] | None,
+        option_string: str | None = None,
+    ) -> None:
+        """Store the date as typed, or refuse an empty one with the option named."""
+        if not isinstance(values, str) or not values.strip():
+            parser.error(f"argument {option_string}: no date given (write it as YYYY-MM-DD)")
+        setattr(namespace, self.dest, values)
 
 
 class CommandLineParser(argparse.ArgumentParser):
@@ -158,8 +174,8 @@ def build_parser() -> CommandLineParser:
     _client_argument(invoice_add)
     invoice_add.add_argument("number", metavar="NUMBER")
     invoice_add.add_argument("amount", metavar="AMOUNT", help="like 1234.56")
-    invoice_add.add_argument("--issued", metavar="DATE", required=True)
-    invoice_add.add_argument("--due", metavar="DATE", required=True)
+    invoice_add.add_argument("--issued", metavar="DATE", action=_GivenDate, required=True)
+    invoice_add.add_argument("--due", metavar="DATE", action=_GivenDate, required=True)
     invoice_add.add_argument("--currency", metavar="CODE", default="", help="default: the client's")
     invoice_add.set_defaults(handler=_handler("actions", "invoice_add"))
 
@@ -171,7 +187,7 @@ def build_parser() -> CommandLineParser:
     _client_argument(payment_add)
     payment_add.add_argument("amount", metavar="AMOUNT", help="like 1234.56")
     payment_add.add_argument(
-        "--on", metavar="DATE", default="", help="received on (default: today)"
+        "--on", metavar="DATE", action=_GivenDate, default="", help="received on (default: today)"
     )
     payment_add.add_argument(
         "--invoice",
@@ -195,7 +211,7 @@ def build_parser() -> CommandLineParser:
     _client_argument(call)
     call.add_argument("--outcome", choices=OUTCOMES, required=True)
     call.add_argument("--amount", metavar="A", default="", help="promised amount")
-    call.add_argument("--on", metavar="DATE", default="", help="promised date")
+    call.add_argument("--on", metavar="DATE", action=_GivenDate, default="", help="promised date")
     call.add_argument("--note", metavar="T", default="")
     call.set_defaults(handler=_handler("actions", "call"))
 
@@ -217,7 +233,9 @@ def build_parser() -> CommandLineParser:
     _client_argument(propose)
     propose.add_argument("--instalments", metavar="N", required=True)
     propose.add_argument("--every", choices=FREQUENCIES, default="month")
-    propose.add_argument("--first", metavar="DATE", default="", help="default: the next 20th")
+    propose.add_argument(
+        "--first", metavar="DATE", action=_GivenDate, default="", help="default: the next 20th"
+    )
     propose.add_argument("--deposit", metavar="X", default="", help="an amount or a percentage")
     propose.add_argument(
         "--day", metavar="D", default="", help="day of month of monthly instalments after the first"
@@ -243,7 +261,9 @@ def build_parser() -> CommandLineParser:
 
     snooze = commands.add_parser("snooze", parents=scripted, help="hold a client until a date")
     _client_argument(snooze)
-    snooze.add_argument("--until", metavar="DATE", required=True, help="`today` lifts it")
+    snooze.add_argument(
+        "--until", metavar="DATE", action=_GivenDate, required=True, help="`today` lifts it"
+    )
     snooze.set_defaults(handler=_handler("actions", "snooze"))
 
     dispute = commands.add_parser("dispute", parents=scripted, help="turn a dispute on or off")
@@ -266,7 +286,9 @@ def build_parser() -> CommandLineParser:
     contact.add_argument("channel", choices=CONTACT_CHANNELS)
     contact.add_argument("--note", metavar="T", default="")
     contact.add_argument("--amount", metavar="A", default="", help="promised amount")
-    contact.add_argument("--on", metavar="DATE", default="", help="promised date")
+    contact.add_argument(
+        "--on", metavar="DATE", action=_GivenDate, default="", help="promised date"
+    )
     contact.add_argument("--who", metavar="NAME", default="", help="who promised")
     contact.set_defaults(handler=_handler("actions", "log"))
     _law_commands(commands, common, scripted)
@@ -293,19 +315,31 @@ def _law_commands(
         description=PENALTY_HELP,
     )
     penalty.add_argument("--amount", metavar="A", required=True, help="incl. tax, like 1234.56")
-    penalty.add_argument("--due", metavar="DATE", required=True, help="the due date")
+    penalty.add_argument(
+        "--due", metavar="DATE", action=_GivenDate, required=True, help="the due date"
+    )
     penalty.add_argument(
         "--paid", metavar="P", default="", help="amount paid (on --paid-on, else by the due date)"
     )
     penalty.add_argument(
-        "--paid-on", metavar="DATE", default="", help="date of the payment (alone: paid in full)"
+        "--paid-on",
+        metavar="DATE",
+        action=_GivenDate,
+        default="",
+        help="date of the payment (alone: paid in full)",
     )
     penalty.add_argument(
         "--jurisdiction", metavar="J", required=True, help="fr-b2b, fr-b2c, eu-b2b, uk-b2b or us"
     )
     penalty.add_argument("--rate", metavar="R", default="", help="contract rate, percent a year")
     penalty.add_argument("--currency", metavar="C", default="", help="default: the jurisdiction's")
-    penalty.add_argument("--as-of", metavar="DATE", default="", help="count up to (default: today)")
+    penalty.add_argument(
+        "--as-of",
+        metavar="DATE",
+        action=_GivenDate,
+        default="",
+        help="count up to (default: today)",
+    )
     penalty.add_argument(
         "--notice", metavar="DATE", default="", help="formal notice sent (fr-b2c interest from it)"
     )
@@ -320,8 +354,12 @@ def _law_commands(
         "add", parents=common, help="add your rate for a period the table lacks"
     )
     rates_add.add_argument("series", metavar="SERIES", help=", ".join(SERIES))
-    rates_add.add_argument("--from", dest="valid_from", metavar="DATE", required=True)
-    rates_add.add_argument("--to", dest="valid_to", metavar="DATE", required=True)
+    rates_add.add_argument(
+        "--from", dest="valid_from", metavar="DATE", action=_GivenDate, required=True
+    )
+    rates_add.add_argument(
+        "--to", dest="valid_to", metavar="DATE", action=_GivenDate, required=True
+    )
     rates_add.add_argument("--rate", metavar="PERCENT", required=True, help="like 2.15")
     rates_add.add_argument("--note", metavar="T", default="", help="where the rate comes from")
     rates_add.set_defaults(handler=_handler("law", "rates_add"))
@@ -354,7 +392,9 @@ def _book_io_commands(
     aging = report_commands.add_parser(
         "aging", parents=scripted, help="open amounts per client by days overdue"
     )
-    aging.add_argument("--as-of", metavar="DATE", default="", help="default: today")
+    aging.add_argument(
+        "--as-of", metavar="DATE", action=_GivenDate, default="", help="default: today"
+    )
     aging.set_defaults(handler=_handler("book_io", "report_aging"))
 
 
@@ -445,7 +485,9 @@ def _letter_command(
     )
     _client_argument(posted)
     posted.add_argument("--number", metavar="N", required=True, help="the registered-mail number")
-    posted.add_argument("--on", metavar="DATE", default="", help="posted on (default: today)")
+    posted.add_argument(
+        "--on", metavar="DATE", action=_GivenDate, default="", help="posted on (default: today)"
+    )
     posted.add_argument(
         "--letter", metavar="EVENT", type=int, default=None, help="default: the latest letter"
     )

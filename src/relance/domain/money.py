@@ -27,9 +27,13 @@ def parse_amount(text: str, *, allow_zero: bool = False) -> int:
     if match is None:
         if re.match(r"^\d+\.\d{3,}$", cleaned, re.ASCII):
             raise AmountError("amount has more than two decimals")
-        raise AmountError(f"not an amount: {cleaned!r} (write it like 1234.56)")
+        shown = cleaned if len(cleaned) <= 40 else cleaned[:40] + "…"
+        raise AmountError(f"not an amount: {shown!r} (write it like 1234.56)")
+    # Past 13 digits of units it is above MAX_MINOR; int() refuses more than 4 300 anyway.
+    if len(match["units"].lstrip("0")) > 13:
+        raise AmountError("amount is too large")
     cents = (match["cents"] or "").ljust(2, "0")
-    minor = int(match["units"]) * 100 + int(cents or "0")
+    minor = int(match["units"].lstrip("0") or "0") * 100 + int(cents or "0")
     if minor == 0 and not allow_zero:
         raise AmountError("amount must be greater than zero")
     if minor >= MAX_MINOR:

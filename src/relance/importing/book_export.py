@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from relance.domain.dates import FIRST_DAY, LAST_DAY
 from relance.domain.money import AmountError, parse_amount
 from relance.importing.plan import RowError
 from relance.store.database import transaction
@@ -37,7 +38,8 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 _ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?", re.ASCII)
 _TOML_HEADER = re.compile(r'^\s*format\s*=\s*["\']relance-export["\']\s*$', re.MULTILINE)
 _JSON_HEADER = re.compile(r'"format"\s*:\s*"relance-export"')
-_WHOLE_NUMBER = re.compile(r"-?[0-9]+", re.ASCII)
+# At most 18 digits: every SQLite integer fits, and a longer cell stays text to be refused.
+_WHOLE_NUMBER = re.compile(r"-?[0-9]{1,18}", re.ASCII)
 # Header keys a CSV manifest writes as text but that are whole numbers in the export.
 NUMBER_HEADER_KEYS = ("schema", "book_schema")
 
@@ -357,11 +359,13 @@ def _value(table: str, spec: ColumnSpec, raw: object) -> object:
     if spec.kind == "date":
         if not _ISO_DATE.fullmatch(raw):
             raise ValueError(f"not an ISO date: {raw!r} (write it like 2026-11-23)")
-        return date.fromisoformat(raw)
+        return _in_book_range(date.fromisoformat(raw), raw)
     if spec.kind == "moment":
         if not _ISO_MOMENT.fullmatch(raw):
             raise ValueError(f"not an ISO moment: {raw!r} (write it like 2026-11-23T09:30:00)")
-        return datetime.fromisoformat(raw)
+        moment = datetime.fromisoformat(raw)
+        _in_book_range(moment.date(), raw)
+        return moment
     if spec.kind == "rate":
         try:
             number = Decimal(raw)
@@ -370,6 +374,13 @@ def _value(table: str, spec: ColumnSpec, raw: object) -> object:
         if not number.is_finite():
             raise ValueError(f"not a rate: {raw!r} (write it like 12.5)")
     return raw
+
+
+def _in_book_range(day: date, raw: str) -> date:
+    """A date of an export, refused when outside the years a book holds (as typed dates are)."""
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError(f"date out of range: {raw!r} (from {FIRST_DAY.year} to {LAST_DAY.year})")
+    return day
 
 
 def _check_row_rules(table: str, line: int, row: dict[str, object], plan: BookExportPlan) -> None:

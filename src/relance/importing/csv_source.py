@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
+from relance.domain.email_address import is_email_address
 from relance.domain.money import AmountError, parse_currency
 from relance.importing.dates import ImportDateError, parse_import_date
 from relance.importing.numbers import ImportAmountError, parse_import_amount
@@ -269,7 +270,7 @@ class _RowReader:
         ) = self.cells(cells)
         number = _line_text(plan, line, title["number"], number_cell, NUMBER_MAX)
         client = _line_text(plan, line, title["client"], client_cell, NAME_MAX)
-        if email and ("@" not in email or " " in email):
+        if email and not is_email_address(email):
             plan.fail(line, title["email"], f"not an e-mail address: {email!r}")
         company_id = _line_text(plan, line, title["company_id"], company_cell, 40, required=False)
         total = _amount(plan, line, title["amount"], amount_cell, allow_negative=True)

@@ -15,15 +15,32 @@ _BODY = re.compile(r"^[0-9., ]+$", re.ASCII)
 _PLAIN = re.compile(r"(-?)([0-9]+)(?:[.,]([0-9]{1,2}))?", re.ASCII)
 
 
+# Whole units past this many digits are above MAX_MINOR (and int() refuses past 4 300).
+_MAX_UNIT_DIGITS = 13
+
+
 class ImportAmountError(ValueError):
     """An amount in an imported file that cannot be read without guessing."""
+
+
+def _units(digits: str, shown: str) -> int:
+    """The whole units of an amount, refused as too large before int() reads too many digits."""
+    significant = digits.lstrip("0")
+    if len(significant) > _MAX_UNIT_DIGITS:
+        raise ImportAmountError(f"amount is too large: {_cut_short(shown)}")
+    return int(significant or "0")
+
+
+def _cut_short(text: str) -> str:
+    """A cell's text, quoted, cut short when it is too long to quote in one line."""
+    return repr(text if len(text) <= 40 else text[:40] + "…")
 
 
 def parse_import_amount(text: str, *, allow_negative: bool = False) -> int:
     """Read ``1234.56``, ``1 234,56``, ``1.234,56``, ``1,234.56`` or ``1234,56`` as minor units."""
     plain = _PLAIN.fullmatch(text)
     if plain is not None and (allow_negative or not plain[1]):
-        minor = int(plain[2]) * 100 + int((plain[3] or "").ljust(2, "0"))
+        minor = _units(plain[2], text.strip()) * 100 + int((plain[3] or "").ljust(2, "0"))
         if minor < MAX_MINOR:
             return -minor if plain[1] else minor
     cleaned = text.strip()
@@ -39,9 +56,9 @@ def parse_import_amount(text: str, *, allow_negative: bool = False) -> int:
             raise ImportAmountError(f"amount must not be negative: {text.strip()!r}")
         cleaned = cleaned[1:].strip()
     if not _BODY.match(cleaned) or not cleaned[:1].isdigit() or not cleaned[-1:].isdigit():
-        raise ImportAmountError(f"not an amount: {text.strip()!r}")
+        raise ImportAmountError(f"not an amount: {_cut_short(text.strip())}")
     units, cents = _split(cleaned, text.strip())
-    minor = int(units) * 100 + int(cents.ljust(2, "0") or "0")
+    minor = _units(units, text.strip()) * 100 + int(cents.ljust(2, "0") or "0")
     if minor >= MAX_MINOR:
         raise ImportAmountError(f"amount is too large: {text.strip()!r}")
     return -minor if negative else minor
@@ -89,7 +106,7 @@ def _decimals(decimals: str, shown: str) -> str:
     if not decimals:
         return ""
     if not _DIGITS.match(decimals):
-        raise ImportAmountError(f"not an amount: {shown!r}")
+        raise ImportAmountError(f"not an amount: {_cut_short(shown)}")
     if len(decimals) > 2:
         raise ImportAmountError(f"amount has more than two decimals: {shown!r}")
     return decimals
@@ -112,13 +129,13 @@ def parse_xml_amount(text: str) -> int:
     """An e-invoice amount (``-233.47``, ``1000``, ``100.110``) in minor units, exactly."""
     match = re.match(r"^(-?)([0-9]+)(?:\.([0-9]+))?$", text.strip(), re.ASCII)
     if match is None:
-        raise ImportAmountError(f"not an amount: {text.strip()!r}")
+        raise ImportAmountError(f"not an amount: {_cut_short(text.strip())}")
     sign, units, decimals = match.groups()
     decimals = decimals or ""
     # Trailing zeros past the cent are exact (100.110); other digits would need rounding.
     if len(decimals) > 2 and decimals[2:].strip("0"):
         raise ImportAmountError(f"amount has more than two decimals: {text.strip()!r}")
-    minor = int(units) * 100 + int(decimals[:2].ljust(2, "0"))
+    minor = _units(units, text.strip()) * 100 + int(decimals[:2].ljust(2, "0"))
     if minor >= MAX_MINOR:
         raise ImportAmountError(f"amount is too large: {text.strip()!r}")
     return -minor if sign else minor

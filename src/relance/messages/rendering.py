@@ -17,9 +17,9 @@ from typing import Any
 
 from jinja2 import FileSystemLoader, StrictUndefined, TemplateNotFound, TemplateSyntaxError
 from jinja2 import TemplateError as JinjaTemplateError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from relance.config import ConfigError
+from relance.messages.bounded_sandbox import BoundedSandbox, TemplateTooBig, render_bounded
 
 SHIPPED_TEMPLATES = Path(__file__).parent / "templates"
 SUBJECT_PREFIX = "Subject:"
@@ -49,7 +49,7 @@ def shipped_names(language: str) -> list[str]:
     return sorted(p.stem for p in folder.glob("*.txt") if not p.stem.startswith("_"))
 
 
-def _environment(user_dir: Path, language: str) -> ImmutableSandboxedEnvironment:
+def _environment(user_dir: Path, language: str) -> BoundedSandbox:
     """The sandbox for one language; the user's folder is searched before the shipped one.
 
     Kept while the user's folder lists the same files with the same times, so compiled
@@ -69,9 +69,9 @@ def _listing(folder: Path) -> tuple[tuple[str, int], ...]:
 @lru_cache(maxsize=16)
 def _cached_environment(
     user_folder: str, language: str, listing: tuple[tuple[str, int], ...]
-) -> ImmutableSandboxedEnvironment:
+) -> BoundedSandbox:
     """Build a sandbox; ``listing`` is only part of the cache key."""
-    return ImmutableSandboxedEnvironment(
+    return BoundedSandbox(
         loader=FileSystemLoader([user_folder, str(SHIPPED_TEMPLATES / language)]),
         undefined=StrictUndefined,
         autoescape=False,
@@ -103,10 +103,10 @@ def render_template(
     except TemplateSyntaxError as error:
         raise _syntax_error(error) from None
     try:
-        text = template.render(variables)
+        text = render_bounded(template, environment, variables)
     except TemplateSyntaxError as error:
         raise _syntax_error(error) from None
-    except JinjaTemplateError as error:
+    except (JinjaTemplateError, TemplateTooBig, OverflowError, MemoryError) as error:
         raise _located(error, environment, file_name, template.filename) from None
     # Template tests and loops can leave stray blank lines; one blank line is a paragraph.
     return _split(text)
@@ -129,7 +129,7 @@ def _syntax_error(error: TemplateSyntaxError) -> TemplateError:
 
 def _located(
     error: Exception,
-    environment: ImmutableSandboxedEnvironment,
+    environment: BoundedSandbox,
     file_name: str,
     filename: str | None = None,
 ) -> TemplateError:

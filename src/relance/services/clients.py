@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
+from relance.domain.email_address import is_email_address
 from relance.domain.jurisdictions import (
     JURISDICTIONS,
     UnknownJurisdiction,
     default_jurisdiction,
     jurisdiction,
 )
+from relance.domain.us_states import US_STATE_CODES
 from relance.services.history import record_event
 from relance.services.results import ActionResult
 from relance.services.validation import Form, InvalidInput
@@ -39,7 +41,7 @@ def add_client(
     form = Form()
     clean_name = form.line("name", name, required=True)
     clean_email = form.line("email", email)
-    if clean_email and ("@" not in clean_email or " " in clean_email):
+    if clean_email and not is_email_address(clean_email):
         form.fail("email", f"not an e-mail address: {clean_email!r}")
     clean_phone = form.line("phone", phone, limit=40)
     clean_kind = form.choice("kind", kind, KINDS)
@@ -156,8 +158,8 @@ def _region(form: Form, text: str) -> str | None:
         return None
     if cleaned.lower() == "none":
         return ""
-    if len(cleaned) != 2 or not (cleaned.isascii() and cleaned.isalpha()):
-        form.fail("state", "state must be a two-letter code such as CA, NY or TX")
+    if cleaned.upper() not in US_STATE_CODES:
+        form.fail("state", "state must be a US state's two-letter code such as CA, NY or TX")
         return None
     return cleaned.upper()
 

@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from relance.config import Config, ConfigError, Creditor
+from relance.config import Config, ConfigError, Creditor, refuse_unknown_letters_keys
 from relance.delivery.letters.content import (
     FormalKind,
     FormalNoticeContent,
@@ -26,7 +26,7 @@ from relance.delivery.letters.content import (
     StatementLine,
     formal_kind,
 )
-from relance.delivery.letters.fonts import LetterFont, find_font
+from relance.delivery.letters.fonts import FontError, LetterFont, find_font
 from relance.delivery.letters.wording import formal_title, place_of
 from relance.domain.jurisdictions import JURISDICTIONS
 from relance.domain.ladder import Channel
@@ -106,6 +106,7 @@ def letters_settings(config: Config) -> dict[str, Any]:
     section = config.raw.get("letters", {})
     if not isinstance(section, dict):
         raise ConfigError(f"config file {config.path}: [letters] must be a table")
+    refuse_unknown_letters_keys(section, config.path)
     return section
 
 
@@ -126,7 +127,12 @@ def letter_font(config: Config) -> LetterFont:
     regular, bold = settings.get("font", ""), settings.get("font_bold", "")
     if not isinstance(regular, str) or not isinstance(bold, str):
         raise ConfigError(f"config file {config.path}: letters.font must be a file path")
-    return find_font(regular, bold)
+    if bold and not regular:
+        raise ConfigError(f"config file {config.path}: letters.font_bold needs letters.font")
+    try:
+        return find_font(regular, bold)
+    except FontError as error:
+        raise ConfigError(f"config file {config.path}: letters.font: {error}") from None
 
 
 def plan_letter(

@@ -120,8 +120,9 @@ def reverse_payment(
     wanted = payment_id.strip().removeprefix("#")
     if not wanted:
         form.fail("payment", "pick the payment to reverse")
-    elif not wanted.isdecimal():
-        form.fail("payment", f"not a payment number: {payment_id!r}")
+    elif not wanted.isdecimal() or len(wanted) > 18:
+        shown = wanted if len(wanted) <= 40 else wanted[:40] + "…"
+        form.fail("payment", f"not a payment number: {shown!r}")
     form.check()
     with transaction():
         client = get_client(client_id)

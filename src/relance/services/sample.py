@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from relance.config import Config, Creditor, load_config
+from relance.domain.email_address import is_email_address
 from relance.domain.money import AmountError, parse_amount, parse_currency
 from relance.services import calls, clients, invoices, payments, plans, reminders
 from relance.services.validation import InvalidInput
@@ -245,7 +246,7 @@ def _contacts(items: Any, where: _Where) -> list[SampleContact]:
         here = where.at(f"contact {index}")
         _known_keys(item, CONTACT_KEYS, here)
         email = _string(item, "email", here, one_line=True)
-        if email and ("@" not in email or " " in email):
+        if email and not is_email_address(email):
             raise here.error(f"not an e-mail address: {email!r}")
         billing = item.get("billing", False)
         if not isinstance(billing, bool):

@@ -103,7 +103,8 @@ class Form:
         """A whole number within bounds."""
         value = text.strip()
         # isdecimal, not isdigit: "²" is a digit that int() cannot read.
-        if not value.isdecimal() or not low <= int(value) <= high:
+        # A dozen digits is past any bound here; int() refuses more than 4 300 of them.
+        if not value.isdecimal() or len(value) > 12 or not low <= int(value) <= high:
             self.fail(field, f"{field} must be a whole number from {low} to {high}")
             return low
         return int(value)

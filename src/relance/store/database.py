@@ -19,6 +19,7 @@ from peewee import DatabaseError, OperationalError, SqliteDatabase
 from relance.paths import create_private_file
 from relance.store.book_lock import hold_shared, release_shared
 from relance.store.errors import (
+    BookDamaged,
     DatabaseLocked,
     DatabaseReadOnly,
     DatabaseUnavailable,
@@ -230,9 +231,26 @@ def translate_errors(path: Path | None = None) -> Iterator[None]:
             raise DatabaseUnavailable(f"cannot use the database{where}: {text}") from None
         raise
     except (DatabaseError, sqlite3.DatabaseError) as error:
-        if "not a database" in str(error) or "malformed" in str(error):
+        if "malformed" in str(error) or "corrupt" in str(error):
+            book = path or _open_book()
+            raise BookDamaged(
+                f"the book {book or ''} is damaged (SQLite: {error}); nothing was changed:"
+                " restore your latest backup with `relance restore PATH`"
+            ) from None
+        if "not a database" in str(error):
             raise NotARelanceDatabase(f"{path or 'the file'} is not a relance database") from None
         raise
+
+
+def as_store_error(error: BaseException) -> StoreError | None:
+    """The user's sentence for a raw SQLite error raised outside a transaction, if it has one."""
+    try:
+        with translate_errors(_open_book()):
+            raise error
+    except StoreError as translated:
+        return translated
+    except BaseException:
+        return None
 
 
 def _open_book() -> Path | None:

@@ -11,6 +11,10 @@ class NotARelanceDatabase(StoreError):
     """The file exists but is not a relance book."""
 
 
+class BookDamaged(StoreError):
+    """The file is a relance book, but some of its pages cannot be read any more."""
+
+
 class DatabaseLocked(StoreError):
     """Another process held the database for longer than the busy timeout."""
 

@@ -28,12 +28,15 @@ def find_client_id(reference: str) -> int:
         # cannot even be asked.
         raise ClientNotFound(f"no client {reference!r} (give its id or exact name)")
     # isdecimal, not isdigit ("²" is a digit int() cannot read); SQLite ids fit in 63 bits.
-    as_id = int(text) if text.isdecimal() and int(text) < 2**63 else None
+    # More than 19 digits cannot be an id, and int() refuses more than 4 300 of them.
+    fits = text.isdecimal() and len(text) <= 19 and int(text) < 2**63
+    as_id = int(text) if fits else None
     if as_id is not None and Client.select().where(Client.id == as_id).exists():
         return as_id
     found = Client.select(Client.id).where(Client.name == text).first()
     if found is None:
-        raise ClientNotFound(f"no client {reference!r} (give its id or exact name)")
+        shown = text if len(text) <= 60 else text[:60] + "…"
+        raise ClientNotFound(f"no client {shown!r} (give its id or exact name)")
     return int(found.id)
 
 

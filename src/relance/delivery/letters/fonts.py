@@ -65,18 +65,37 @@ class LetterFont:
         return UNICODE_FAMILY if self.is_unicode else CORE_FAMILY
 
 
+# The first four bytes of a TrueType or OpenType font file (and of a TrueType collection).
+_FONT_SIGNATURES = (b"\x00\x01\x00\x00", b"true", b"OTTO", b"ttcf")
+
+
+class FontError(ValueError):
+    """A configured font file that is missing or is not a TrueType font."""
+
+
 def find_font(configured: str = "", configured_bold: str = "") -> LetterFont:
     """The configured TrueType font, else DejaVu Sans where it usually lives, else the core font."""
     if configured:
-        regular = Path(configured).expanduser()
-        bold = Path(configured_bold).expanduser() if configured_bold else regular
-        if regular.is_file() and bold.is_file():
-            return LetterFont(regular, bold)
+        regular = _font_file(Path(configured).expanduser())
+        bold = _font_file(Path(configured_bold).expanduser()) if configured_bold else regular
+        return LetterFont(regular, bold)
     for folder in FONT_FOLDERS:
         regular, bold = folder / REGULAR_NAME, folder / BOLD_NAME
         if regular.is_file():
             return LetterFont(regular, bold if bold.is_file() else regular)
     return LetterFont()
+
+
+def _font_file(path: Path) -> Path:
+    """A configured font file, refused with its name when missing or not a font."""
+    try:
+        with path.open("rb") as handle:
+            signature = handle.read(4)
+    except OSError as error:
+        raise FontError(f"font file {path} cannot be read: {error.strerror or error}") from None
+    if signature not in _FONT_SIGNATURES:
+        raise FontError(f"font file {path} is not a TrueType or OpenType font")
+    return path
 
 
 def clean_text(value: str, font: LetterFont, *, keep_newlines: bool = False) -> str:
