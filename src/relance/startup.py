@@ -19,6 +19,7 @@ def main() -> int:
 def command_line(argv: Sequence[str] | None = None) -> int:
     """The command line with the app as what `relance` and `relance demo` open."""
     from relance.cli import main as run_command
-    from relance.tui.launch import run_app
+    from relance.cli.context import AppOpener
+    from relance.tui.launch import check_config, run_app
 
-    return run_command(argv, app_opener=run_app)
+    return run_command(argv, app_opener=AppOpener(check=check_config, run=run_app))

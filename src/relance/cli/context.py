@@ -19,9 +19,15 @@ from relance.store.database import open_database
 from relance.store.errors import DatabaseLocked, DatabaseUnavailable
 from relance.store.lookup import find_client_id
 
-# Opens the app on a book: (book, config, today, notices) -> exit status. The executable hands
-# it in, so the command line never imports the app.
-AppOpener = Callable[[Path, Config, date, Sequence[str]], int]
+
+@dataclass(frozen=True)
+class AppOpener:
+    """How the command line opens the app; the executable hands it in, so the two stay apart."""
+
+    # Refuses a config the app cannot run with, before any terminal or book is touched.
+    check: Callable[[Config], None]
+    # Runs the app on an open book: (book, config, today, notices) -> exit status.
+    run: Callable[[Path, Config, date, Sequence[str]], int]
 
 
 @dataclass
@@ -52,11 +58,19 @@ class Context:
             self.lapses = catch_up(self.now())
         return path
 
+    def check_app_config(self, config: Config) -> None:
+        """Refuse a config the app cannot run with (a clashing ``[keys]`` remap)."""
+        self._app_opener().check(config)
+
     def run_app(self, path: Path, config: Config, today: date, notices: Sequence[str]) -> int:
         """Open the app on the book at ``path`` through the opener the executable gave."""
+        return self._app_opener().run(path, config, today, notices)
+
+    def _app_opener(self) -> AppOpener:
+        """The opener the executable gave; the command line alone cannot open the app."""
         if self.app_opener is None:
             raise CommandError("the app opens from the `relance` executable only")
-        return self.app_opener(path, config, today, notices)
+        return self.app_opener
 
     def client_id(self) -> int:
         """The client named by the CLIENT argument, by id or exact name."""

@@ -25,7 +25,7 @@ def has_terminal() -> bool:
 
 def tui(ctx: Context) -> int:
     """`relance`: the app on the book from ``--db`` or ``RELANCE_DB``, created if missing."""
-    _check_keymap(ctx.config)
+    ctx.check_app_config(ctx.config)
     _require_terminal()
     path = ctx.open_book(create=True)
     return ctx.run_app(path, ctx.config, ctx.today, ctx.lapses)
@@ -34,7 +34,7 @@ def tui(ctx: Context) -> int:
 def demo(ctx: Context) -> int:
     """`relance demo`: the app on a fresh sample book; kept only at an explicit ``--db`` path."""
     config = ctx.config
-    _check_keymap(config)
+    ctx.check_app_config(config)
     # Only --db counts here: RELANCE_DB may be the user's real book.
     if ctx.args.db:
         path = Path(ctx.args.db).expanduser()
@@ -61,15 +61,6 @@ def _demo_on(ctx: Context, path: Path, config: Config) -> int:
     load_sample(ctx.today)
     told = catch_up(datetime.combine(ctx.today, now().time()))
     return ctx.run_app(path, config, ctx.today, told)
-
-
-def _check_keymap(config: Config) -> None:
-    """Refuse a ``[keys]`` remap that clashes, before any terminal or book is touched."""
-    if config.keys:
-        # Only with remaps: the check imports Textual, which the plain start-up defers.
-        from relance.tui.keymap_check import refuse_main_screen_clashes
-
-        refuse_main_screen_clashes(config.keys, config.path)
 
 
 def _require_terminal() -> None:

@@ -10,6 +10,15 @@ from relance.config import Config
 from relance.paths import outbox_path
 
 
+def check_config(config: Config) -> None:
+    """Refuse a ``[keys]`` remap that clashes, before any terminal or book is touched."""
+    if config.keys:
+        # Only with remaps: the check imports Textual, which the plain start-up defers.
+        from relance.tui.keymap_check import refuse_main_screen_clashes
+
+        refuse_main_screen_clashes(config.keys, config.path)
+
+
 def run_app(db_path: Path, config: Config, today: date, notices: Sequence[str] = ()) -> int:
     """Run the TUI until the user quits; its return code is the exit status."""
     from relance.tui.list_reads import FirstRead
