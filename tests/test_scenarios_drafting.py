@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 from peewee import SqliteDatabase
 
+from cli_fixtures import Relance, ok
 from relance.config import Config
 from relance.services import calls, clients, invoices
 from relance.services.drafting import call_script, draft_reminder
 from relance.services.plans import answer_plan, propose_plan
 from relance.services.validation import InvalidInput
 from relance.store.detail import client_detail
+from smtp_server import smtp_server
 from test_messages_drafting import client_with_invoices, config, contact
 
 __all__ = ["config"]
@@ -106,3 +109,44 @@ def test_the_call_step_drafts_the_call_script_with_the_numbers(
         "Call — Garage Petit (M. Petit)\nNumbers to call: M. Petit: 06 11 22 33 44\n\n"
     )
     assert "invoice G-101, €1,000.00" in script
+
+
+def test_cli_plan_propose_send_mails_the_proposal(relance: Relance, tmp_path: Path) -> None:
+    """`plan propose --send` records the plan and e-mails its proposal to a real server."""
+    ok(relance("client", "add", "Durand SARL", "--email", "compta@durand.fr"))
+    ok(
+        relance(
+            "invoice", "add", "1", "F-1", "1200.00", "--issued", "2026-09-01", "--due", "2026-10-01"
+        )
+    )
+    with smtp_server() as server:
+        config = Path(os.environ["RELANCE_CONFIG"])
+        config.parent.mkdir(parents=True, exist_ok=True)
+        config.write_text(
+            '[creditor]\nname = "Claire Dev"\nemail = "claire@example.fr"\n'
+            f'[smtp]\nhost = "127.0.0.1"\nport = {server.port}\nsecurity = "none"\n',
+            encoding="utf-8",
+        )
+        run = ok(relance("plan", "propose", "1", "--instalments", "3", "--send", "--json")).json()
+    assert run["status"] == "proposed"
+    assert run["sent"]["status"] == "sent"
+    [received] = server.received
+    assert received.rcpt_tos == ["compta@durand.fr"]
+    # A French client (the default): the proposal in French.
+    assert received.message["Subject"] == "Proposition d'échéancier — 1 200,00 €"
+    assert "1 200,00 € en 3 versements, chaque mois" in received.message.get_content()
+
+
+def test_cli_plan_propose_send_without_an_address_writes_nothing(relance: Relance) -> None:
+    ok(relance("client", "add", "Durand SARL"))
+    ok(
+        relance(
+            "invoice", "add", "1", "F-1", "1200.00", "--issued", "2026-09-01", "--due", "2026-10-01"
+        )
+    )
+    refused = relance("plan", "propose", "1", "--instalments", "3", "--send")
+    assert refused.status == 2
+    assert (
+        refused.err == "relance: --send: the client has no e-mail address; add one to a contact\n"
+    )
+    assert ok(relance("show", "1", "--json")).json()["plans"] == []
