@@ -60,6 +60,7 @@ from relance.store.models import (
     Payment,
     PaymentPlan,
 )
+from relance.store.phones import phone_numbers
 from relance.store.plans import instalment_template, next_unpaid_instalment
 from relance.store.promises import BrokenPromise, broken_promise
 from relance.store.summary import client_standing, open_position
@@ -401,11 +402,7 @@ def _client_facts(client: Client) -> ClientFacts:
     billing = [c for c in contacts if c.is_billing] or contacts
     contact_name = next((c.name for c in billing if c.name.strip()), "")
     address = next((c.address for c in billing + contacts if c.address.strip()), "")
-    phones = tuple(
-        clean(f"{c.name}: {c.phone}" if c.name.strip() else c.phone)
-        for c in sorted(contacts, key=lambda c: not c.is_billing)
-        if c.phone.strip()
-    )
+    phones = tuple(clean(number) for number in phone_numbers(client.id))
     return ClientFacts(
         name=clean(client.name),
         contact_name=clean(contact_name),
