@@ -10,6 +10,7 @@ from typing import Any
 
 import tomli_w
 
+from relance.binding_ids import BINDING_IDS
 from relance.domain.email_address import is_email_address
 from relance.domain.jurisdictions import JURISDICTIONS
 from relance.domain.money import AmountError, parse_amount
@@ -171,6 +172,13 @@ def _keys(section: Any, path: Path) -> dict[str, str]:
     """Read ``[keys]``: binding id → key list, as Textual's keymap takes it."""
     if not isinstance(section, dict):
         raise ConfigError(f"config file {path}: [keys] must be a table")
+    unknown = sorted(str(k) for k in section if k not in BINDING_IDS)
+    if unknown:
+        names = ", ".join(repr(name) for name in unknown)
+        raise ConfigError(
+            f"config file {path}: [keys] names no binding {names}"
+            " (the binding ids are listed in the README's Config file section)"
+        )
     return {str(k): _string(v, f"keys.{k}", path) for k, v in section.items()}
 
 

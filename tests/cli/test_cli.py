@@ -803,6 +803,41 @@ def test_demo_with_db_keeps_the_book(
     assert not Path(os.environ["RELANCE_DB"]).exists()
 
 
+def test_demo_uses_the_samples_creditor_so_letters_can_be_made(
+    relance, app_runs: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    """The demo runs on the sample's config: its creditor signs a letter and a statement."""
+    from datetime import datetime
+
+    from pypdf import PdfReader
+
+    from relance.services.letters import write_letter
+    from relance.store.database import close_database, open_database
+
+    # The user's own config has no creditor: without the sample's, no letter could be made.
+    target = tmp_path / "kept" / "demo.db"
+    assert relance("demo", "--db", str(target)).status == 0
+    config = app_runs[0]["config"]
+    assert config.creditor.name == "Camille Martin — développeuse indépendante"
+    assert config.keys == {"log_call": "c,g"}
+    assert config.smtp is None, "no demo reminder may reach a real server"
+    assert config.path.name == "config.toml"
+    assert not config.path.is_relative_to(Path(os.environ["RELANCE_CONFIG"]).parent)
+    rows = ok(relance("today", "--json", "--db", str(target))).json()
+    overdue = next(row for row in rows if row["days_overdue"] > 30 and not row["disputed"])
+    open_database(target)
+    try:
+        at = datetime(2026, 11, 23, 10, 0)
+        for kind in ("formal-notice", "statement"):
+            made = write_letter(overdue["client_id"], at, config, tmp_path / "letters", kind=kind)
+            pages = PdfReader(made.record["path"]).pages
+            text = " ".join(" ".join(page.extract_text().split()) for page in pages)
+            assert "Camille Martin" in text
+            assert "8 rue des Capucins" in text
+    finally:
+        close_database()
+
+
 def test_init_sample_fills_an_empty_book(relance) -> None:
     """`init --sample` prints the path, then how many sample clients it loaded."""
     lines = ok(relance("init", "--sample")).out.splitlines()

@@ -39,7 +39,7 @@ def test_creditor_values(tmp_path: Path) -> None:
         'siret = "123 456 789 00012"\n'
         'iban = "FR76 3000 6000 0112 3456 7890 189"\n'
         "[keys]\n"
-        'call = "c,C"\n'
+        'log_call = "c,C"\n'
         "[smtp]\n"
         'host = "smtp.example.fr"\n',
         encoding="utf-8",
@@ -54,7 +54,7 @@ def test_creditor_values(tmp_path: Path) -> None:
         iban="FR76 3000 6000 0112 3456 7890 189",
     )
     assert config.theme == "relance-light"
-    assert config.keys == {"call": "c,C"}
+    assert config.keys == {"log_call": "c,C"}
     assert config.raw["smtp"] == {"host": "smtp.example.fr"}
 
 
@@ -68,17 +68,17 @@ def test_save_setting_keeps_the_other_keys_and_writes_0600(tmp_path: Path) -> No
     path = tmp_path / "conf" / "config.toml"
     path.parent.mkdir()
     path.write_text(
-        'theme = "old"\n[creditor]\nname = "Jeanne"\n[keys]\nnote = "N"\n', encoding="utf-8"
+        'theme = "old"\n[creditor]\nname = "Jeanne"\n[keys]\nadd_note = "N"\n', encoding="utf-8"
     )
     path.chmod(0o644)
     saved = save_setting(load_config(path), "theme", "relance-high-contrast")
     assert saved.theme == "relance-high-contrast"
     assert saved.creditor.name == "Jeanne"
-    assert saved.keys == {"note": "N"}
+    assert saved.keys == {"add_note": "N"}
     assert tomllib.loads(path.read_text(encoding="utf-8")) == {
         "theme": "relance-high-contrast",
         "creditor": {"name": "Jeanne"},
-        "keys": {"note": "N"},
+        "keys": {"add_note": "N"},
     }
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert [p.name for p in path.parent.iterdir()] == ["config.toml"]
@@ -112,7 +112,8 @@ def test_save_setting_over_a_stale_temporary_file(tmp_path: Path) -> None:
         ("[creditor]\nname = 1\n", "creditor.name must be a string"),
         ("[creditor]\nsiret = 123\n", "creditor.siret must be a string"),
         ("keys = 'x'\n", r"\[keys\] must be a table"),
-        ("[keys]\ncall = 1\n", "keys.call must be a string"),
+        ("[keys]\nlog_call = 1\n", "keys.log_call must be a string"),
+        ("[keys]\ncall = 'l'\n", r"\[keys\] names no binding 'call'"),
     ],
 )
 def test_broken_config_raises_config_error(tmp_path: Path, text: str, message: str) -> None:

@@ -204,10 +204,9 @@ def test_broken_promise_is_quoted(
     draft = draft_reminder(client_id, today, config)
     assert draft.template == "broken-promise"
     assert quote in draft.body
-    # Before its date the promise is not broken: no quote.
-    before = draft_reminder(client_id, date(2026, 11, 18), config)
-    assert before.template != "broken-promise"
-    assert quote not in before.body
+    # Before its date the promise runs: no reminder at all, let alone one quoting it.
+    with pytest.raises(InvalidInput, match="promised to pay; the ladder waits"):
+        draft_reminder(client_id, date(2026, 11, 18), config)
 
 
 def test_kept_promise_is_not_quoted(

@@ -176,3 +176,33 @@ async def test_what_broke_since_last_time_is_told_at_start(
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         assert [str(note.message) for note in app._notifications] == told
+
+
+@run_async
+async def test_p_then_ctrl_s_sends_the_proposal(
+    book: SqliteDatabase, at: datetime, today: date, tmp_path: Path
+) -> None:
+    """Saving a new plan opens the reminder form on its proposal; ctrl+s sends it."""
+    from relance.delivery.outbox import Outbox
+    from relance.tui.modals.reminder import ReminderModal
+
+    client_id = clients.add_client("ACME", at, email="pay@acme.example", language="en").client_id
+    invoices.add_invoice(client_id, "ACME-1", "1200.00", "2026-09-01", "2026-10-01", at)
+    app = make_app(Path(book.database), tmp_path / "config.toml", today)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot, PREVIEW_DELAY_SECONDS + 0.2)
+        assert isinstance(app.screen, PlanModal)
+        await pilot.press("ctrl+s")
+        await settle(pilot, 0.5)
+        assert isinstance(app.screen, ReminderModal)
+        assert app.screen.draft is not None
+        assert app.screen.draft.message.template == "plan-proposal"
+        assert app.screen.value_of("subject") == "Proposed payment plan — €1,200.00"
+        await pilot.press("ctrl+s")
+        await settle(pilot, 0.5)
+        assert not isinstance(app.screen, ReminderModal)
+    assert PaymentPlan.get().status == "proposed"
+    [entry] = Outbox(Path(book.database).parent / "outbox").entries()
+    assert "Proposed payment plan" in entry.subject

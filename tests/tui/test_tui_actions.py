@@ -178,6 +178,10 @@ async def test_p_proposes_the_plan_previewed(
         preview = modal.query_one("#preview-body", Static)
         assert preview.has_class("-refused") is False
         await save(pilot)
+        # The proposal is offered for sending at once; escape declines the offer.
+        assert type(app.screen).__name__ == "ReminderModal"
+        await pilot.press("escape")
+        await settle(pilot)
         assert current_id(app) == leaf
         assert main_screen(app).current is not None
         assert main_screen(app).current.has_plan  # type: ignore[union-attr]

@@ -116,6 +116,25 @@ def focused_id(app: App[Any]) -> str | None:
 # The call modal.
 
 
+def test_call_form_shows_the_numbers_to_call(
+    book: SqliteDatabase, at: datetime, today: date
+) -> None:
+    """The call form heads with each contact's phone; a client with none is told so."""
+    with_phone = clients.add_client(
+        "Garage Petit", at, phone="06 11 22 33 44", contact_name="M. Petit"
+    ).client_id
+    without = clients.add_client("Sans Téléphone", at).client_id
+    seen: list[str] = []
+
+    async def scenario(app: ModalHostApp, pilot: Pilot[None], modal: ActionModal) -> None:
+        seen.append(shown(modal, "#field-numbers"))
+        assert focused_id(app) == "field-outcome"
+
+    run_modal(book, today, lambda: CallModal(with_phone, "Garage Petit"), scenario)
+    run_modal(book, today, lambda: CallModal(without, "Sans Téléphone"), scenario)
+    assert seen == ["M. Petit: 06 11 22 33 44", "no phone number"]
+
+
 def test_call_default_is_no_answer_and_saves_at_once(
     book: SqliteDatabase, acme: int, today: date
 ) -> None:

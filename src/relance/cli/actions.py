@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from relance.cli.context import Context
@@ -180,9 +181,13 @@ def remind(ctx: Context) -> int:
 def plan_propose(ctx: Context) -> int:
     """`relance plan propose`: prints the summary and the schedule."""
     args = ctx.args
-    ctx.open_book()
+    path = ctx.open_book()
+    client_id = ctx.client_id()
+    # Checked first, so a proposal that cannot be sent is not recorded either.
+    if args.send and not reminder_recipients(client_id):
+        raise BadInput("--send: the client has no e-mail address; add one to a contact")
     result = propose_plan(
-        ctx.client_id(),
+        client_id,
         args.instalments,
         ctx.now(),
         every=args.every,
@@ -191,11 +196,17 @@ def plan_propose(ctx: Context) -> int:
         day=args.day,
         extras=INCLUDED if args.include_interest else WAIVED,
     )
+    # The next action of a proposed plan is its proposal: the reminder drafted is that letter.
+    sent = send_reminder(client_id, ctx.now(), ctx.config, outbox_path(path)) if args.send else None
     if not args.json:
         ctx.out.line(result.summary)
         for seq, item in enumerate(result.record.get("instalments", []), start=1):
             ctx.out.line(f"  {seq}. {item['due_on']}  {item['amount']}")
+        if sent is not None:
+            ctx.out.line(sent.summary)
         return 0
+    if sent is not None:
+        result = replace(result, record={**result.record, "sent": action_record(sent)})
     return report(ctx, result)
 
 

@@ -12,8 +12,11 @@ from relance.cli.context import Context
 from relance.cli.errors import BadInput, NoTerminal
 from relance.clock import now
 from relance.config import Config
+from relance.paths import CONFIG_FILENAME
+from relance.policy_config import policy_from_config
 from relance.services.lapses import catch_up
 from relance.store.database import close_database, open_database
+from relance.store.summary import set_active_policy
 
 DEMO_FILENAME = "relance-demo.db"
 
@@ -33,28 +36,37 @@ def tui(ctx: Context) -> int:
 
 def demo(ctx: Context) -> int:
     """`relance demo`: the app on a fresh sample book; kept only at an explicit ``--db`` path."""
-    config = ctx.config
-    ctx.check_app_config(config)
     # Only --db counts here: RELANCE_DB may be the user's real book.
-    if ctx.args.db:
-        path = Path(ctx.args.db).expanduser()
-        if path.exists():
-            raise BadInput(f"{path} already exists; demo --db needs a new file")
-        _require_terminal()
-        return _demo_on(ctx, path, config)
+    kept = Path(ctx.args.db).expanduser() if ctx.args.db else None
+    if kept is not None and kept.exists():
+        raise BadInput(f"{kept} already exists; demo --db needs a new file")
     _require_terminal()
     folder = Path(tempfile.mkdtemp(prefix="relance-demo-"))
     try:
-        return _demo_on(ctx, folder / DEMO_FILENAME, config)
+        config = demo_config(folder)
+        ctx.check_app_config(config)
+        return _demo_on(ctx, kept or folder / DEMO_FILENAME, config)
     finally:
         close_database()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def demo_config(folder: Path) -> Config:
+    """The sample's own config (its creditor signs the letters), saved in the demo's folder.
+
+    The user's config is left alone: a theme picked in the demo is not saved into it, and its
+    ``[smtp]`` is not used, so no demo reminder is ever sent to the sample's made-up clients.
+    """
+    from relance.services.sample import sample_config
+
+    return sample_config(folder / CONFIG_FILENAME)
 
 
 def _demo_on(ctx: Context, path: Path, config: Config) -> int:
     """Create a book at ``path``, fill it with the sample and open the app on it."""
     from relance.services.sample import load_sample
 
+    set_active_policy(policy_from_config(config))
     open_database(path)
     # Replaying the sample through the services takes a couple of seconds: say so.
     print("relance: preparing the sample book…", file=sys.stderr, flush=True)

@@ -245,6 +245,11 @@ def build_parser() -> CommandLineParser:
         action="store_true",
         help="add late interest and recovery fees to the total (default: waived)",
     )
+    propose.add_argument(
+        "--send",
+        action="store_true",
+        help="send the proposal (template plan-proposal) to the client's e-mail at once",
+    )
     propose.set_defaults(handler=_handler("actions", "plan_propose"))
     for answer, words in (("accept", "the client accepts"), ("decline", "the client declines")):
         answering = plan_commands.add_parser(

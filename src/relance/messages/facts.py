@@ -43,6 +43,8 @@ class ClientFacts:
     kind: str
     jurisdiction: str
     address: str
+    # "name: number" for each contact with a phone, billing contacts first.
+    phones: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

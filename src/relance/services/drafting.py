@@ -13,7 +13,7 @@ from typing import cast
 
 from relance.config import Config
 from relance.domain.ladder import Channel, Ladder, Step
-from relance.domain.policy import next_action
+from relance.domain.policy import NextAction, next_action
 from relance.domain.written_dates import long_date
 from relance.messages.facts import (
     ClaimFacts,
@@ -60,6 +60,7 @@ from relance.store.models import (
     Payment,
     PaymentPlan,
 )
+from relance.store.phones import phone_numbers
 from relance.store.plans import instalment_template, next_unpaid_instalment
 from relance.store.promises import BrokenPromise, broken_promise
 from relance.store.summary import client_standing, open_position
@@ -79,6 +80,9 @@ DRAFT_CHANNELS = {
 }
 PLAN_TEMPLATES = ("plan-proposal", "instalment-due", "instalment-missed")
 OPEN_PLAN_STATUSES = ("proposed", "accepted", "active")
+PROPOSED_PLAN = "proposed"
+# The next action while a promise to pay runs: the ladder waits for its day.
+CHECK_PROMISE = "check promise"
 FREQUENCY_WORDS = {
     "fr": {"week": "chaque semaine", "2weeks": "toutes les deux semaines", "month": "chaque mois"},
     "en": {"week": "every week", "2weeks": "every two weeks", "month": "every month"},
@@ -107,6 +111,7 @@ class _Gathered:
     step_number: int
     promise_unanswered: bool
     whole_debt_disputed: bool
+    action: NextAction
 
 
 def draft_reminder(
@@ -116,12 +121,7 @@ def draft_reminder(
     gathered = _gather(client_id, today, config)
     _require_overdue(gathered)
     step = gathered.ladder.steps[gathered.step_number - 1]
-    name = template or template_for(
-        gathered.ladder,
-        gathered.step_number,
-        broken_promise=gathered.promise_unanswered,
-        instalment=instalment_template(client_id, today),
-    )
+    name = template or _template_of_action(gathered, client_id, today)
     _require_facts(name, gathered)
     rendered = _render_email(name, gathered.facts, config)
     return Draft(
@@ -131,6 +131,30 @@ def draft_reminder(
         gathered.facts.language,
         DRAFT_CHANNELS[step.channels[-1]],
         step.label,
+    )
+
+
+def _template_of_action(gathered: _Gathered, client_id: int, today: date) -> str:
+    """The template the next action calls for; a promise still running calls for none.
+
+    A plan proposed and not yet answered calls for its proposal again, a running plan for its
+    instalment notices: never the ladder's reminder, which would contradict them.
+    """
+    plan = gathered.facts.plan
+    if plan is not None and plan.status == PROPOSED_PLAN:
+        return "plan-proposal"
+    if gathered.action.action == CHECK_PROMISE and not gathered.promise_unanswered:
+        raise InvalidInput.one(
+            "promise",
+            f"{gathered.name} promised to pay; the ladder waits until "
+            f"{gathered.action.on.isoformat() if gathered.action.on else 'the promised day'}: "
+            "check the payment then",
+        )
+    return template_for(
+        gathered.ladder,
+        gathered.step_number,
+        broken_promise=gathered.promise_unanswered,
+        instalment=instalment_template(client_id, today),
     )
 
 
@@ -233,7 +257,7 @@ def _gather(client_id: int, today: date, config: Config) -> _Gathered:
     client = get_client(client_id)
     language = language_of(client.language)
     outstanding, _, episode_start = open_position(client_id)
-    ladder, step_number = _position(client_id, outstanding, episode_start, config)
+    ladder, step_number, action = _position(client_id, outstanding, episode_start, config)
     overdue = list(
         Invoice.select()
         .where(
@@ -285,18 +309,19 @@ def _gather(client_id: int, today: date, config: Config) -> _Gathered:
             deadline_days=days,
         ),
     )
-    return _Gathered(facts, client.name, ladder, step_number, unanswered, whole_debt)
+    return _Gathered(facts, client.name, ladder, step_number, unanswered, whole_debt, action)
 
 
 def _position(
     client_id: int, outstanding: int, episode_start: date | None, config: Config
-) -> tuple[Ladder, int]:
-    """The client's ladder and the number of the step proposed now (1 when nothing is owed)."""
+) -> tuple[Ladder, int, NextAction]:
+    """The client's ladder, the number of the step proposed now (1 when nothing is owed), and
+    the next action itself."""
     policy = policy_from_config(config)
     state, _ = client_standing(client_id, outstanding, episode_start)
     ladder = policy.ladder_for(state.jurisdiction, state.kind, state.profile)
-    step = next_action(state, policy).step
-    return ladder, min(max(step, 1), len(ladder.steps))
+    action = next_action(state, policy)
+    return ladder, min(max(action.step, 1), len(ladder.steps)), action
 
 
 def _disputed(client: Client, overdue: list[Invoice]) -> tuple[set[int], bool]:
@@ -377,12 +402,14 @@ def _client_facts(client: Client) -> ClientFacts:
     billing = [c for c in contacts if c.is_billing] or contacts
     contact_name = next((c.name for c in billing if c.name.strip()), "")
     address = next((c.address for c in billing + contacts if c.address.strip()), "")
+    phones = tuple(clean(number) for number in phone_numbers(client.id))
     return ClientFacts(
         name=clean(client.name),
         contact_name=clean(contact_name),
         kind=client.kind,
         jurisdiction=client.jurisdiction,
         address=clean(address, multiline=True),
+        phones=phones,
     )
 
 

@@ -6,7 +6,7 @@ import tempfile
 import tomllib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from importlib import resources
 from pathlib import Path
@@ -144,8 +144,13 @@ def sample_book_text() -> str:
 
 def sample_creditor() -> Creditor:
     """The fictional freelancer of the sample, from the packaged example ``config.toml``."""
-    with sample_file(CONFIG_FILE) as path:
-        return load_config(path).creditor
+    return sample_config(Path(CONFIG_FILE)).creditor
+
+
+def sample_config(path: Path) -> Config:
+    """The packaged example ``config.toml`` as a config saved at ``path`` (never the package)."""
+    with sample_file(CONFIG_FILE) as packaged:
+        return replace(load_config(packaged), path=path)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -882,33 +882,55 @@ class MainScreen(Screen[None]):
 
     # ---- actions that open a form --------------------------------------------------------
 
-    def _open_form(self, make: Callable[[TriageRow], ActionModal]) -> None:
-        """Push a form for the highlighted client; refresh everything when it saves."""
+    def _open_form(
+        self,
+        make: Callable[[TriageRow], ActionModal],
+        then: Callable[[TriageRow, ActionResult], None] | None = None,
+    ) -> None:
+        """Push a form for the highlighted client; refresh everything when it saves.
+
+        ``then`` is called with the row and the result once the form has saved and closed.
+        """
         row = self.current
         if row is None:
             return
-        self._push_form(make(row))
+        self._push_form(make(row), then=partial(then, row) if then else None)
 
-    def _push_form(self, form: ActionModal, *, reveal: bool = False) -> None:
+    def _push_form(
+        self,
+        form: ActionModal,
+        *,
+        reveal: bool = False,
+        then: Callable[[ActionResult], None] | None = None,
+    ) -> None:
         """Show a form; its save reads the list again before it closes, to close onto it."""
         after = ReadAfterSave(
             self._book_watch, ListRequest(self.today, self.sort, self.where, reveal=reveal)
         )
         form.after_save = lambda result: after.after(result.client_id)
-        self.app.push_screen(form, partial(self._after_action, reveal=reveal, after=after))
+        self.app.push_screen(
+            form, partial(self._after_action, reveal=reveal, after=after, then=then)
+        )
 
     def _open_client_form(self, form: Callable[[int, str], ActionModal]) -> None:
         """Open a form for the highlighted client, given its id and its name."""
         self._open_form(lambda row: form(row.client_id, row.name))
 
     def _after_action(
-        self, result: ActionResult | None, *, reveal: bool, after: ReadAfterSave
+        self,
+        result: ActionResult | None,
+        *,
+        reveal: bool,
+        after: ReadAfterSave,
+        then: Callable[[ActionResult], None] | None = None,
     ) -> None:
         """Show the list read after the save, keep the cursor on the client, say what was done."""
         if result is None:
             return
         self.notify(result.summary, markup=False)
         self.reload(select_client=result.client_id, reveal=reveal, prepared=after.read)
+        if then is not None:
+            then(result)
 
     def action_log_call(self) -> None:
         """Log a call for the highlighted client."""
@@ -944,6 +966,7 @@ class MainScreen(Screen[None]):
     def action_propose_plan(self) -> None:
         """Propose a payment plan, or record the answer to the one already proposed."""
         from relance.tui.modals.plan import PlanAnswerModal, PlanModal
+        from relance.tui.modals.reminder import ReminderModal
 
         def form(row: TriageRow) -> ActionModal:
             # A live plan with no instalment to come is a proposal waiting for its answer.
@@ -951,7 +974,12 @@ class MainScreen(Screen[None]):
                 return PlanAnswerModal(row.client_id, row.name)
             return PlanModal(row.client_id, row.name)
 
-        self._open_form(form)
+        def offer_proposal(row: TriageRow, result: ActionResult) -> None:
+            # A new proposal opens the reminder form on it: ctrl+s sends it, escape does not.
+            if result.record.get("status") == "proposed":
+                self._push_form(ReminderModal(row.client_id, row.name))
+
+        self._open_form(form, offer_proposal)
 
     def action_record_payment(self) -> None:
         """Record a payment from the highlighted client."""

@@ -5,19 +5,25 @@ from __future__ import annotations
 from functools import partial
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Input, TextArea
+from textual.widgets import Input, Static, TextArea
+from textual.worker import Worker, WorkerState
 
 from relance.domain.calls import CallOutcome
+from relance.literal import one_line
 from relance.services.calls import OUTCOMES, log_call
+from relance.store.phones import phone_numbers
+from relance.tui.db_thread import in_db_thread
 from relance.tui.modals.base import ActionModal, SaveCall
 from relance.tui.modals.choice import Choice
 
 DEFAULT_OUTCOME = CallOutcome.NO_ANSWER.value
 PROMISED = CallOutcome.PROMISED.value
 PROMISE_FIELDS = ("amount", "on")
+NUMBERS_GROUP = "numbers"
 
 
 class CallModal(ActionModal):
@@ -36,8 +42,26 @@ class CallModal(ActionModal):
         """A call to this client."""
         super().__init__(client_id, client_name)
 
+    def on_mount(self) -> None:
+        """Read the numbers to call in a worker, so the form opens at once."""
+        super().on_mount()
+        read = partial(in_db_thread, phone_numbers, self.client)
+        self.run_worker(read, thread=True, group=NUMBERS_GROUP)
+
+    @on(Worker.StateChanged)
+    def numbers_read(self, event: Worker.StateChanged) -> None:
+        """Show the numbers read, or say there are none."""
+        if event.worker.group != NUMBERS_GROUP or event.state is not WorkerState.SUCCESS:
+            return
+        numbers = event.worker.result or ()
+        shown = (
+            Text(one_line(" · ".join(numbers))) if numbers else Text("no phone number", "italic")
+        )
+        self.query_one("#field-numbers", Static).update(shown)
+
     def compose_fields(self) -> ComposeResult:
-        """Outcome list, then the promise, who answered and a note."""
+        """The numbers to call, the outcome list, then the promise, who answered and a note."""
+        yield from self.field("numbers", "Call", Static("…", id="field-numbers"), tight=True)
         options = [
             (value, f"{number}  {CallOutcome(value).label}")
             for number, value in enumerate(OUTCOMES, start=1)
