@@ -5,14 +5,15 @@ from __future__ import annotations
 import hashlib
 import io
 import stat
-from datetime import date, datetime, time
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
-from relance.config import Config, ConfigError, Creditor
+from letter_fixtures import CREDITOR, french_client, reach_letter_step
+from relance.config import Config, ConfigError
 from relance.delivery.letters import formal_notice as formal_notice_module
 from relance.delivery.letters.fonts import FontError, LetterFont, clean_text, find_font
 from relance.delivery.letters.wording import place_of
@@ -21,7 +22,6 @@ from relance.domain.written_dates import long_date
 from relance.services import letters
 from relance.services.claims import claim_for_client
 from relance.services.clients import add_client
-from relance.services.history import record_event
 from relance.services.invoices import add_invoice
 from relance.services.letters import (
     is_letter_step,
@@ -32,17 +32,8 @@ from relance.services.letters import (
 from relance.services.payments import record_payment
 from relance.services.results import ActionResult
 from relance.services.validation import InvalidInput
-from relance.store.database import transaction
 from relance.store.models import Client, ContactEvent
-from relance.store.summary import refresh_client_summary
 
-CREDITOR = Creditor(
-    name="Camille Martin — développeuse",
-    address="8 rue des Capucins, 69001 Lyon, France",
-    email="camille@example.fr",
-    company_number="123 456 789 00012",
-    iban="FR76 3000 6000 0112 3456 7890 189",
-)
 LEGAL_BASIS_FR = "fr-b2b: France, between businesses (L441-10 Code de commerce)"
 LEGAL_BASIS_UK = "uk-b2b: UK, Late Payment of Commercial Debts (Interest) Act 1998"
 HOSTILE_NAME = "Œuvres [bold]x[/] {{ 7*7 }} \x1b[31mrouge"
@@ -92,27 +83,6 @@ def spaced(text: str) -> str:
     return text.replace("\u00a0", " ")
 
 
-def french_client(name: str = "Atelier Dupont SARL") -> int:
-    """A French business owing two late invoices, one partly paid, with a billing address."""
-    client_id = add_client(
-        name,
-        datetime(2026, 1, 5, 9, 0),
-        email="compta@dupont.example",
-        contact_name="Jeanne Dupont",
-        address="3 quai Saint-Vincent, 69001 Lyon",
-    ).client_id
-    add_invoice(
-        client_id, "F-2026-031", "4800.00", "2026-06-01", "2026-07-01", datetime(2026, 6, 1, 9)
-    )
-    add_invoice(
-        client_id, "F-2026-032", "1200.00", "2026-08-01", "2026-09-01", datetime(2026, 8, 1, 9)
-    )
-    record_payment(
-        client_id, "1000.00", datetime(2026, 9, 10, 9), method="transfer", reference="VIR 1"
-    )
-    return client_id
-
-
 def hostile_client() -> int:
     """A client whose name holds markup, a template and an escape sequence (as an import may)."""
     client_id = french_client()
@@ -141,15 +111,6 @@ def uk_client() -> int:
         currency="GBP",
     )
     return client_id
-
-
-def reach_letter_step(client_id: int) -> None:
-    """Three e-mail reminders on three days: the careless ladder's next step is the letter."""
-    with transaction():
-        for day in (date(2026, 8, 1), date(2026, 8, 15), date(2026, 9, 1)):
-            when = datetime.combine(day, time(10, 0))
-            record_event(client_id, "email", "reminder", when, channel="email")
-        refresh_client_summary(client_id)
 
 
 def events_of(client_id: int) -> list[ContactEvent]:

@@ -6,9 +6,9 @@ from datetime import date
 from pathlib import Path
 
 from peewee import SqliteDatabase
-from test_letters import CREDITOR, french_client, reach_letter_step
 from textual.widgets import Input, Label, Static
 
+from letter_fixtures import CREDITOR, french_client, reach_letter_step
 from relance.config import Config
 from relance.paths import letters_path
 from relance.store.models import Client, ContactEvent

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 from peewee import SqliteDatabase
-from test_messages_drafting import client_with_invoices, config, contact
 
 from cli_fixtures import Relance, ok
+from drafting_fixtures import client_with_invoices, contact
 from relance.config import Config
 from relance.services import calls, clients, invoices
 from relance.services.drafting import call_script, draft_reminder
@@ -18,8 +18,6 @@ from relance.services.plans import answer_plan, propose_plan
 from relance.services.validation import InvalidInput
 from relance.store.detail import client_detail
 from smtp_server import smtp_server
-
-__all__ = ["config"]
 
 
 def next_action(client_id: int, today: date) -> tuple[str, str]:
