@@ -16,9 +16,11 @@ from relance.domain.us_states import US_STATE_CODES
 from relance.services.history import record_event
 from relance.services.results import ActionResult
 from relance.services.validation import Form, InvalidInput
+from relance.store import clients as store_clients
+from relance.store.client_flags import set_disputed, set_snoozed_until
+from relance.store.clients import insert_billing_contact, insert_client
 from relance.store.database import transaction
 from relance.store.lookup import get_client, name_taken
-from relance.store.models import Client, Contact
 from relance.store.summary import refresh_client_summary
 
 KINDS = ("b2b", "b2c")
@@ -53,32 +55,21 @@ def add_client(
     with transaction():
         if name_taken(clean_name):
             raise InvalidInput.one("name", f"a client named {clean_name!r} already exists")
-        client = Client.create(
-            name=clean_name,
-            kind=clean_kind,
-            language=clean_lang,
-            jurisdiction=law,
-            created_at=at,
-        )
+        client_id = insert_client(clean_name, clean_kind, clean_lang, law, at)
         if clean_email or clean_phone or clean_contact or clean_address:
-            Contact.create(
-                client=client,
-                name=clean_contact,
-                email=clean_email,
-                phone=clean_phone,
-                address=clean_address,
-                is_billing=True,
+            insert_billing_contact(
+                client_id, clean_contact, clean_email, clean_phone, clean_address
             )
         event_id = record_event(
-            client.id, "note", "client added", at, direction="internal", outcome="client-added"
+            client_id, "note", "client added", at, direction="internal", outcome="client-added"
         )
-        refresh_client_summary(client.id)
+        refresh_client_summary(client_id)
     return ActionResult(
-        client.id,
-        f"added client {clean_name} (id {client.id})",
+        client_id,
+        f"added client {clean_name} (id {client_id})",
         event_id,
         {
-            "client_id": client.id,
+            "client_id": client_id,
             "name": clean_name,
             "kind": clean_kind,
             "language": clean_lang,
@@ -121,7 +112,9 @@ def set_legal_terms(
             client.region = state
         if not changes:
             raise InvalidInput.one("jurisdiction", f"{client.name} already has these terms")
-        client.save()
+        store_clients.set_legal_terms(
+            client_id, client.jurisdiction, client.contract_rate, client.region
+        )
         summary = "legal terms changed: " + ", ".join(changes)
         event_id = record_event(
             client_id, "note", summary, at, direction="internal", outcome="terms-changed"
@@ -203,9 +196,7 @@ def snooze_client(client_id: int, until: str, at: datetime) -> ActionResult:
     lifting = day == at.date()
     with transaction():
         client = get_client(client_id)
-        Client.update(snoozed_until=None if lifting else day).where(
-            Client.id == client_id
-        ).execute()
+        set_snoozed_until(client_id, None if lifting else day)
         summary = "snooze lifted" if lifting else f"snoozed until {day.isoformat()}"
         event_id = record_event(client_id, "snooze", summary, at, direction="internal")
         refresh_client_summary(client_id)
@@ -227,7 +218,7 @@ def set_dispute(client_id: int, on: bool, at: datetime, note: str = "") -> Actio
         if bool(client.disputed) == on:
             state = "already disputed" if on else "not disputed"
             raise InvalidInput.one("on", f"{client.name} is {state}")
-        Client.update(disputed=on).where(Client.id == client_id).execute()
+        set_disputed(client_id, on)
         summary = "dispute opened" if on else "dispute resolved"
         if clean_note:
             summary = f"{summary}: {clean_note}"
