@@ -16,6 +16,8 @@ read. A queued message whose last attempt failed is listed as "failed" with the 
 
 from __future__ import annotations
 
+import email
+import email.policy
 import errno
 import fcntl
 import json
@@ -49,7 +51,7 @@ class OutboxEntry:
     """One message in the outbox and what is known of its delivery."""
 
     name: str
-    state: str  # queued, failed, sending or sent
+    state: str  # queued, failed, refused (for good, held), sending or sent
     path: Path
     client_id: int
     client: str
@@ -201,13 +203,17 @@ class Outbox:
         _sync_dir(target.parent)
         return target
 
-    def release(self, name: str, reason: str, at: datetime) -> Path:
-        """A claimed message did not go: back to ``new/`` with the reason, to be retried."""
+    def release(self, name: str, reason: str, at: datetime, *, held: bool = False) -> Path:
+        """A claimed message did not go: back to ``new/`` with the reason.
+
+        ``held`` (a permanent refusal) keeps it out of later retries until the user acts on it.
+        """
         state = self._read_state(name)
         state.update(
             attempts=int(state.get("attempts", 0)) + 1,
             last_attempt=at.isoformat(timespec="seconds"),
             reason=reason,
+            held=held,
         )
         self._write_state(name, state)
         target = self.folder("new") / name
@@ -264,8 +270,8 @@ class Outbox:
         return sorted(found, key=lambda entry: (entry.written_at, entry.name))
 
     def queued(self) -> list[OutboxEntry]:
-        """The messages waiting to be sent, oldest first."""
-        return [entry for entry in self.entries() if entry.state in ("queued", "failed")]
+        """The messages waiting to be sent (refused ones included), oldest first."""
+        return [entry for entry in self.entries() if entry.state in ("queued", "failed", "refused")]
 
     def entry(self, name: str) -> OutboxEntry | None:
         """One message by name, wherever it is now."""
@@ -276,6 +282,34 @@ class Outbox:
             if path.exists():
                 return _entry(name, shown, path, state)
         return None
+
+    def withdraw(self, name: str) -> bool:
+        """Remove a queued message for good (the user discarded it); False if it is not queued."""
+        self._require_lock()
+        queued = self.root / "new" / name
+        if not queued.exists():
+            return False
+        queued.unlink()
+        self._state_path(name).unlink(missing_ok=True)
+        return True
+
+    def readdress(self, name: str, recipients: tuple[str, ...]) -> bool:
+        """Send a queued message to other addresses from now on; False if it is not queued."""
+        self._require_lock()
+        queued = self.root / "new" / name
+        if not queued.exists():
+            return False
+        mail = email.message_from_bytes(queued.read_bytes(), policy=email.policy.default)
+        del mail["To"]
+        mail["To"] = ", ".join(recipients)
+        partial = self.folder("tmp") / f".{name}.readdressed"
+        partial.unlink(missing_ok=True)
+        _write_private(partial, mail.as_bytes())
+        state = self._read_state(name)
+        state.update(to=list(recipients), held=False, reason="")
+        self._write_state(name, state)
+        os.replace(partial, queued)
+        return True
 
     def _require_lock(self) -> None:
         """Moving messages about is only safe under the lock."""
@@ -309,7 +343,10 @@ class Outbox:
 def _entry(name: str, state: str, path: Path, data: dict[str, Any]) -> OutboxEntry:
     """An entry from its state file (fields missing from a damaged one are left blank)."""
     client_id = data.get("client_id")
-    if state == "queued" and data.get("reason") and data.get("attempts"):
+    if state == "queued" and data.get("held"):
+        # Refused for good: it waits for the user to discard, redirect or resend it.
+        state = "refused"
+    elif state == "queued" and data.get("reason") and data.get("attempts"):
         # Tried and refused (or the server was down): still queued, shown as failed.
         state = "failed"
     return OutboxEntry(

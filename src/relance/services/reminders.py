@@ -22,6 +22,7 @@ from relance.services.validation import Form, InvalidInput
 from relance.store.database import transaction
 from relance.store.lookup import get_client
 from relance.store.models import Contact, ContactEvent, Invoice
+from relance.store.steps import QUEUED, WRITTEN
 from relance.store.summary import refresh_client_summary
 
 FALLBACK_SENDER = "relance@localhost"
@@ -87,7 +88,9 @@ def send_reminder(
                     f"reminder queued for {', '.join(recipients)}: {final_subject}",
                     at,
                     channel="email",
-                    outcome="queued",
+                    # With a server, the step counts once it accepts the message; without one
+                    # the user sends it by hand from the outbox, so writing it is the step.
+                    outcome=QUEUED if config.smtp is not None else WRITTEN,
                     body=history_text(mail),
                     amount=total,
                 )
