@@ -22,6 +22,7 @@ from relance.store.models import (
     Promise,
 )
 from relance.store.promises import BrokenPromise, broken_promise, promise_status
+from relance.store.steps import undelivered_note
 from relance.store.summary import client_profile
 
 
@@ -177,6 +178,8 @@ class ClientDetail:
     plans: list[PlanRow]
     allocations: list[AllocationRow] = field(default_factory=list)
     broken_promise: BrokenPromise | None = None
+    # Why the latest reminder has not reached the server (refused, failed or waiting).
+    undelivered: str | None = None
 
 
 def client_detail(client_id: int, today: date) -> ClientDetail:
@@ -291,6 +294,7 @@ def client_detail(client_id: int, today: date) -> ClientDetail:
         ],
         allocations=list(allocation_rows(client_id)),
         broken_promise=broken_promise(client_id, today),
+        undelivered=undelivered_note(client_id),
     )
 
 
