@@ -207,3 +207,27 @@ def test_delivery_events_survive_an_export_and_restore(
     history = ok(relance("show", "1", "--json")).json()["history"]
     assert [e["kind"] for e in history][:2] == ["outbox", "email"]
     assert history[0]["summary"] == "reminder sent to compta@durand.fr by 127.0.0.1"
+
+
+def test_discard_and_redirect_from_the_command_line(client: None, relance: Relance) -> None:
+    with smtp_server() as server:
+        server.collector.refuse_recipients["compta@durand.fr"] = "550 5.1.1 no such mailbox"
+        configure(smtp_table(server.port))
+        assert relance("remind", "1").status == 1
+        [refused] = ok(relance("outbox", "list", "--json")).json()
+        assert refused["state"] == "refused"
+        bad = relance("outbox", "redirect", refused["name"], "not an address")
+        assert bad.status == 2 and "not an e-mail address" in bad.err
+        assert relance("outbox", "discard", "no-such-message").status == 2
+        moved = ok(relance("outbox", "redirect", refused["name"], "paie@durand.fr"))
+        assert "sent: Durand" in moved.out
+        [received] = server.received
+        assert received.rcpt_tos == ["paie@durand.fr"]
+        assert relance("remind", "1").status == 1
+        waiting = [
+            m for m in ok(relance("outbox", "list", "--json")).json() if m["state"] != "sent"
+        ]
+        ok(relance("outbox", "discard", waiting[0]["name"]))
+    assert [m["state"] for m in ok(relance("outbox", "list", "--json")).json()] == ["sent"]
+    history = ok(relance("show", "1", "--json")).json()["history"]
+    assert history[0]["summary"].startswith("reminder discarded from the outbox: ")
