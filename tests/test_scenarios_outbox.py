@@ -13,6 +13,7 @@ from relance.markers import UNDELIVERED, markers_of
 from relance.services import drafting
 from relance.services.calls import log_call
 from relance.services.outbox import redirect_message, retry_outbox
+from relance.services.remind_due import WAITS_IN_OUTBOX, remind_due
 from relance.services.reminders import send_reminder
 from relance.store.models import Client
 from relance.store.steps import undelivered_note
@@ -63,7 +64,10 @@ def test_refused_then_redirected_reminder(book: SqliteDatabase, tmp_path: Path) 
         assert entry.state == "refused"
         # Not retried for ever: a plain retry leaves it for the user.
         assert retry_outbox(outbox, config, moment(date(2026, 11, 3))) == []
-        assert server.received == []
+        # Nor does the next morning's batch write a second one behind it.
+        [line] = remind_due(moment(date(2026, 11, 4)), config, outbox)
+        assert (line.status, line.reason.split(":")[0]) == ("skipped", WAITS_IN_OUTBOX)
+        assert server.received == [] and len(Outbox(outbox).entries()) == 1
 
         # Week 2: redirected to the right address, accepted, the ladder moves.
         redirected_on = date(2026, 11, 9)
