@@ -50,6 +50,17 @@ class Collector:
     logins: list[tuple[str, str]] = field(default_factory=list)
     # A careless server that puts the password it was given into its 535 reply.
     echo_password: bool = False
+    # Recipients refused at RCPT with their reply (``{"gone@x.fr": "550 5.1.1 no such user"}``).
+    refuse_recipients: dict[str, str] = field(default_factory=dict)
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: Any
+    ) -> str:
+        """Refuse the recipients listed in ``refuse_recipients``, take the others."""
+        if address in self.refuse_recipients:
+            return self.refuse_recipients[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         """Take (or refuse) one message."""

@@ -24,14 +24,17 @@ BROKEN_PROMISE = Marker(
 PROMISE = Marker("P", "promise", "open promise to pay")
 PLAN = Marker("$", "plan", "payment plan proposed or running")
 SNOOZED = Marker("Z", "snoozed", "snoozed until a date")
-MARKERS = (DISPUTE, BROKEN_PROMISE, PROMISE, PLAN, SNOOZED)
+UNDELIVERED = Marker(
+    "@", "not sent", "latest reminder not accepted by the server (refused, failed or waiting)"
+)
+MARKERS = (DISPUTE, BROKEN_PROMISE, PROMISE, PLAN, SNOOZED, UNDELIVERED)
 
 
 def markers_of(row: TriageRow, today: date) -> list[Marker]:
     """The markers a client line carries today, in the fixed order above.
 
     A broken promise shows instead of the open-promise letter, so a line never needs more
-    than four.
+    than five.
     """
     shown = {
         DISPUTE: row.disputed,
@@ -39,6 +42,7 @@ def markers_of(row: TriageRow, today: date) -> list[Marker]:
         PROMISE: row.has_promise and not row.broken_promise,
         PLAN: row.has_plan,
         SNOOZED: row.is_snoozed(today),
+        UNDELIVERED: row.undelivered,
     }
     return [marker for marker in MARKERS if shown[marker]]
 

@@ -84,7 +84,9 @@ def test_remind_through_the_server_then_list(client: None, relance: Relance) -> 
 def test_a_stopped_server_then_retry_exit_statuses(client: None, relance: Relance) -> None:
     port = free_port()
     configure(smtp_table(port))
-    run = ok(relance("remind", "1"))
+    run = relance("remind", "1")
+    # The message did not leave: `remind CLIENT` says so with status 1, for cron and scripts.
+    assert run.status == 1
     assert "queued in the outbox" in run.out and f"cannot reach 127.0.0.1:{port}" in run.out
     failed = relance("outbox", "retry", "--json")
     assert failed.status == 1
@@ -167,7 +169,9 @@ def test_a_retry_tidies_up_after_a_crash(book: object, at: datetime, tmp_path: P
     assert [e.state for e in box.entries()] == ["sent"]
 
 
-def test_a_delivery_is_not_a_second_reminder(book: object, at: datetime, tmp_path: Path) -> None:
+def test_a_reminder_counts_once_from_its_delivery(
+    book: object, at: datetime, tmp_path: Path
+) -> None:
     client_id = owing(at)
     outbox = tmp_path / "outbox"
     port = free_port()
@@ -185,11 +189,9 @@ def test_a_delivery_is_not_a_second_reminder(book: object, at: datetime, tmp_pat
         "outbox",
         "outbox",
     ]
-    assert (after.next_action, after.next_action_on, after.ladder_step) == (
-        before.next_action,
-        before.next_action_on,
-        before.ladder_step,
-    )
+    # The server was down: the reminder did not count. Once accepted, it is the one first step.
+    assert (before.next_action, before.ladder_step) == ("courteous email", 1)
+    assert (after.next_action, after.ladder_step) == ("second email", 2)
 
 
 def test_delivery_events_survive_an_export_and_restore(
@@ -248,3 +250,31 @@ def test_damaged_entries_are_set_aside_and_the_others_go(relance: Relance, tmp_p
     assert list((outbox / "new").iterdir()) == []
     # Set aside once: the next retry has nothing left to send or report.
     assert ok(relance("outbox", "retry")).out == f"nothing queued in the outbox {outbox}\n"
+
+
+def test_discard_and_redirect_from_the_command_line(
+    client: None, relance: Relance, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with smtp_server() as server:
+        server.collector.refuse_recipients["compta@durand.fr"] = "550 5.1.1 no such mailbox"
+        configure(smtp_table(server.port))
+        assert relance("remind", "1").status == 1
+        [refused] = ok(relance("outbox", "list", "--json")).json()
+        assert refused["state"] == "refused"
+        bad = relance("outbox", "redirect", refused["name"], "not an address")
+        assert bad.status == 2 and "not an e-mail address" in bad.err
+        assert relance("outbox", "discard", "no-such-message").status == 2
+        moved = ok(relance("outbox", "redirect", refused["name"], "paie@durand.fr"))
+        assert "sent: Durand" in moved.out
+        [received] = server.received
+        assert received.rcpt_tos == ["paie@durand.fr"]
+        # The next reminder, a week later (one a day), is refused too and then discarded.
+        monkeypatch.setenv("RELANCE_TODAY", "2026-11-30")
+        assert relance("remind", "1").status == 1
+        waiting = [
+            m for m in ok(relance("outbox", "list", "--json")).json() if m["state"] != "sent"
+        ]
+        ok(relance("outbox", "discard", waiting[0]["name"]))
+    assert [m["state"] for m in ok(relance("outbox", "list", "--json")).json()] == ["sent"]
+    history = ok(relance("show", "1", "--json")).json()["history"]
+    assert history[0]["summary"].startswith("reminder discarded from the outbox: ")

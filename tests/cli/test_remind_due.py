@@ -133,19 +133,22 @@ def test_a_refusing_server_fails_the_run_and_retry_sends_once(
     assert "failed 1" in run.out.splitlines()[0]
     assert "550 5.1.1 no such mailbox" in run.out
     listed = ok(relance("outbox", "list", "--json")).json()
-    assert [(m["state"], m["client"]) for m in listed] == [("failed", "Durand SARL")]
+    assert [(m["state"], m["client"]) for m in listed] == [("refused", "Durand SARL")]
     assert "550 5.1.1 no such mailbox" in listed[0]["reason"]
-    # The reminder is logged, so the batch does not write a second one; the retry sends it.
+    # The reminder is logged, so the batch does not write a second one.
     again = ok(relance("remind", "--due", "--json"))
     assert statuses(again)["Durand SARL"] == ("skipped", "already reminded today")
-    assert relance("outbox", "retry").status == 1
+    # Refused for good: a plain retry leaves it for the user, and says so with status 1.
+    held = relance("outbox", "retry")
+    assert held.status == 1 and held.out.startswith("refused: Durand SARL — ")
     server.collector.refuse = ""
-    retried = ok(relance("outbox", "retry"))
+    assert len(server.received) == 0
+    retried = ok(relance("outbox", "retry", listed[0]["name"]))
     assert retried.out.startswith("sent: Durand SARL — ")
     assert ok(relance("outbox", "retry")).out.startswith("nothing queued in the outbox ")
     assert len(server.received) == 1
     [sent] = ok(relance("outbox", "list", "--json")).json()
-    assert sent["state"] == "sent" and sent["attempts"] == 3 and sent["reason"] is None
+    assert sent["state"] == "sent" and sent["attempts"] == 2 and sent["reason"] is None
 
 
 def test_without_smtp_the_batch_queues_and_succeeds(

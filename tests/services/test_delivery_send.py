@@ -71,7 +71,7 @@ def test_without_smtp_the_reminder_is_queued_and_logged_in_full(
         "email",
         "email",
         "out",
-        "queued",
+        "written",
     )
     headers = recorded_headers(event.body)
     assert headers["Subject"] == draft.subject

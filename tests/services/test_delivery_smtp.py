@@ -124,11 +124,12 @@ def test_a_refusing_server_leaves_it_queued_and_a_retry_sends_it_once(
     outbox = tmp_path / "outbox"
     with smtp_server() as server:
         config = smtp_config(tmp_path, server.port)
-        server.collector.refuse = "550 5.7.1 Mailbox unavailable"
+        # A temporary refusal (4xx): retried; a 5xx one is held (tests/test_scenarios_outbox.py).
+        server.collector.refuse = "451 4.7.1 Try again later"
         result = send_reminder(client_id, at, config, outbox)
         assert server.received == []
         assert result.record["status"] == "failed"
-        assert "550 5.7.1 Mailbox unavailable" in result.record["reason"]
+        assert "451 4.7.1 Try again later" in result.record["reason"]
         assert "queued in the outbox" in result.summary and str(outbox) in result.summary
         [entry] = Outbox(outbox).entries()
         assert entry.state == "failed" and entry.path.parent.name == "new"
@@ -137,7 +138,7 @@ def test_a_refusing_server_leaves_it_queued_and_a_retry_sends_it_once(
         assert reminder.outcome == "queued" and "queued" in reminder.summary
         [failure] = events(client_id, "outbox")
         assert failure.outcome == "queued"
-        assert "still queued" in failure.summary and "550" in failure.summary
+        assert "still queued" in failure.summary and "451" in failure.summary
 
         server.collector.refuse = ""
         later = at + timedelta(hours=2)

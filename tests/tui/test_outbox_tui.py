@@ -81,3 +81,34 @@ async def test_o_without_a_server_says_why_it_waits(
         assert notes(app)[-1] == (
             f"Outbox: 0 sent, 1 still queued in {outbox} (no [smtp] configured)"
         )
+
+
+@run_async
+async def test_a_refused_reminder_shows_on_the_row_and_in_the_detail(
+    book: SqliteDatabase, today: date, tmp_path: Path
+) -> None:
+    db_path = Path(book.database)
+    outbox = db_path.parent / "outbox"
+    at = datetime.combine(today, time(8, 0))
+    client_id = add_client("Brun", at, email="gone@brun.fr").client_id
+    add_invoice(client_id, "F-1", "100.00", "2026-09-01", "2026-10-01", at)
+    collector = Collector(refuse_recipients={"gone@brun.fr": "550 5.1.1 no such mailbox"})
+    server = start_server(collector, free_port())
+    try:
+        smtp = SmtpSettings(host="127.0.0.1", port=server.port, security="none")
+        config = Config(
+            path=tmp_path / "config.toml", creditor=Creditor(email="me@example.fr"), smtp=smtp
+        )
+        assert send_reminder(client_id, at, config, outbox).record["status"] == "failed"
+    finally:
+        server.stop()
+    app = RelanceApp(db_path, config, today, outbox)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        rows = [line for line in screen_text(app).splitlines() if "│@" in line.replace(" ", "")]
+        assert rows and "Brun" in rows[0], screen_text(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Not sent reminder not sent to gone@brun.fr" in text
+        assert "550 5.1.1 no such mailbox" in text

@@ -140,6 +140,10 @@ def call(ctx: Context) -> int:
     return report(ctx, result)
 
 
+# `relance remind CLIENT` whose message the server did not take (refused, or unreachable).
+NOT_SENT_STATUS = 1
+
+
 def remind(ctx: Context) -> int:
     """`relance remind`: sends the reminder, or with ``--dry-run`` only shows it."""
     if ctx.args.due:
@@ -153,7 +157,9 @@ def remind(ctx: Context) -> int:
     client_id = ctx.client_id()
     if not ctx.args.dry_run:
         result = send_reminder(client_id, ctx.now(), config, outbox_path(path))
-        return report(ctx, result)
+        status = report(ctx, result)
+        # The server refused it or could not be reached: cron and scripts must notice.
+        return NOT_SENT_STATUS if result.record.get("status") == "failed" else status
     draft = draft_reminder(client_id, ctx.today, config)
     recipients = reminder_recipients(client_id)
     if ctx.args.json:

@@ -451,13 +451,27 @@ def _outbox_command(
     common: list[CommandLineParser],
     scripted: list[CommandLineParser],
 ) -> None:
-    """`relance outbox retry|list`: the reminders waiting for the mail server, and sent ones."""
+    """`relance outbox retry|list|discard|redirect`: the reminders waiting, and sent ones."""
     outbox = commands.add_parser("outbox", parents=common, help="reminders queued and sent")
     outbox_commands = outbox.add_subparsers(dest="outbox_command", metavar="ACTION", required=True)
     retry = outbox_commands.add_parser(
         "retry", parents=scripted, help="send every queued reminder through [smtp]"
     )
+    retry.add_argument(
+        "names", nargs="*", metavar="NAME", help="only these messages (refused ones included)"
+    )
     retry.set_defaults(handler=_handler("outbox", "retry"))
+    discard = outbox_commands.add_parser(
+        "discard", parents=scripted, help="take a waiting message out of the outbox for good"
+    )
+    discard.add_argument("name", metavar="NAME", help="the message's name (outbox list)")
+    discard.set_defaults(handler=_handler("outbox", "discard"))
+    redirect = outbox_commands.add_parser(
+        "redirect", parents=scripted, help="send a waiting message to another address"
+    )
+    redirect.add_argument("name", metavar="NAME", help="the message's name (outbox list)")
+    redirect.add_argument("address", metavar="ADDRESS", help="the e-mail address to send it to")
+    redirect.set_defaults(handler=_handler("outbox", "redirect"))
     listing = outbox_commands.add_parser(
         "list", parents=scripted, help="every message: queued, failed (with why) or sent"
     )

@@ -18,6 +18,8 @@ read. A queued message whose last attempt failed is listed as "failed" with the 
 
 from __future__ import annotations
 
+import email
+import email.policy
 import errno
 import fcntl
 import json
@@ -53,7 +55,7 @@ class OutboxEntry:
     """One message in the outbox and what is known of its delivery."""
 
     name: str
-    state: str  # queued, failed, sending, sent or damaged
+    state: str  # queued, failed, refused (for good, held), sending, sent or damaged
     path: Path
     client_id: int
     client: str
@@ -205,13 +207,17 @@ class Outbox:
         _sync_dir(target.parent)
         return target
 
-    def release(self, name: str, reason: str, at: datetime) -> Path:
-        """A claimed message did not go: back to ``new/`` with the reason, to be retried."""
+    def release(self, name: str, reason: str, at: datetime, *, held: bool = False) -> Path:
+        """A claimed message did not go: back to ``new/`` with the reason.
+
+        ``held`` (a permanent refusal) keeps it out of later retries until the user acts on it.
+        """
         state = self._read_state(name)
         state.update(
             attempts=int(state.get("attempts", 0)) + 1,
             last_attempt=at.isoformat(timespec="seconds"),
             reason=reason,
+            held=held,
         )
         self._write_state(name, state)
         target = self.folder("new") / name
@@ -285,8 +291,8 @@ class Outbox:
         return damaged
 
     def queued(self) -> list[OutboxEntry]:
-        """The messages waiting to be sent, oldest first."""
-        return [entry for entry in self.entries() if entry.state in ("queued", "failed")]
+        """The messages waiting to be sent (refused ones included), oldest first."""
+        return [entry for entry in self.entries() if entry.state in ("queued", "failed", "refused")]
 
     def entry(self, name: str) -> OutboxEntry | None:
         """One message by name, wherever it is now."""
@@ -297,6 +303,32 @@ class Outbox:
             if path.exists():
                 return _entry(name, shown, path, state)
         return None
+
+    def withdraw(self, name: str) -> bool:
+        """Remove a queued message for good (the user discarded it); False if it is not queued."""
+        self._require_lock()
+        queued = self.root / "new" / name
+        if not queued.exists():
+            return False
+        queued.unlink()
+        self._state_path(name).unlink(missing_ok=True)
+        return True
+
+    def readdress(self, name: str, recipients: tuple[str, ...]) -> bool:
+        """Send a queued message to other addresses from now on; False if it is not queued."""
+        self._require_lock()
+        queued = self.root / "new" / name
+        if not queued.exists():
+            return False
+        mail = email.message_from_bytes(queued.read_bytes(), policy=email.policy.default)
+        del mail["To"]
+        mail["To"] = ", ".join(recipients)
+        state = self._read_state(name)
+        state.update(to=list(recipients), held=False, reason="")
+        self._write_state(name, state)
+        # Replaced in one piece: the queued message is the old one or the readdressed one.
+        write_private(queued, mail.as_bytes(), overwrite=True)
+        return True
 
     def _require_lock(self) -> None:
         """Moving messages about is only safe under the lock."""
@@ -350,7 +382,10 @@ def _entry(name: str, state: str, path: Path, data: dict[str, Any]) -> OutboxEnt
     if problem or state == DAMAGED:
         return _damaged_entry(name, path, data, problem or "set aside as damaged")
     client_id = data.get("client_id")
-    if state == "queued" and data.get("reason") and data.get("attempts"):
+    if state == "queued" and data.get("held"):
+        # Refused for good: it waits for the user to discard, redirect or resend it.
+        state = "refused"
+    elif state == "queued" and data.get("reason") and data.get("attempts"):
         # Tried and refused (or the server was down): still queued, shown as failed.
         state = "failed"
     return OutboxEntry(

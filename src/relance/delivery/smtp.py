@@ -63,6 +63,10 @@ def _password_from_command(argv: tuple[str, ...]) -> str:
     return password
 
 
+class PermanentRefusal(DeliveryError):
+    """The server refused the message for good (a 5xx reply): sending it again as is is useless."""
+
+
 class SessionError(DeliveryError):
     """The server cannot be reached or refuses the login: no message can go for now."""
 
@@ -118,14 +122,15 @@ class SmtpSession:
             self._server = None
             raise DeliveryError(f"{self.where} closed the connection: {error}") from None
         except smtplib.SMTPRecipientsRefused as error:
-            raise DeliveryError(
+            permanent = all(code >= 500 for code, _ in error.recipients.values())
+            raise (PermanentRefusal if permanent else DeliveryError)(
                 "the server refused every recipient: " + _refusals(error.recipients)
             ) from None
         except smtplib.SMTPResponseException as error:
             if error.smtp_code == 421:
                 # "Service not available, closing": smtplib has closed the connection.
                 self._server = None
-            raise DeliveryError(
+            raise (PermanentRefusal if error.smtp_code >= 500 else DeliveryError)(
                 f"{self.where} refused it: {_reply(error.smtp_code, error.smtp_error)}"
             ) from None
         except smtplib.SMTPException as error:

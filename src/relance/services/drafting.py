@@ -63,6 +63,7 @@ from relance.store.models import (
 from relance.store.phones import phone_numbers
 from relance.store.plans import instalment_template, next_unpaid_instalment
 from relance.store.promises import BrokenPromise, broken_promise
+from relance.store.steps import contacts_to_cite
 from relance.store.summary import client_standing, open_position
 
 SMS_MAX_CHARS = 320
@@ -376,23 +377,13 @@ def _earlier_reminders(
     """The reminders of the current episode, oldest first."""
     if episode_start is None:
         return ()
-    events = (
-        ContactEvent.select()
-        .where(
-            (ContactEvent.client == client_id)
-            & (ContactEvent.direction == "out")
-            & ContactEvent.kind.in_(REMINDER_KINDS)
-            & (ContactEvent.happened_at >= episode_start)
-        )
-        .order_by(ContactEvent.happened_at, ContactEvent.id)
-    )
     return tuple(
         ContactFacts(
-            on=long_date(_day(event.happened_at), language),
-            kind=event.kind,
-            channel=channel_word(event.kind, language),
+            on=long_date(_day(at), language),
+            kind=kind,
+            channel=channel_word(kind, language),
         )
-        for event in events
+        for at, kind in contacts_to_cite(client_id, episode_start, REMINDER_KINDS)
     )
 
 

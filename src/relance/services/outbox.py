@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -10,17 +11,19 @@ from typing import Any
 from relance.config import Config
 from relance.delivery.mime import envelope_sender
 from relance.delivery.outbox import DAMAGED, Outbox, OutboxEntry
-from relance.delivery.smtp import DeliveryError, SmtpSession
+from relance.delivery.smtp import DeliveryError, PermanentRefusal, SmtpSession
 from relance.services.history import record_event
+from relance.services.results import ActionResult
+from relance.services.validation import Form, InvalidInput
 from relance.store.database import transaction
 from relance.store.errors import StoreError
 from relance.store.models import ContactEvent
+from relance.store.steps import DELIVERY_KIND, QUEUED
 from relance.store.summary import refresh_client_summary
 
-# The history kind of delivery news about a reminder already logged. It is not a ladder step
-# (domain.ladder.STEP_KINDS), so a message that goes out on a retry is not a second reminder.
-DELIVERY_KIND = "outbox"
 NO_SMTP = "no [smtp] configured"
+# Told with a permanent refusal: what the user can do, since relance will not try it again.
+HELD = "refused for good: discard it, send it again or redirect it to another address"
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,7 @@ class Delivery:
     reason: str = ""
     refused: tuple[str, ...] = ()
     event_id: int | None = None
+    held: bool = False  # refused for good: not retried until the user acts on it
 
     @property
     def ok(self) -> bool:
@@ -54,6 +58,7 @@ class Delivery:
             "status": self.status,
             "reason": self.reason or None,
             "refused": list(self.refused),
+            "held": self.held,
         }
 
 
@@ -86,12 +91,15 @@ def deliver_claimed(
         refused = session.send(sender, list(entry.recipients), data)
     except DeliveryError as error:
         reason = str(error)
-        outbox.release(entry.name, reason, at)
+        held = isinstance(error, PermanentRefusal)
+        outbox.release(entry.name, reason, at, held=held)
         event_id = None
-        if log_failure:
-            summary = f"reminder not sent, still queued in the outbox: {reason}"
+        if log_failure or held:
+            # A permanent refusal is always told: it stays in the outbox until the user acts.
+            where = HELD if held else "still queued in the outbox"
+            summary = f"reminder not sent to {', '.join(entry.recipients)}, {where}: {reason}"
             event_id = _log_delivery(entry, at, "queued", summary)
-        return _delivery(entry, "failed", reason, event_id=event_id)
+        return _delivery(entry, "failed", reason, event_id=event_id, held=held)
     except BaseException:
         # A bug or ctrl+c before the server answered: back in the queue, then let it through.
         outbox.release(entry.name, "interrupted before the server answered", at)
@@ -108,8 +116,19 @@ def deliver_claimed(
     return _delivery(entry, "sent", refused=tuple(refused), event_id=event_id)
 
 
-def retry_outbox(root: Path, config: Config, at: datetime) -> list[Delivery]:
-    """Try every queued message once, oldest first; each is claimed so none goes twice."""
+def retry_outbox(
+    root: Path,
+    config: Config,
+    at: datetime,
+    *,
+    names: tuple[str, ...] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Delivery]:
+    """Try every queued message once, oldest first; each is claimed so none goes twice.
+
+    A message refused for good is left alone unless named in ``names`` (the user sends it
+    again); ``progress`` hears how many of how many were tried after each message.
+    """
     outbox = Outbox(root)
     if not root.is_dir():
         return []
@@ -120,12 +139,19 @@ def retry_outbox(root: Path, config: Config, at: datetime) -> list[Delivery]:
             _delivery(entry, "damaged", f"set aside in {outbox.root / DAMAGED}: {entry.reason}")
             for entry in outbox.set_aside_damaged()
         ]
+    queued = outbox.queued()
+    if names is None:
+        todo = [entry for entry in queued if entry.state != "refused"]
+    else:
+        todo = [entry for entry in queued if entry.name in names]
     session = smtp_session(config)
     try:
-        for entry in outbox.queued():
+        for tried, entry in enumerate(todo, start=1):
             # One message per lock hold, so a reminder sent from the app meanwhile does not wait.
             with outbox.locked():
                 results.append(deliver_claimed(outbox, entry, session, at, log_failure=False))
+            if progress is not None:
+                progress(tried, len(todo))
     finally:
         if session is not None:
             session.close()
@@ -199,6 +225,7 @@ def _delivery(
     *,
     refused: tuple[str, ...] = (),
     event_id: int | None = None,
+    held: bool = False,
 ) -> Delivery:
     """A delivery outcome for an entry."""
     return Delivery(
@@ -211,6 +238,7 @@ def _delivery(
         reason,
         refused,
         event_id,
+        held,
     )
 
 
@@ -224,3 +252,70 @@ def retry_summary(results: list[Delivery], root: Path) -> str:
     if waiting:
         text += f", {len(waiting)} still queued in {root} ({waiting[0].reason})"
     return text
+
+
+def discard_message(root: Path, name: str, at: datetime) -> ActionResult:
+    """Take a waiting message out of the outbox for good and say so in the client's history."""
+    outbox = Outbox(root)
+    with outbox.locked():
+        entry = _waiting_entry(outbox, name)
+        event_id = _log_user_act(
+            entry, at, "discarded", f"reminder discarded from the outbox: {entry.subject}"
+        )
+        outbox.withdraw(name)
+    return ActionResult(
+        entry.client_id, f"{entry.client}: reminder discarded: {entry.subject}", event_id, {}
+    )
+
+
+def redirect_message(
+    root: Path, name: str, address: str, config: Config, at: datetime
+) -> tuple[ActionResult, Delivery]:
+    """Send a waiting message to another address instead, and try it at once."""
+    form = Form()
+    clean = form.line("address", address, required=True)
+    if clean and ("@" not in clean or " " in clean or "," in clean):
+        form.fail("address", f"not an e-mail address: {clean!r}")
+    form.check()
+    outbox = Outbox(root)
+    with outbox.locked():
+        entry = _waiting_entry(outbox, name)
+        summary = f"reminder redirected from {', '.join(entry.recipients)} to {clean}, queued"
+        event_id = _log_user_act(entry, at, QUEUED, summary)
+        outbox.readdress(name, (clean,))
+        moved = outbox.entry(name)
+        assert moved is not None
+        session = smtp_session(config)
+        try:
+            delivery = deliver_claimed(outbox, moved, session, at, log_failure=True)
+        finally:
+            if session is not None:
+                session.close()
+    result = ActionResult(
+        entry.client_id, f"{entry.client}: reminder redirected to {clean}", event_id, {}
+    )
+    return result, delivery
+
+
+def _waiting_entry(outbox: Outbox, name: str) -> OutboxEntry:
+    """A message still waiting in the outbox, or a refusal naming it."""
+    entry = outbox.entry(name)
+    if entry is None or entry.state not in ("queued", "failed", "refused"):
+        raise InvalidInput.one("message", f"no message {name!r} waits in the outbox")
+    return entry
+
+
+def _log_user_act(entry: OutboxEntry, at: datetime, outcome: str, summary: str) -> int:
+    """Log what the user did with a waiting message; unlike delivery news, it must be written."""
+    with transaction():
+        event_id = record_event(
+            entry.client_id,
+            DELIVERY_KIND,
+            summary,
+            at,
+            channel="email",
+            outcome=outcome,
+            body=f"Message-ID: {entry.message_id}",
+        )
+        refresh_client_summary(entry.client_id)
+    return event_id

@@ -23,11 +23,13 @@ from relance.services.reminders import (
 from relance.services.validation import InvalidInput
 from relance.store.errors import StoreError
 from relance.store.lookup import ClientNotFound, get_client
+from relance.store.steps import undelivered_note
 from relance.store.summary import active_policy, client_standing, open_position
 from relance.store.triage import SortKey, TriageFilter, TriageRow, triage_window
 
 PAGE = 500
 ALREADY_REMINDED = "already reminded today"
+WAITS_IN_OUTBOX = "its last reminder waits in the outbox"
 # What the report can say of a client; only "failed" makes the run fail.
 STATUSES = ("sent", "queued", "failed", "skipped", "would send")
 
@@ -157,6 +159,10 @@ def _handle(
     client_id, name = candidate.client_id, candidate.client
     if candidate.skip:
         return BatchLine(client_id, name, "skipped", candidate.skip)
+    waiting = undelivered_note(client_id)
+    if waiting is not None:
+        # Its last reminder has not gone: a second one would only queue behind it.
+        return BatchLine(client_id, name, "skipped", f"{WAITS_IN_OUTBOX}: {waiting}")
     recipients = tuple(reminder_recipients(client_id))
     try:
         if dry_run:

@@ -23,6 +23,7 @@ from relance.store.database import transaction
 from relance.store.lookup import get_client
 from relance.store.models import Contact, ContactEvent, Invoice
 from relance.store.reminded import reminded_that_day
+from relance.store.steps import QUEUED, WRITTEN
 from relance.store.summary import refresh_client_summary
 
 FALLBACK_SENDER = "relance@localhost"
@@ -100,7 +101,9 @@ def send_reminder(
                     f"reminder queued for {', '.join(recipients)}: {final_subject}",
                     at,
                     channel="email",
-                    outcome="queued",
+                    # With a server, the step counts once it accepts the message; without one
+                    # the user sends it by hand from the outbox, so writing it is the step.
+                    outcome=QUEUED if config.smtp is not None else WRITTEN,
                     body=history_text(mail),
                     amount=total,
                 )

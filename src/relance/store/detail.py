@@ -23,6 +23,7 @@ from relance.store.models import (
     Promise,
 )
 from relance.store.promises import BrokenPromise, promise_status, promise_to_follow_up
+from relance.store.steps import undelivered_note
 from relance.store.summary import client_profile
 
 
@@ -179,6 +180,8 @@ class ClientDetail:
     allocations: list[AllocationRow] = field(default_factory=list)
     # The broken promise still to be followed up (the list marker's rule), if any.
     broken_promise: BrokenPromise | None = None
+    # Why the latest reminder has not reached the server (refused, failed or waiting).
+    undelivered: str | None = None
 
 
 def client_detail(client_id: int, today: date) -> ClientDetail:
@@ -293,6 +296,7 @@ def client_detail(client_id: int, today: date) -> ClientDetail:
         ],
         allocations=list(allocation_rows(client_id)),
         broken_promise=promise_to_follow_up(client_id, today),
+        undelivered=undelivered_note(client_id),
     )
 
 

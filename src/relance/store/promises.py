@@ -14,8 +14,8 @@ from typing import cast
 
 from peewee import ColumnBase, fn
 
-from relance.domain.ladder import STEP_KINDS
 from relance.store.models import Client, ContactEvent, Payment, Promise, database
+from relance.store.steps import step_event
 
 OPEN = "open"
 KEPT = "kept"
@@ -39,8 +39,7 @@ def broken_marker(today: date) -> ColumnBase:
     )
     followed = ContactEvent.select(ContactEvent.id).where(
         (ContactEvent.client == Client.id)
-        & (ContactEvent.direction == "out")
-        & ContactEvent.kind.in_(STEP_KINDS)
+        & step_event()
         & (fn.date(ContactEvent.happened_at) > promise.due_on)
     )
     broken = promise.select(promise.id).where(
@@ -95,8 +94,7 @@ def broken_promise(client_id: int, today: date) -> BrokenPromise | None:
         ContactEvent.select()
         .where(
             (ContactEvent.client == client_id)
-            & (ContactEvent.direction == "out")
-            & ContactEvent.kind.in_(STEP_KINDS)
+            & step_event()
             & (fn.date(ContactEvent.happened_at) > latest.due_on.isoformat())
         )
         .exists()

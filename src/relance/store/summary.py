@@ -25,6 +25,7 @@ from relance.domain.profile import (
     effective_profile,
 )
 from relance.store.models import database
+from relance.store.steps import step_event_sql, step_kind_sql
 
 # Kinds of history event that count as having been in touch with the client.
 CONTACT_KINDS = (*STEP_KINDS, "plan")
@@ -72,8 +73,8 @@ SELECT
     c.kind,
     c.profile_override,
     (SELECT CASE WHEN p.status = 'broken' AND NOT EXISTS (
-                SELECT 1 FROM contact_event e WHERE e.client_id = c.id AND e.direction = 'out'
-                  AND e.kind IN {_in_list(STEP_KINDS)} AND date(e.happened_at) > p.due_on)
+                SELECT 1 FROM contact_event e WHERE e.client_id = c.id
+                  AND {step_event_sql("e")} AND date(e.happened_at) > p.due_on)
             THEN p.due_on END
      FROM promise p WHERE p.client_id = c.id ORDER BY p.made_on DESC, p.id DESC LIMIT 1),
     (SELECT e.happened_at FROM contact_event e
@@ -85,19 +86,19 @@ FROM client c WHERE c.id = ?1
 # The current episode starts at the oldest unpaid due date (the second parameter): steps and
 # follow-ups from earlier, long-settled debts must not make a new reminder sound like the fifth.
 _STEPS_SQL = f"""
-SELECT date(e.happened_at), e.kind, e.outcome FROM contact_event e
-WHERE e.client_id = ?1 AND e.happened_at >= ?2 AND e.direction = 'out'
-  AND e.kind IN {_in_list(STEP_KINDS)}
+SELECT date(e.happened_at), {step_kind_sql("e")}, e.outcome FROM contact_event e
+WHERE e.client_id = ?1 AND e.happened_at >= ?2 AND {step_event_sql("e")}
 ORDER BY e.happened_at, e.id
 """
 
 _LAST_CONTACT_SQL = f"""
-SELECT e.follow_up_action, e.follow_up_on, date(e.happened_at), e.kind,
+SELECT e.follow_up_action, e.follow_up_on, date(e.happened_at), {step_kind_sql("e")},
        EXISTS (SELECT 1 FROM promise p WHERE p.event_id = e.id AND p.status != 'open'),
        e.happened_at
 FROM contact_event e
-WHERE e.client_id = ?1 AND e.happened_at >= ?2 AND e.kind IN {_in_list(CONTACT_KINDS)}
-  AND e.direction != 'internal'
+WHERE e.client_id = ?1 AND e.happened_at >= ?2
+  AND ({step_event_sql("e")} OR (e.kind IN {_in_list(CONTACT_KINDS)}
+       AND e.direction != 'internal' AND NOT (e.kind = 'email' AND e.outcome = 'queued')))
 ORDER BY e.happened_at DESC, e.id DESC LIMIT 1
 """
 
@@ -116,8 +117,7 @@ SELECT
     (SELECT COUNT(*) FROM paid
      WHERE julianday(paid_on) - julianday(due_on) > {LONG_DELAY_DAYS}),
     (SELECT COUNT(*) FROM payment p WHERE p.client_id = ?1 AND p.reversed_at IS NULL AND EXISTS (
-        SELECT 1 FROM contact_event e WHERE e.client_id = ?1 AND e.direction = 'out'
-          AND e.kind IN {_in_list(STEP_KINDS)}
+        SELECT 1 FROM contact_event e WHERE e.client_id = ?1 AND {step_event_sql("e")}
           AND date(e.happened_at) BETWEEN date(p.received_on, '-{ANSWER_WINDOW_DAYS} days')
                                       AND p.received_on)),
     (SELECT COUNT(*) FROM payment p WHERE p.client_id = ?1 AND p.reversed_at IS NULL AND EXISTS (

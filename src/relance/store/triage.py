@@ -20,6 +20,7 @@ from relance.domain.reasons import reason_today
 from relance.store.models import Client, Instalment, Invoice, PaymentPlan, Promise
 from relance.store.plans import RUNNING_PLAN_STATUSES
 from relance.store.promises import BROKEN, OPEN, broken_marker
+from relance.store.steps import undelivered_marker
 
 LIVE_PLAN_STATUSES = ("proposed", "accepted", "active")
 
@@ -68,6 +69,7 @@ class TriageRow:
     has_plan: bool
     broken_promise: bool = False
     next_instalment_on: date | None = None
+    undelivered: bool = False
 
     def is_snoozed(self, today: date) -> bool:
         """True while the snooze date is still ahead."""
@@ -264,6 +266,7 @@ def _window_columns(today: date):  # type: ignore[no-untyped-def]
         fn.EXISTS(plan).alias("has_plan"),
         broken_marker(today).alias("broken_promise"),
         next_instalment.alias("next_instalment_on"),
+        undelivered_marker(Client.id).alias("undelivered"),
     )
 
 
@@ -290,6 +293,7 @@ def _rows(query, today: date) -> list[TriageRow]:  # type: ignore[no-untyped-def
             has_promise=bool(row["has_promise"]),
             has_plan=bool(row["has_plan"]),
             broken_promise=bool(row["broken_promise"]),
+            undelivered=bool(row["undelivered"]),
             next_instalment_on=_date(row["next_instalment_on"])
             if row["next_instalment_on"]
             else None,

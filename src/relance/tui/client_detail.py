@@ -232,6 +232,10 @@ def commitments(detail: ClientDetail, today: date, styles: CellStyles) -> Render
         if promise.words:
             line.append_text(user_text(f" · “{promise.words}”", styles.muted))
         lines.append(line)
+    if detail.undelivered is not None:
+        line = Text("Not sent ", styles.late)
+        line.append_text(user_text(detail.undelivered, styles.late))
+        lines.append(line)
     broken = detail.broken_promise
     if broken is not None:
         line = Text("Broken promise ", styles.late)

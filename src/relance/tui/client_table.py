@@ -13,7 +13,15 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from relance.literal import one_line
-from relance.markers import BROKEN_PROMISE, DISPUTE, PLAN, PROMISE, SNOOZED, markers_of
+from relance.markers import (
+    BROKEN_PROMISE,
+    DISPUTE,
+    PLAN,
+    PROMISE,
+    SNOOZED,
+    UNDELIVERED,
+    markers_of,
+)
 from relance.store.triage import TriageRow
 from relance.tui.look import VERY_LATE_DAYS, CellStyles, clip, money, short_date, whole_money
 
@@ -64,6 +72,7 @@ def marker_text(row: TriageRow, today: date, styles: CellStyles) -> Text:
         PROMISE: styles.flag,
         PLAN: styles.money,
         SNOOZED: styles.muted,
+        UNDELIVERED: styles.late,
     }
     text = Text(no_wrap=True)
     for marker in markers_of(row, today):
