@@ -13,7 +13,7 @@ from relance.cli.context import Context
 from relance.cli.errors import BadInput, NoTerminal
 from relance.clock import now
 from relance.config import Config
-from relance.paths import outbox_path
+from relance.paths import book_file, outbox_path
 from relance.services.lapses import catch_up
 from relance.store.database import close_database, open_database
 
@@ -37,7 +37,7 @@ def demo(ctx: Context) -> int:
     config = ctx.config
     # Only --db counts here: RELANCE_DB may be the user's real book.
     if ctx.args.db:
-        path = Path(ctx.args.db).expanduser()
+        path = book_file(ctx.args.db, "--db")
         if path.exists():
             raise BadInput(f"{path} already exists; demo --db needs a new file")
         _require_terminal()

@@ -14,6 +14,7 @@ from typing import Any
 
 from relance.domain.money import AmountError, parse_amount
 from relance.importing.plan import RowError
+from relance.spreadsheet import read_export_cell
 from relance.store.database import transaction
 from relance.store.errors import StoreError
 from relance.store.export import FORMAT_NAME, FORMAT_SCHEMA, HEADER_KEYS, MANIFEST_FILE
@@ -221,6 +222,7 @@ def _typed_rows(
 
 def _csv_value(spec: ColumnSpec | None, cell: str) -> object:
     """A CSV cell as its column's type; ``None`` for an empty cell that holds no text."""
+    cell = read_export_cell(cell)
     if spec is None:
         return cell
     if cell == "":
