@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from relance.domain.money import AmountError, parse_amount
+from relance.importing.export_rules import field_errors
 from relance.importing.plan import RowError
 from relance.spreadsheet import read_export_cell
 from relance.store.database import transaction
@@ -376,6 +377,8 @@ def _value(table: str, spec: ColumnSpec, raw: object) -> object:
 
 def _check_row_rules(table: str, line: int, row: dict[str, object], plan: BookExportPlan) -> None:
     """The checks the book's schema makes on a row, so they are reported rather than raised."""
+    for column, message in field_errors(table, row).items():
+        plan.fail(table, line, column, message)
     if table == "clients" and "kind" in row and row["kind"] not in CLIENT_KINDS:
         plan.fail(table, line, "kind", f"must be b2b or b2c, not {row['kind']!r}")
     pairs = {"invoices": ("issued_on", "due_on"), "rates": ("valid_from", "valid_to")}
