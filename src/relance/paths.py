@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from platformdirs import user_config_path, user_data_path
@@ -10,14 +11,29 @@ from platformdirs import user_config_path, user_data_path
 APP_NAME = "relance"
 DB_FILENAME = "relance.db"
 CONFIG_FILENAME = "config.toml"
+# `scheme://…`, or SQLite's own `file:` and `sqlite:` forms: an address, not a file name.
+DATABASE_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://|(?i:file|sqlite):")
+
+
+class DatabaseAddressError(ValueError):
+    """A database given as a URL: only a file path names a book."""
 
 
 def database_path(cli_value: str | None = None) -> Path:
     """The database file: ``--db``, then ``RELANCE_DB``, then the platform data directory."""
     chosen = cli_value or os.environ.get("RELANCE_DB")
     if chosen:
-        return Path(chosen).expanduser()
+        return book_file(chosen, "--db" if cli_value else "RELANCE_DB")
     return user_data_path(APP_NAME) / DB_FILENAME
+
+
+def book_file(text: str, source: str) -> Path:
+    """The path of a book typed by the user; a URL is refused rather than made a folder."""
+    if DATABASE_URL.match(text):
+        raise DatabaseAddressError(
+            f"{source}: {text!r} is a URL; relance keeps its book in a SQLite file, give its path"
+        )
+    return Path(text).expanduser()
 
 
 def config_path() -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any, TypeVar
 
@@ -11,6 +12,8 @@ from relance.domain.policy import DEFAULT_POLICY, MonthDay, Policy
 
 Word = TypeVar("Word", Anchor, Channel, Tone)
 STEP_KEYS = {"after", "from", "channel", "tone", "template", "label"}
+# A template is looked up as a file under the templates folder: a plain name cannot leave it.
+TEMPLATE_NAME = re.compile(r"[A-Za-z0-9_-]+")
 
 
 def policy_from_config(config: Config) -> Policy:
@@ -102,6 +105,11 @@ def _step(item: Any, key: str, where: str) -> Step:
     for field, value in (("template", template), ("label", label)):
         if not isinstance(value, str) or not value.strip():
             raise ConfigError(f"{where}: {key}.{field} must be a non-empty string")
+    if not TEMPLATE_NAME.fullmatch(template.strip()):
+        raise ConfigError(
+            f"{where}: {key}.template must be a plain name (letters, digits, - and _), "
+            f"not {template!r}"
+        )
     return Step(label.strip(), after, anchor, channels, tone, template.strip())
 
 

@@ -22,6 +22,7 @@ from relance.services.clients import add_client, add_note, set_legal_terms
 from relance.services.invoices import add_invoice
 from relance.services.payments import record_payment
 from relance.services.plans import propose_plan
+from relance.spreadsheet import export_cell
 from relance.store.export import TABLES, columns_of, without_nulls
 from relance.store.models import Client
 from relance.store.rates import add_user_rate
@@ -268,7 +269,8 @@ def _as_cell(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    # Formula-like text (a phone such as "+33 …") is written with the text mark in front.
+    return export_cell(str(value))
 
 
 def test_export_refusals_write_nothing(

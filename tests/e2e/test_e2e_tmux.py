@@ -118,3 +118,55 @@ def test_log_a_call_in_a_real_terminal(tmp_path: Path) -> None:
         == _calls_today(env, reference, top["client_id"]) + 1
     )
     assert not Path(env["RELANCE_DB"]).exists(), "demo never touches RELANCE_DB"
+
+
+def test_a_burst_of_keys_fills_each_field_of_the_client_form(tmp_path: Path) -> None:
+    """`a`, then one `send-keys` of text and tabs: each piece lands in its own field."""
+    env = _env(tmp_path)
+    book = tmp_path / "book.db"
+    _relance(env, "init", "--db", str(book))
+    session = f"relance-burst-{uuid.uuid4().hex[:8]}"
+    tmux_env = [arg for key, value in env.items() for arg in ("-e", f"{key}={value}")]
+    command = f"{sys.executable} -m relance --db {book}"
+    subprocess.run(
+        ["tmux", "new-session", "-d", "-s", session, "-x", "80", "-y", "24", *tmux_env, command],
+        check=True,
+        env=env,
+    )
+
+    def screen() -> str:
+        return subprocess.run(
+            ["tmux", "capture-pane", "-p", "-t", session], capture_output=True, text=True
+        ).stdout
+
+    def keys(*names: str) -> None:
+        subprocess.run(["tmux", "send-keys", "-t", session, *names], check=True)
+
+    try:
+        _wait_for(lambda: "Add client" in screen())
+        keys("a")
+        _wait_for(lambda: "Add a client" in screen())
+        keys("Burst SARL", "Tab", "Tab", "Tab", "Mme B", "Tab", "b@burst.fr", "Tab", "0102030405")
+        _wait_for(lambda: "0102030405" in screen())
+        shown_form = screen()
+        keys("C-s")
+        _wait_for(lambda: "Add a client" not in screen())
+        keys("q")
+        _wait_for(
+            lambda: (
+                subprocess.run(
+                    ["tmux", "has-session", "-t", session], capture_output=True, check=False
+                ).returncode
+                != 0
+            )
+        )
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True, check=False)
+    assert "Burst SARL" in shown_form and "Mme B" in shown_form, shown_form
+    shown = json.loads(_relance(env, "show", "Burst SARL", "--json", "--db", str(book)).stdout)
+    (contact,) = shown["contacts"]
+    assert (contact["name"], contact["email"], contact["phone"]) == (
+        "Mme B",
+        "b@burst.fr",
+        "0102030405",
+    )

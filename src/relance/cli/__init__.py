@@ -18,6 +18,7 @@ from relance.cli.output import Output
 from relance.cli.parser import parse_command_line
 from relance.config import ConfigError, load_config
 from relance.literal import one_line
+from relance.paths import DatabaseAddressError
 from relance.policy_config import policy_from_config
 from relance.services.validation import InvalidInput
 from relance.store.database import as_store_error, close_database
@@ -44,7 +45,7 @@ def main(argv: Sequence[str] | None = None, *, app_opener: AppOpener | None = No
         return _refuse(str(error), error.exit_status)
     except InvalidInput as error:
         return _refuse(invalid_input_message(error), EXIT_BAD_INPUT)
-    except (ClientNotFound, clock.ClockError, ConfigError) as error:
+    except (ClientNotFound, clock.ClockError, ConfigError, DatabaseAddressError) as error:
         return _refuse(str(error), EXIT_BAD_INPUT)
     except StoreError as error:
         return _refuse(str(error), EXIT_FAILURE)

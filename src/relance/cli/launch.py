@@ -12,7 +12,7 @@ from relance.cli.context import Context
 from relance.cli.errors import BadInput, NoTerminal
 from relance.clock import now
 from relance.config import Config
-from relance.paths import CONFIG_FILENAME
+from relance.paths import CONFIG_FILENAME, book_file
 from relance.policy_config import policy_from_config
 from relance.services.lapses import catch_up
 from relance.store.database import close_database, open_database
@@ -37,7 +37,7 @@ def tui(ctx: Context) -> int:
 def demo(ctx: Context) -> int:
     """`relance demo`: the app on a fresh sample book; kept only at an explicit ``--db`` path."""
     # Only --db counts here: RELANCE_DB may be the user's real book.
-    kept = Path(ctx.args.db).expanduser() if ctx.args.db else None
+    kept = book_file(ctx.args.db, "--db") if ctx.args.db else None
     if kept is not None and kept.exists():
         raise BadInput(f"{kept} already exists; demo --db needs a new file")
     _require_terminal()

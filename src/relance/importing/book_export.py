@@ -14,7 +14,9 @@ from typing import Any
 
 from relance.domain.dates import FIRST_DAY, LAST_DAY
 from relance.domain.money import AmountError, parse_amount
+from relance.importing.export_rules import field_errors
 from relance.importing.plan import RowError
+from relance.spreadsheet import read_export_cell
 from relance.store.database import transaction
 from relance.store.errors import StoreError
 from relance.store.export import FORMAT_NAME, FORMAT_SCHEMA, HEADER_KEYS, MANIFEST_FILE
@@ -223,6 +225,7 @@ def _typed_rows(
 
 def _csv_value(spec: ColumnSpec | None, cell: str) -> object:
     """A CSV cell as its column's type; ``None`` for an empty cell that holds no text."""
+    cell = read_export_cell(cell)
     if spec is None:
         return cell
     if cell == "":
@@ -385,6 +388,8 @@ def _in_book_range(day: date, raw: str) -> date:
 
 def _check_row_rules(table: str, line: int, row: dict[str, object], plan: BookExportPlan) -> None:
     """The checks the book's schema makes on a row, so they are reported rather than raised."""
+    for column, message in field_errors(table, row).items():
+        plan.fail(table, line, column, message)
     if table == "clients" and "kind" in row and row["kind"] not in CLIENT_KINDS:
         plan.fail(table, line, "kind", f"must be b2b or b2c, not {row['kind']!r}")
     pairs = {"invoices": ("issued_on", "due_on"), "rates": ("valid_from", "valid_to")}

@@ -18,6 +18,7 @@ from relance.literal import printable
 from relance.paths import ensure_private_dir
 from relance.private_files import write_private, write_private_folder
 from relance.services.claims import ClientClaim, InvoiceClaim, detail_with_claim
+from relance.spreadsheet import safe_cell
 from relance.store.detail import (
     AllocationRow,
     ClientDetail,
@@ -562,11 +563,11 @@ def interest_text(claim: ClientClaim) -> str:
 
 
 def _csv(header: list[str], rows: list[list[str]]) -> str:
-    """CSV text with a header row, every cell quoted as needed, text kept exactly."""
+    """CSV text with a header row, every cell quoted as needed, formula-like text marked."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([safe_cell(cell) for cell in row] for row in rows)
     return buffer.getvalue()
 
 

@@ -43,6 +43,7 @@ from peewee import Field
 from relance.domain.money import decimal_string
 from relance.paths import ensure_private_dir
 from relance.private_files import write_private_folder
+from relance.spreadsheet import export_cell
 from relance.store.models import (
     Allocation,
     BaseModel,
@@ -184,12 +185,12 @@ def _csv_bytes(header: list[str], rows: list[list[str]]) -> bytes:
 
 
 def _csv_cell(value: object) -> str:
-    """A value as CSV text: empty for null, true/false for booleans."""
+    """A value as CSV text: empty for null, true/false for booleans, formula-like text marked."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return export_cell(str(value))
 
 
 def _value(value: object, is_money: bool) -> object:

@@ -14,6 +14,7 @@ from textual.screen import Screen
 
 from relance.clock import now
 from relance.config import DEFAULT_THEME, Config, ConfigError, save_setting
+from relance.literal import one_line
 from relance.policy_config import policy_from_config
 from relance.store.summary import set_active_policy
 from relance.tui.commands import ThemeCommands
@@ -106,7 +107,7 @@ class RelanceApp(App[None]):
         self._remember_theme = True
         if self.theme_failures:
             self.notify(
-                "\n".join(self.theme_failures),
+                "\n".join(one_line(failure) for failure in self.theme_failures),
                 title="Some theme files were skipped",
                 severity="error",
                 timeout=10,

@@ -91,10 +91,11 @@ class ThemeCommands(Provider):
         app: ThemeSwitcher = self.app  # type: ignore[assignment]
         for name in self._themes():
             if name.startswith("relance-"):
+                label = f"Theme: {one_line(name)}"
                 yield DiscoveryHit(
-                    Content(f"Theme: {name}"),
+                    Content(label),
                     partial(app.switch_theme, name),
-                    text=f"Theme: {name}",
+                    text=label,
                     help="Switch to this theme and save the choice",
                 )
 
@@ -103,7 +104,8 @@ class ThemeCommands(Provider):
         app: ThemeSwitcher = self.app  # type: ignore[assignment]
         matcher = self.matcher(query)
         for name in self._themes():
-            label = f"Theme: {name}"
+            # A theme file's name is the user's text: escape sequences in it are shown as codes.
+            label = f"Theme: {one_line(name)}"
             score, offsets = matcher.fuzzy_search.match(query, label)
             if score > 0:
                 yield Hit(

@@ -202,6 +202,11 @@ class ActionModal(ModalScreen[ActionResult | None]):
         # Priority, so ctrl+s saves even while an Input or TextArea has the focus.
         Binding("ctrl+s", "save", "Save", priority=True),
         Binding("escape", "cancel", "Cancel"),
+        # Priority, so the focus moves as the app reads the key: a plain binding runs only once
+        # the field has handled the keys queued before it, and a fast burst (a paste, typing
+        # over SSH) would send the keys after a tab to the field it left.
+        Binding("tab", "next_field", "Next field", show=False, priority=True),
+        Binding("shift+tab", "previous_field", "Previous field", show=False, priority=True),
     ]
 
     ACTION_TITLE: ClassVar[str] = ""
@@ -324,6 +329,14 @@ class ActionModal(ModalScreen[ActionResult | None]):
     def prepare_save(self) -> SaveCall:
         """Read the fields (on the UI thread) and return the service call to run."""
         raise NotImplementedError
+
+    def action_next_field(self) -> None:
+        """Move the focus to the next field at once."""
+        self.focus_next()
+
+    def action_previous_field(self) -> None:
+        """Move the focus to the previous field at once."""
+        self.focus_previous()
 
     def action_save(self) -> None:
         """Run the service in a worker; one save at a time."""
