@@ -13,7 +13,7 @@ from pathlib import Path
 
 from relance.store.database import close_database, open_database
 from relance.store.models import database
-from relance.store.summary import refresh_all_summaries
+from relance.store.triage_index import refresh_all_summaries
 
 INVOICES_PER_CLIENT = 20
 BATCH_CLIENTS = 2_000

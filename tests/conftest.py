@@ -13,7 +13,7 @@ from cli_fixtures import Relance, Run
 from relance.domain.policy import DEFAULT_POLICY
 from relance.startup import command_line as main
 from relance.store.database import close_database, open_database
-from relance.store.summary import set_active_policy
+from relance.store.triage_index import set_active_policy
 
 FIXED_TODAY = date(2026, 11, 23)
 

@@ -9,7 +9,7 @@ from relance.services import clients, invoices
 from relance.services.history import record_event
 from relance.store.database import transaction
 from relance.store.models import Invoice
-from relance.store.summary import refresh_client_summary
+from relance.store.triage_index import refresh_client_summary
 
 CREDITOR = Creditor(name="Studio Nord", email="hello@nord.example", iban="FR76 1111 2222 3333")
 

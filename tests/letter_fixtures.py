@@ -10,7 +10,7 @@ from relance.services.history import record_event
 from relance.services.invoices import add_invoice
 from relance.services.payments import record_payment
 from relance.store.database import transaction
-from relance.store.summary import refresh_client_summary
+from relance.store.triage_index import refresh_client_summary
 
 CREDITOR = Creditor(
     name="Camille Martin — développeuse",

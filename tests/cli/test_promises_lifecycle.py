@@ -13,8 +13,8 @@ from relance.services.lapses import catch_up
 from relance.services.validation import InvalidInput
 from relance.store.models import Client, ContactEvent, Promise
 from relance.store.promises import broken_promise, promise_status
-from relance.store.summary import client_profile
 from relance.store.triage import SortKey, triage_window
+from relance.store.triage_index import client_profile
 
 
 def on(day: str, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,4 +1,4 @@
-"""Balances: what is owed per invoice and client, and how a payment is spread."""
+"""Balances: what is owed per invoice, and how a payment is spread."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from relance.domain.balances import (
     Allocation,
     InvoiceBalance,
     allocate_payment,
-    client_balance,
 )
 
 TODAY = date(2026, 11, 23)
@@ -31,37 +30,6 @@ def test_invoice_outstanding_and_days_overdue() -> None:
     assert paid.days_overdue(TODAY) == 0
     overpaid = invoice(3, date(2026, 1, 1), 10000, 12000)
     assert overpaid.outstanding == 0
-
-
-def test_client_balance_with_partial_payments() -> None:
-    balance = client_balance(
-        [
-            invoice(1, date(2026, 9, 30), 100000, 40000),
-            invoice(2, date(2026, 10, 31), 50000, 0),
-            invoice(3, date(2026, 8, 31), 20000, 20000),
-            invoice(4, date(2026, 12, 31), 30000, 5000),
-        ],
-        TODAY,
-    )
-    assert balance.outstanding == 60000 + 50000 + 25000
-    assert balance.overdue == 60000 + 50000
-    assert balance.open_invoices == 3
-    assert balance.oldest_due_on == date(2026, 9, 30)
-    assert balance.days_overdue(TODAY) == 54
-
-
-def test_client_balance_due_today_is_not_overdue() -> None:
-    balance = client_balance([invoice(1, TODAY, 1000)], TODAY)
-    assert balance.overdue == 0
-    assert balance.outstanding == 1000
-    assert balance.days_overdue(TODAY) == 0
-
-
-def test_client_balance_of_nothing() -> None:
-    balance = client_balance([invoice(1, date(2026, 1, 1), 1000, 1000)], TODAY)
-    assert (balance.outstanding, balance.overdue, balance.open_invoices) == (0, 0, 0)
-    assert balance.oldest_due_on is None
-    assert balance.days_overdue(TODAY) == 0
 
 
 OPEN = [

@@ -10,7 +10,7 @@ from pathlib import Path
 from locations import REPO
 from relance.store.database import close_database, open_database
 from relance.store.models import Client, ContactEvent, Invoice, Payment
-from relance.store.summary import open_position
+from relance.store.triage_index import open_position
 
 GENERATOR = REPO / "bench" / "generate.py"
 

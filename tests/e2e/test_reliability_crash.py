@@ -21,7 +21,7 @@ from relance.delivery.outbox import Outbox
 from relance.services.outbox import recover_outbox
 from relance.store.database import close_database, open_database
 from relance.store.models import Allocation, Client, ContactEvent, Invoice, Payment, database
-from relance.store.summary import refresh_all_summaries
+from relance.store.triage_index import refresh_all_summaries
 from smtp_server import SmtpServer, smtp_server
 
 # Moments of the kill, as fractions of how long the same work takes when left alone.

@@ -21,7 +21,7 @@ from relance.importing.csv_source import read_csv
 from relance.services.importing import apply_import, preview_import
 from relance.store.database import transaction
 from relance.store.models import Client, Contact, Invoice, Payment, database
-from relance.store.summary import refresh_all_summaries
+from relance.store.triage_index import refresh_all_summaries
 
 HEADER = "Facture;Client;Date;Échéance;Montant TTC;Payé\n"
 # However many rows, they go to these few clients: the triage refresh runs once per client.

@@ -17,7 +17,7 @@ from relance.services.validation import InvalidInput
 from relance.store.detail import client_detail
 from relance.store.models import Client, ContactEvent, Instalment, Invoice, PaymentPlan
 from relance.store.plans import instalment_template
-from relance.store.summary import set_active_policy
+from relance.store.triage_index import set_active_policy
 
 
 def moment(day: date) -> datetime:

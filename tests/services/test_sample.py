@@ -41,8 +41,8 @@ from relance.store.models import (
     PaymentPlan,
     Promise,
 )
-from relance.store.summary import active_policy, client_standing, open_position
 from relance.store.triage import TriageRow, book_totals, triage_window
+from relance.store.triage_index import active_policy, client_standing, open_position
 
 TODAY = date(2026, 11, 23)
 # A different weekday, another month length, and across a new year from TODAY.

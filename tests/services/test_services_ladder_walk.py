@@ -13,7 +13,7 @@ from relance.services import calls, clients, contacts, invoices, plans, profile,
 from relance.services.validation import InvalidInput
 from relance.store.database import transaction
 from relance.store.models import Client, ContactEvent, PaymentPlan
-from relance.store.summary import active_policy, refresh_client_summary
+from relance.store.triage_index import active_policy, refresh_client_summary
 
 CREDITOR = Creditor(name="Me", email="me@example.com")
 # A Thursday.

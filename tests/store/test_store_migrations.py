@@ -12,8 +12,8 @@ from relance.domain.policy import DEFAULT_POLICY, policy_fingerprint
 from relance.store.database import close_database, open_database
 from relance.store.migrations import APPLICATION_ID, LATEST_VERSION, MIGRATIONS
 from relance.store.models import ALL_MODELS, Client, ContactEvent, database
-from relance.store.summary import POLICY_SETTING
 from relance.store.triage import SortKey, triage_window
+from relance.store.triage_index import POLICY_SETTING
 
 TODAY = date(2026, 11, 23)
 

@@ -20,7 +20,7 @@ from relance.services.history import record_event
 from relance.services.results import ActionResult
 from relance.store.database import transaction
 from relance.store.detail import client_detail
-from relance.store.summary import refresh_client_summary
+from relance.store.triage_index import refresh_client_summary
 from relance.tui.modals.reminder import ReminderModal
 from tui_fixtures import ModalHostApp, play_modal, settle
 

@@ -24,7 +24,7 @@ from relance.services.validation import InvalidInput
 from relance.store.database import as_store_error, close_database
 from relance.store.errors import StoreError
 from relance.store.lookup import ClientNotFound
-from relance.store.summary import set_active_policy
+from relance.store.triage_index import set_active_policy
 
 
 def main(argv: Sequence[str] | None = None, *, app_opener: AppOpener | None = None) -> int:

@@ -16,7 +16,7 @@ from relance.paths import CONFIG_FILENAME, book_file
 from relance.policy_config import policy_from_config
 from relance.services.lapses import catch_up
 from relance.store.database import close_database, open_database
-from relance.store.summary import set_active_policy
+from relance.store.triage_index import set_active_policy
 
 DEMO_FILENAME = "relance-demo.db"
 

@@ -201,14 +201,6 @@ class SmtpSession:
         return server
 
 
-def send_message(
-    settings: SmtpSettings, envelope_from: str, recipients: list[str], data: bytes
-) -> list[str]:
-    """Send one stored message over a connection of its own (see SmtpSession.send)."""
-    with SmtpSession(settings) as session:
-        return session.send(envelope_from, recipients, data)
-
-
 def _auth_forms(username: str, password: str) -> tuple[str, ...]:
     """The password as a server could echo it: plain, and as AUTH LOGIN and PLAIN send it."""
     if not password:

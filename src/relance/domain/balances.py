@@ -1,8 +1,8 @@
-"""What is still owed: per invoice, per client, and how a payment is spread over invoices."""
+"""What is still owed per invoice, and how a payment is spread over invoices."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -27,31 +27,6 @@ class InvoiceBalance:
     def days_overdue(self, today: date) -> int:
         """Days late if anything is still owed, else zero."""
         return days_overdue(self.due_on, today) if self.outstanding else 0
-
-
-@dataclass(frozen=True)
-class ClientBalance:
-    """A client's open position, summed over its invoices."""
-
-    outstanding: int
-    overdue: int
-    open_invoices: int
-    oldest_due_on: date | None
-
-    def days_overdue(self, today: date) -> int:
-        """Days since the oldest unpaid due date; zero when nothing is late."""
-        return days_overdue(self.oldest_due_on, today) if self.oldest_due_on else 0
-
-
-def client_balance(invoices: Iterable[InvoiceBalance], today: date) -> ClientBalance:
-    """Sum a client's invoices into its open position as of ``today``."""
-    open_items = [inv for inv in invoices if inv.outstanding > 0]
-    return ClientBalance(
-        outstanding=sum(inv.outstanding for inv in open_items),
-        overdue=sum(inv.outstanding for inv in open_items if inv.due_on < today),
-        open_invoices=len(open_items),
-        oldest_due_on=min((inv.due_on for inv in open_items), default=None),
-    )
 
 
 @dataclass(frozen=True)

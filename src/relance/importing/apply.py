@@ -40,7 +40,7 @@ from relance.store.import_batch import (
     write_import_rows,
 )
 from relance.store.ledger import apply_open_credit
-from relance.store.summary import refresh_client_summary
+from relance.store.triage_index import refresh_client_summary
 
 # How the payments an import records are marked, so that a re-import recognises them.
 PAID_METHOD = "import"

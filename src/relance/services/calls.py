@@ -13,7 +13,7 @@ from relance.services.validation import Form
 from relance.store.client_flags import set_disputed
 from relance.store.database import transaction
 from relance.store.lookup import get_client
-from relance.store.summary import refresh_client_summary
+from relance.store.triage_index import refresh_client_summary
 
 OUTCOMES = tuple(outcome.value for outcome in CallOutcome)
 

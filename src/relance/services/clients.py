@@ -21,7 +21,7 @@ from relance.store.client_flags import set_disputed, set_snoozed_until
 from relance.store.clients import insert_billing_contact, insert_client
 from relance.store.database import transaction
 from relance.store.lookup import get_client, name_taken
-from relance.store.summary import refresh_client_summary
+from relance.store.triage_index import refresh_client_summary
 
 KINDS = ("b2b", "b2c")
 LANGUAGES = ("fr", "en")

@@ -15,7 +15,7 @@ from relance.services.validation import Form
 from relance.store.database import transaction
 from relance.store.lookup import get_client
 from relance.store.models import Promise
-from relance.store.summary import refresh_client_summary
+from relance.store.triage_index import refresh_client_summary
 
 # E-mails and calls have their own services; these are the other ladder channels.
 CHANNELS = ("letter", "sms", "visit", "legal")

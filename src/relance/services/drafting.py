@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import cast
 
 from relance.config import Config
@@ -64,7 +64,8 @@ from relance.store.phones import phone_numbers
 from relance.store.plans import instalment_template, next_unpaid_instalment
 from relance.store.promises import BrokenPromise, broken_promise
 from relance.store.steps import contacts_to_cite
-from relance.store.summary import client_standing, open_position
+from relance.store.stored_dates import stored_day
+from relance.store.triage_index import client_standing, open_position
 
 SMS_MAX_CHARS = 320
 # The history kinds that count as an earlier reminder in a message.
@@ -379,7 +380,7 @@ def _earlier_reminders(
         return ()
     return tuple(
         ContactFacts(
-            on=long_date(_day(at), language),
+            on=long_date(stored_day(at), language),
             kind=kind,
             channel=channel_word(kind, language),
         )
@@ -548,12 +549,3 @@ def _payment_facts(client_id: int, currency: str, language: str) -> PaymentFacts
         received_on=long_date(payment.received_on, language),
         reference=clean(payment.reference),
     )
-
-
-def _day(value: object) -> date:
-    """A stored moment as its day, whatever form SQLite handed back."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])

@@ -17,7 +17,7 @@ from relance.store.invoices import (
 )
 from relance.store.ledger import apply_open_credit
 from relance.store.lookup import get_client
-from relance.store.summary import refresh_client_summary
+from relance.store.triage_index import refresh_client_summary
 
 
 def add_invoice(

@@ -19,7 +19,7 @@ from relance.store.database import transaction
 from relance.store.models import Client, Instalment, PaymentPlan, Promise
 from relance.store.plans import RUNNING_PLAN_STATUSES
 from relance.store.promises import BROKEN, lapsed_promise_clients, settle_promises
-from relance.store.summary import active_policy, open_position, refresh_client_summary
+from relance.store.triage_index import active_policy, open_position, refresh_client_summary
 
 ACTIVE = "active"
 COMPLETED = "completed"

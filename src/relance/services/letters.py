@@ -44,7 +44,7 @@ from relance.store.database import transaction
 from relance.store.detail import ClientDetail
 from relance.store.letters import LETTER_KIND, LetterEvent, letter_events
 from relance.store.lookup import get_client
-from relance.store.summary import active_policy, refresh_client_summary
+from relance.store.triage_index import active_policy, refresh_client_summary
 
 DEFAULT_DEADLINE_DAYS = 8
 MAX_DEADLINE_DAYS = 365

@@ -19,7 +19,7 @@ from relance.store.database import transaction
 from relance.store.errors import StoreError
 from relance.store.models import ContactEvent
 from relance.store.steps import DELIVERY_KIND, QUEUED
-from relance.store.summary import refresh_client_summary
+from relance.store.triage_index import refresh_client_summary
 
 NO_SMTP = "no [smtp] configured"
 # Told with a permanent refusal: what the user can do, since relance will not try it again.
@@ -187,12 +187,6 @@ def is_logged(message_id: str) -> bool:
 def outbox_entries(root: Path) -> list[OutboxEntry]:
     """Every message in the outbox with its state, oldest first."""
     return Outbox(root).entries()
-
-
-def queued_count(root: Path) -> int:
-    """How many messages wait in the outbox (for the app's header)."""
-    folder = root / "new"
-    return sum(1 for _ in folder.iterdir()) if folder.is_dir() else 0
 
 
 def _log_delivery(entry: OutboxEntry, at: datetime, outcome: str, summary: str) -> int | None:

@@ -29,7 +29,7 @@ from relance.services.validation import Form, InvalidInput
 from relance.store.database import transaction
 from relance.store.lookup import get_client
 from relance.store.models import Instalment, PaymentPlan
-from relance.store.summary import active_policy, open_position, refresh_client_summary
+from relance.store.triage_index import active_policy, open_position, refresh_client_summary
 
 MAX_INSTALMENTS = 60
 # Many people are paid at the end of the month: the 20th leaves room on both sides.

@@ -11,7 +11,7 @@ from relance.services.validation import Form, InvalidInput
 from relance.store import client_flags
 from relance.store.database import transaction
 from relance.store.lookup import get_client
-from relance.store.summary import refresh_client_summary
+from relance.store.triage_index import refresh_client_summary
 
 # What the user may pick: a profile, or "auto" to let the rules decide again.
 AUTOMATIC = "auto"

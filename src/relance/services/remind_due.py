@@ -24,8 +24,8 @@ from relance.services.validation import InvalidInput
 from relance.store.errors import StoreError
 from relance.store.lookup import ClientNotFound, get_client
 from relance.store.steps import undelivered_note
-from relance.store.summary import active_policy, client_standing, open_position
 from relance.store.triage import SortKey, TriageFilter, TriageRow, triage_window
+from relance.store.triage_index import active_policy, client_standing, open_position
 
 PAGE = 500
 ALREADY_REMINDED = "already reminded today"

@@ -24,7 +24,7 @@ from relance.store.lookup import get_client
 from relance.store.models import Contact, ContactEvent, Invoice
 from relance.store.reminded import reminded_that_day
 from relance.store.steps import QUEUED, WRITTEN
-from relance.store.summary import refresh_client_summary
+from relance.store.triage_index import refresh_client_summary
 
 FALLBACK_SENDER = "relance@localhost"
 # A thread's References header keeps the first message and the latest ones (RFC 5322 advice).

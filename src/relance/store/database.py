@@ -35,7 +35,7 @@ from relance.store.migrations import (
     recomputes_summaries,
 )
 from relance.store.models import database
-from relance.store.summary import rebuild_if_policy_changed, refresh_all_summaries
+from relance.store.triage_index import rebuild_if_policy_changed, refresh_all_summaries
 
 BUSY_TIMEOUT_MS = 5000
 # A write waits for another process's lock this many busy timeouts in all (30 s by default),

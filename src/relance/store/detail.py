@@ -24,7 +24,7 @@ from relance.store.models import (
 )
 from relance.store.promises import BrokenPromise, promise_status, promise_to_follow_up
 from relance.store.steps import undelivered_note
-from relance.store.summary import client_profile
+from relance.store.triage_index import client_profile
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ from relance.store.models import (
     Payment,
     database,
 )
+from relance.store.stored_dates import stored_day
 
 T = TypeVar("T")
 
@@ -303,7 +304,7 @@ def credit_notes_of(client_ids: Sequence[int], credit_method: str) -> list[BookC
                 int(note_id),
                 int(client_id),
                 int(amount),
-                _as_date(received_on),
+                stored_day(received_on),
                 str(reference),
                 bool(reversed_),
                 int(used),
@@ -419,15 +420,8 @@ def _invoice(row: tuple[Any, ...]) -> BookInvoice:
         int(client_id),
         str(number),
         int(amount),
-        _as_date(issued_on),
-        _as_date(due_on),
+        stored_day(issued_on),
+        stored_day(due_on),
         int(paid),
         int(credited),
     )
-
-
-def _as_date(value: object) -> date:
-    """SQLite gives dates back as text."""
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])

@@ -183,7 +183,7 @@ CREATE INDEX instalment_unpaid_due ON instalment (plan_id, due_on) WHERE paid < 
 
 # Version 7: the client's name case-folded, which the list's filter searches natively instead
 # of calling Python's casefold on every row (its index is what a count scans). The app fills it
-# where it refreshes the triage columns (store/summary.py); NULL means "not folded yet" (a row
+# where it refreshes the triage columns (store/triage_index.py); NULL means "not folded yet" (a row
 # another program wrote), and the filter then folds that row itself, so the column only speeds
 # the filter up. No trigger folds, since only the app's connections know casefold and another
 # program's writes must not fail; a rename by another program empties the fold instead.

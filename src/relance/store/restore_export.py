@@ -19,7 +19,7 @@ from peewee import (
 from relance.store.errors import StoreError
 from relance.store.export import TABLES, ExportTable, exported_fields
 from relance.store.models import database
-from relance.store.summary import refresh_all_summaries
+from relance.store.triage_index import refresh_all_summaries
 
 # Recomputed after the rows are in, never read from the file (docs/export-format.md).
 DERIVED_COLUMNS = {

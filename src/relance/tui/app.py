@@ -16,7 +16,7 @@ from relance.clock import now
 from relance.config import DEFAULT_THEME, Config, ConfigError, save_setting
 from relance.literal import one_line
 from relance.policy_config import policy_from_config
-from relance.store.summary import set_active_policy
+from relance.store.triage_index import set_active_policy
 from relance.tui.commands import ThemeCommands
 from relance.tui.list_reads import FirstRead
 from relance.tui.main_screen import MainScreen

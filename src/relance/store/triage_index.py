@@ -26,6 +26,7 @@ from relance.domain.profile import (
 )
 from relance.store.models import database
 from relance.store.steps import step_event_sql, step_kind_sql
+from relance.store.stored_dates import stored_day, stored_day_or_none
 
 # Kinds of history event that count as having been in touch with the client.
 CONTACT_KINDS = (*STEP_KINDS, "plan")
@@ -151,7 +152,7 @@ WHERE id = ?
 def open_position(client_id: int) -> tuple[int, int, date | None]:
     """Outstanding amount, number of open invoices and oldest open due date of a client."""
     outstanding, count, oldest = database.execute_sql(_POSITION_SQL, (client_id,)).fetchone()
-    return int(outstanding), int(count), _as_date(oldest)
+    return int(outstanding), int(count), stored_day_or_none(oldest)
 
 
 def payer_facts(client_id: int, written_reminders: int) -> PayerFacts:
@@ -192,9 +193,11 @@ def client_standing(
         resolved_at,
     ) = row
     # The day a dispute was last resolved, once it no longer runs: the ladder resumes from it.
-    resolved_on = _as_date(resolved_at) if resolved_at is not None and not disputed else None
+    resolved_on = (
+        stored_day_or_none(resolved_at) if resolved_at is not None and not disputed else None
+    )
     contacts = tuple(
-        Contacted(_day(on), step_kind, outcome)
+        Contacted(stored_day(on), step_kind, outcome)
         for on, step_kind, outcome in database.execute_sql(
             _STEPS_SQL, (client_id, episode)
         ).fetchall()
@@ -209,12 +212,12 @@ def client_standing(
     last_kind = ""
     if last is not None:
         action, action_on, contact_on, last_kind, promise_settled, contact_at = last
-        last_contact_on = _as_date(contact_on)
+        last_contact_on = stored_day_or_none(contact_on)
         # A call's follow-up was to check its promise; once kept there is nothing to check. A
         # dispute resolved after the contact settles its follow-up ("resolve dispute") too.
         settled_by_dispute = resolved_on is not None and str(contact_at) < str(resolved_at)
         if not promise_settled and not settled_by_dispute:
-            follow_up_action, follow_up_on = action or None, _as_date(action_on)
+            follow_up_action, follow_up_on = action or None, stored_day_or_none(action_on)
     state = ClientState(
         outstanding=outstanding,
         oldest_due_on=oldest,
@@ -222,16 +225,16 @@ def client_standing(
         kind=kind,
         profile=effective_profile(classification.profile.value, override),
         country=country_of(jurisdiction),
-        disputed_since=_as_date(dispute_on) if disputed else None,
-        snoozed_until=_as_date(snoozed),
-        promise_check_on=_next_day(_as_date(promise_due)),
-        plan_next_due_on=_as_date(plan_next),
+        disputed_since=stored_day_or_none(dispute_on) if disputed else None,
+        snoozed_until=stored_day_or_none(snoozed),
+        promise_check_on=_next_day(stored_day_or_none(promise_due)),
+        plan_next_due_on=stored_day_or_none(plan_next),
         contacts=contacts,
         last_contact_on=last_contact_on,
         last_contact_kind=last_kind,
         follow_up_action=follow_up_action,
         follow_up_on=follow_up_on,
-        broken_promise_due_on=_as_date(broken_due),
+        broken_promise_due_on=stored_day_or_none(broken_due),
         dispute_resolved_on=resolved_on,
     )
     return state, classification
@@ -289,20 +292,6 @@ def rebuild_if_policy_changed() -> bool:
 def _iso(value: date | None) -> str | None:
     """A date as SQLite stores it, keeping ``None``."""
     return value.isoformat() if value else None
-
-
-def _as_date(value: object) -> date | None:
-    """SQLite returns dates as text; bring them back to ``date``."""
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
-
-
-def _day(value: object) -> date:
-    """A date that SQLite always has."""
-    day = _as_date(value)
-    assert day is not None
-    return day
 
 
 def _next_day(value: date | None) -> date | None:
