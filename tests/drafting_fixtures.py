@@ -6,8 +6,8 @@ from datetime import datetime
 
 from relance.config import Creditor
 from relance.services import clients, invoices
-from relance.services.history import record_event
 from relance.store.database import transaction
+from relance.store.history import record_event
 from relance.store.models import Invoice
 from relance.store.triage_index import refresh_client_summary
 

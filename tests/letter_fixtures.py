@@ -6,10 +6,10 @@ from datetime import date, datetime, time
 
 from relance.config import Creditor
 from relance.services.clients import add_client
-from relance.services.history import record_event
 from relance.services.invoices import add_invoice
 from relance.services.payments import record_payment
 from relance.store.database import transaction
+from relance.store.history import record_event
 from relance.store.triage_index import refresh_client_summary
 
 CREDITOR = Creditor(

@@ -16,10 +16,10 @@ from textual.widgets import Input, Static, TextArea
 from relance.config import Config, Creditor
 from relance.services import clients, invoices
 from relance.services.drafting import call_script, draft_reminder
-from relance.services.history import record_event
 from relance.services.results import ActionResult
 from relance.store.database import transaction
 from relance.store.detail import client_detail
+from relance.store.history import record_event
 from relance.store.triage_index import refresh_client_summary
 from relance.tui.modals.reminder import ReminderModal
 from tui_fixtures import ModalHostApp, play_modal, settle

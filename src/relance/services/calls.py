@@ -7,11 +7,11 @@ from datetime import datetime
 from relance.domain.calls import CallOutcome, follow_up
 from relance.domain.money import decimal_string, format_money
 from relance.services.contacts import record_promise
-from relance.services.history import record_event
 from relance.services.results import ActionResult
 from relance.services.validation import Form
 from relance.store.client_flags import set_disputed
 from relance.store.database import transaction
+from relance.store.history import record_event
 from relance.store.lookup import get_client
 from relance.store.triage_index import refresh_client_summary
 

@@ -13,13 +13,13 @@ from relance.domain.jurisdictions import (
     jurisdiction,
 )
 from relance.domain.us_states import US_STATE_CODES
-from relance.services.history import record_event
 from relance.services.results import ActionResult
 from relance.services.validation import Form, InvalidInput
 from relance.store import clients as store_clients
 from relance.store.client_flags import set_disputed, set_snoozed_until
 from relance.store.clients import insert_billing_contact, insert_client
 from relance.store.database import transaction
+from relance.store.history import record_event
 from relance.store.lookup import get_client, name_taken
 from relance.store.triage_index import refresh_client_summary
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from relance.domain.money import decimal_string, format_money
-from relance.services.history import record_event
 from relance.services.results import ActionResult
 from relance.services.validation import Form
 from relance.store.database import transaction
+from relance.store.history import record_event
 from relance.store.lookup import get_client
 from relance.store.models import Promise
 from relance.store.triage_index import refresh_client_summary

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from relance.domain.money import decimal_string, format_money
-from relance.services.history import record_event
 from relance.services.results import ActionResult
 from relance.services.validation import Form, InvalidInput
 from relance.store.database import transaction
+from relance.store.history import record_event
 from relance.store.invoices import (
     has_invoices,
     insert_invoice,

@@ -13,9 +13,9 @@ from datetime import date, datetime, timedelta
 from typing import Any, cast
 
 from relance.domain.money import format_money
-from relance.services.history import record_event
 from relance.services.results import ActionResult
 from relance.store.database import transaction
+from relance.store.history import record_event
 from relance.store.models import Client, Instalment, PaymentPlan, Promise
 from relance.store.plans import RUNNING_PLAN_STATUSES
 from relance.store.promises import BROKEN, lapsed_promise_clients, settle_promises

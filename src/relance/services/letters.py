@@ -36,12 +36,12 @@ from relance.paths import ensure_private_dir
 from relance.private_files import publish, reserved_temporary, write_staged
 from relance.services.claims import ClientClaim, detail_with_claim
 from relance.services.dossier import legal_basis_lines, read_dossier, statement_entries
-from relance.services.history import record_event
 from relance.services.letter_kinds import FORMAL_NOTICE, KINDS, STATEMENT
 from relance.services.results import ActionResult
 from relance.services.validation import Form, InvalidInput
 from relance.store.database import transaction
 from relance.store.detail import ClientDetail
+from relance.store.history import record_event
 from relance.store.letters import LETTER_KIND, LetterEvent, letter_events
 from relance.store.lookup import get_client
 from relance.store.triage_index import active_policy, refresh_client_summary

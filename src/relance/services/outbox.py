@@ -12,11 +12,11 @@ from relance.config import Config
 from relance.delivery.mime import envelope_sender
 from relance.delivery.outbox import DAMAGED, Outbox, OutboxEntry
 from relance.delivery.smtp import DeliveryError, PermanentRefusal, SmtpSession
-from relance.services.history import record_event
 from relance.services.results import ActionResult
 from relance.services.validation import Form, InvalidInput
 from relance.store.database import transaction
 from relance.store.errors import StoreError
+from relance.store.history import record_event
 from relance.store.models import ContactEvent
 from relance.store.steps import DELIVERY_KIND, QUEUED
 from relance.store.triage_index import refresh_client_summary

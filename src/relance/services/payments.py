@@ -14,11 +14,11 @@ from typing import Any
 from relance.domain.allocation import Owed, Piece, invoice_order, spread_payment
 from relance.domain.balances import InvoiceBalance
 from relance.domain.money import decimal_string, format_money
-from relance.services.history import record_event
 from relance.services.lapses import judged_result
 from relance.services.results import ActionResult
 from relance.services.validation import Form, InvalidInput
 from relance.store.database import transaction
+from relance.store.history import record_event
 from relance.store.ledger import apply_open_credit, undo_allocations, write_payment_pieces
 from relance.store.lookup import get_client
 from relance.store.models import Instalment, Invoice, Payment, PaymentPlan

@@ -22,11 +22,11 @@ from relance.domain.plans import (
     schedule,
 )
 from relance.services.claims import claim_for_client
-from relance.services.history import record_event
 from relance.services.lapses import ACTIVE, judged_result
 from relance.services.results import ActionResult
 from relance.services.validation import Form, InvalidInput
 from relance.store.database import transaction
+from relance.store.history import record_event
 from relance.store.lookup import get_client
 from relance.store.models import Instalment, PaymentPlan
 from relance.store.triage_index import active_policy, open_position, refresh_client_summary

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from relance.domain.profile import Profile
-from relance.services.history import record_event
 from relance.services.results import ActionResult
 from relance.services.validation import Form, InvalidInput
 from relance.store import client_flags
 from relance.store.database import transaction
+from relance.store.history import record_event
 from relance.store.lookup import get_client
 from relance.store.triage_index import refresh_client_summary
 

@@ -15,11 +15,11 @@ from relance.delivery.outbox import Outbox
 from relance.delivery.smtp import SmtpSession
 from relance.domain.money import decimal_string, format_money
 from relance.services import drafting
-from relance.services.history import record_event
 from relance.services.outbox import NO_SMTP, Delivery, deliver_claimed, smtp_session
 from relance.services.results import ActionResult
 from relance.services.validation import Form, InvalidInput
 from relance.store.database import transaction
+from relance.store.history import record_event
 from relance.store.lookup import get_client
 from relance.store.models import Contact, ContactEvent, Invoice
 from relance.store.reminded import reminded_that_day
