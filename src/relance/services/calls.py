@@ -6,13 +6,13 @@ from datetime import datetime
 
 from relance.domain.calls import CallOutcome, follow_up
 from relance.domain.money import decimal_string, format_money
-from relance.services.contacts import record_promise
 from relance.services.results import ActionResult
 from relance.services.validation import Form
 from relance.store.client_flags import set_disputed
 from relance.store.database import transaction
 from relance.store.history import record_event
 from relance.store.lookup import get_client
+from relance.store.promises import add_promise
 from relance.store.triage_index import refresh_client_summary
 
 OUTCOMES = tuple(outcome.value for outcome in CallOutcome)
@@ -64,7 +64,7 @@ def log_call(
         )
         if choice is CallOutcome.PROMISED:
             assert pay_by is not None
-            record_promise(client_id, event_id, (amount, pay_by), at.date(), clean_who, clean_note)
+            add_promise(client_id, event_id, (amount, pay_by), at.date(), clean_who, clean_note)
         if choice is CallOutcome.DISPUTE and not client.disputed:
             set_disputed(client_id, True)
             record_event(

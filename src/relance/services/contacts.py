@@ -14,7 +14,7 @@ from relance.services.validation import Form
 from relance.store.database import transaction
 from relance.store.history import record_event
 from relance.store.lookup import get_client
-from relance.store.models import Promise
+from relance.store.promises import add_promise
 from relance.store.triage_index import refresh_client_summary
 
 # E-mails and calls have their own services; these are the other ladder channels.
@@ -75,7 +75,7 @@ def log_contact(
             follow_up_on=promise[1] + timedelta(days=1) if promise else None,
         )
         if promise is not None:
-            record_promise(client_id, event_id, promise, at.date(), clean_who, clean_note)
+            add_promise(client_id, event_id, promise, at.date(), clean_who, clean_note)
         refresh_client_summary(client_id)
     record: dict[str, object] = {"channel": picked, "note": clean_note}
     if promise is not None:
@@ -100,25 +100,3 @@ def read_promise(form: Form, amount: str, on: str, today: date) -> tuple[int, da
     if pay_by is None or not minor:
         return None
     return minor, pay_by
-
-
-def record_promise(
-    client_id: int,
-    event_id: int,
-    promise: tuple[int, date],
-    made_on: date,
-    who: str,
-    words: str,
-) -> int:
-    """Store a promise tied to the history event that carried it; returns its id."""
-    amount, pay_by = promise
-    row = Promise.create(
-        client=client_id,
-        event=event_id,
-        amount=amount,
-        due_on=pay_by,
-        made_on=made_on,
-        made_by=who,
-        words=words,
-    )
-    return int(row.id)

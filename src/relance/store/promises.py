@@ -167,3 +167,20 @@ def lapsed_promise_clients(today: date) -> list[int]:
         .tuples()
     )
     return sorted(int(client_id) for (client_id,) in cast("list[tuple[int]]", list(query)))
+
+
+def add_promise(
+    client_id: int, event_id: int, promise: tuple[int, date], made_on: date, who: str, words: str
+) -> int:
+    """Store a promise (amount, date) tied to the history event that carried it; its id."""
+    amount, pay_by = promise
+    row = Promise.create(
+        client=client_id,
+        event=event_id,
+        amount=amount,
+        due_on=pay_by,
+        made_on=made_on,
+        made_by=who,
+        words=words,
+    )
+    return int(row.id)
