@@ -9,16 +9,27 @@ Readers that cannot wait for it judge with ``today`` (``store.promises``).
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-from typing import Any, cast
+from datetime import datetime, timedelta
+from typing import Any
 
 from relance.domain.money import format_money
 from relance.services.results import ActionResult
 from relance.store.database import transaction
 from relance.store.history import record_event
-from relance.store.models import Client, Instalment, PaymentPlan, Promise
-from relance.store.plans import RUNNING_PLAN_STATUSES
-from relance.store.promises import BROKEN, lapsed_promise_clients, settle_promises
+from relance.store.lookup import get_client
+from relance.store.plans import (
+    RUNNING_PLAN_STATUSES,
+    PlanToJudge,
+    lapsed_plan_clients,
+    plans_to_judge,
+    set_plan_status,
+)
+from relance.store.promises import (
+    BROKEN,
+    ChangedPromise,
+    lapsed_promise_clients,
+    settle_promises,
+)
 from relance.store.triage_index import active_policy, open_position, refresh_client_summary
 
 ACTIVE = "active"
@@ -29,15 +40,19 @@ def catch_up(at: datetime) -> list[str]:
     """Break the promises and plans whose dates have passed; one line per client told."""
     today = at.date()
     # A read first: most days there is nothing to do, and no write lock is taken.
-    if not lapsed_promise_clients(today) and not _lapsed_plan_clients(today):
+    if not lapsed_promise_clients(today) and not lapsed_plan_clients(
+        today, active_policy().plan_grace_days
+    ):
         return []
     with transaction():
-        clients = set(lapsed_promise_clients(today)) | set(_lapsed_plan_clients(today))
+        clients = set(lapsed_promise_clients(today)) | set(
+            lapsed_plan_clients(today, active_policy().plan_grace_days)
+        )
         told: list[str] = []
         for client_id in sorted(clients):
             lines = judge_client(client_id, at)
             if lines:
-                name = Client.get_by_id(client_id).name
+                name = get_client(client_id).name
                 told.extend(f"{name}: {line}" for line in lines)
             refresh_client_summary(client_id)
     return told
@@ -48,16 +63,13 @@ def judge_client(client_id: int, at: datetime) -> list[str]:
 
     Each change of status gets a history event; the caller refreshes the triage columns.
     """
-    currency = Client.get_by_id(client_id).currency
+    currency = get_client(client_id).currency
     lines = [
         _promise_broken(promise, currency, at)
         for promise in settle_promises(client_id, at.date())
         if promise.status == BROKEN
     ]
-    for plan in PaymentPlan.select().where(
-        (PaymentPlan.client == client_id)
-        & PaymentPlan.status.in_((*RUNNING_PLAN_STATUSES, COMPLETED))
-    ):
+    for plan in plans_to_judge(client_id, (*RUNNING_PLAN_STATUSES, COMPLETED)):
         line = _judge_plan(plan, currency, at)
         if line:
             lines.append(line)
@@ -65,21 +77,22 @@ def judge_client(client_id: int, at: datetime) -> list[str]:
 
 
 def judged_result(
-    client: Client, summary: str, event_id: int, at: datetime, record: dict[str, Any]
+    client: tuple[int, str], summary: str, event_id: int, at: datetime, record: dict[str, Any]
 ) -> ActionResult:
-    """The result of an action on a client's money, once its promises and plans are judged anew."""
+    """The result of an action on a client's money (client: id and name), judged anew."""
+    client_id, name = client
     # Inside the action's transaction: what the judging changes is part of the action.
-    told = judge_client(client.id, at)
-    refresh_client_summary(client.id)
+    told = judge_client(client_id, at)
+    refresh_client_summary(client_id)
     return ActionResult(
-        client.id,
-        "; ".join([f"{client.name}: {summary}", *told]),
+        client_id,
+        "; ".join([f"{name}: {summary}", *told]),
         event_id,
         {**record, "events": told},
     )
 
 
-def _promise_broken(promise: Promise, currency: str, at: datetime) -> str:
+def _promise_broken(promise: ChangedPromise, currency: str, at: datetime) -> str:
     """Record that a promise was not kept; returns the line that says so."""
     summary = (
         f"promise broken: {format_money(promise.amount, currency)} promised on "
@@ -97,11 +110,9 @@ def _promise_broken(promise: Promise, currency: str, at: datetime) -> str:
     return summary
 
 
-def _judge_plan(plan: PaymentPlan, currency: str, at: datetime) -> str:
+def _judge_plan(plan: PlanToJudge, currency: str, at: datetime) -> str:
     """Complete, reopen or break a plan as its instalments stand; the line said, or ""."""
-    unpaid = list(
-        plan.instalments.where(Instalment.paid < Instalment.amount).order_by(Instalment.seq)
-    )
+    unpaid = plan.unpaid
     grace = active_policy().plan_grace_days
     if not unpaid:
         if plan.status == COMPLETED:
@@ -112,11 +123,11 @@ def _judge_plan(plan: PaymentPlan, currency: str, at: datetime) -> str:
     if status == COMPLETED:
         status = ACTIVE
         line = _set_plan(plan, ACTIVE, "payment plan active again: an instalment is unpaid", at)
-    first = unpaid[0]
-    if first.due_on + timedelta(days=grace) < at.date():
+    seq, due_on = unpaid[0]
+    if due_on + timedelta(days=grace) < at.date():
         remainder = open_position(plan.client_id)[0]
         summary = (
-            f"payment plan broken: instalment {first.seq} due {first.due_on.isoformat()} "
+            f"payment plan broken: instalment {seq} due {due_on.isoformat()} "
             f"missed by more than {grace} days; the remainder "
             f"{format_money(remainder, currency)} is due at once"
         )
@@ -124,26 +135,8 @@ def _judge_plan(plan: PaymentPlan, currency: str, at: datetime) -> str:
     return line
 
 
-def _set_plan(plan: PaymentPlan, status: str, summary: str, at: datetime) -> str:
+def _set_plan(plan: PlanToJudge, status: str, summary: str, at: datetime) -> str:
     """Give a plan a new status with its history event; returns the summary."""
-    plan.status = status
-    plan.save()
+    set_plan_status(plan.plan_id, status)
     record_event(plan.client_id, "plan", summary, at, direction="internal", outcome=status)
     return summary
-
-
-def _lapsed_plan_clients(today: date) -> list[int]:
-    """Clients with a running plan whose oldest unpaid instalment is past the grace days."""
-    last_safe = today - timedelta(days=active_policy().plan_grace_days)
-    query = (
-        PaymentPlan.select(PaymentPlan.client)
-        .join(Instalment)
-        .where(
-            PaymentPlan.status.in_(RUNNING_PLAN_STATUSES)
-            & (Instalment.paid < Instalment.amount)
-            & (Instalment.due_on < last_safe)
-        )
-        .distinct()
-        .tuples()
-    )
-    return sorted(int(client_id) for (client_id,) in cast("list[tuple[int]]", list(query)))

@@ -95,7 +95,7 @@ def record_payment(
             invoice_id=next((p.invoice_id for p in pieces if p.invoice_id), None),
         )
         return judged_result(
-            client,
+            (client.id, client.name),
             summary,
             event_id,
             at,
@@ -171,7 +171,7 @@ def reverse_payment(
             amount=payment.amount,
         )
         return judged_result(
-            client,
+            (client.id, client.name),
             summary,
             event_id,
             at,

@@ -245,7 +245,7 @@ def answer_plan(client_id: int, answer: str, at: datetime, *, note: str = "") ->
         )
         # A plan accepted late may already have missed an instalment.
         return judged_result(
-            client,
+            (client.id, client.name),
             summary,
             event_id,
             at,

@@ -1,12 +1,16 @@
-"""A running payment plan: its unpaid instalments, and the one that comes next or was missed."""
+"""Payment plans: the running one's instalments, the one that comes next or was missed, and
+the plans the catch-up judges."""
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import cast
 
 from peewee import ModelSelect
 
 from relance.store.models import Instalment, PaymentPlan
+from relance.store.stored_dates import stored_day
 
 # "accepted" is the word of older books; an accepted plan is an active one.
 RUNNING_PLAN_STATUSES = ("accepted", "active")
@@ -47,3 +51,56 @@ def instalment_template(client_id: int, today: date) -> str | None:
     if instalment is None:
         return None
     return INSTALMENT_MISSED if instalment.due_on < today else INSTALMENT_DUE
+
+
+@dataclass(frozen=True)
+class PlanToJudge:
+    """A plan as the catch-up judges it: its status and its unpaid instalments in order."""
+
+    plan_id: int
+    client_id: int
+    status: str
+    # (seq, due_on) of each instalment not yet paid in full.
+    unpaid: tuple[tuple[int, date], ...]
+
+
+def plans_to_judge(client_id: int, statuses: tuple[str, ...]) -> list[PlanToJudge]:
+    """The client's plans in these statuses, each with its unpaid instalments."""
+    plans = []
+    for plan in PaymentPlan.select().where(
+        (PaymentPlan.client == client_id) & PaymentPlan.status.in_(statuses)
+    ):
+        unpaid = plan.instalments.where(Instalment.paid < Instalment.amount).order_by(
+            Instalment.seq
+        )
+        plans.append(
+            PlanToJudge(
+                int(plan.id),
+                client_id,
+                str(plan.status),
+                tuple((int(row.seq), stored_day(row.due_on)) for row in unpaid),
+            )
+        )
+    return plans
+
+
+def set_plan_status(plan_id: int, status: str) -> None:
+    """Give a plan a new status."""
+    PaymentPlan.update(status=status).where(PaymentPlan.id == plan_id).execute()
+
+
+def lapsed_plan_clients(today: date, grace_days: int) -> list[int]:
+    """Clients with a running plan whose oldest unpaid instalment is past the grace days."""
+    last_safe = today - timedelta(days=grace_days)
+    query = (
+        PaymentPlan.select(PaymentPlan.client)
+        .join(Instalment)
+        .where(
+            PaymentPlan.status.in_(RUNNING_PLAN_STATUSES)
+            & (Instalment.paid < Instalment.amount)
+            & (Instalment.due_on < last_safe)
+        )
+        .distinct()
+        .tuples()
+    )
+    return sorted(int(client_id) for (client_id,) in cast("list[tuple[int]]", list(query)))

@@ -16,6 +16,7 @@ from peewee import ColumnBase, fn
 
 from relance.store.models import Client, ContactEvent, Payment, Promise, database
 from relance.store.steps import step_event
+from relance.store.stored_dates import stored_day
 
 OPEN = "open"
 KEPT = "kept"
@@ -135,13 +136,24 @@ def received_since(client_id: int, since: date) -> int:
     return int(total or 0)
 
 
-def settle_promises(client_id: int, today: date) -> list[Promise]:
+@dataclass(frozen=True)
+class ChangedPromise:
+    """A promise whose status a new judgement changed."""
+
+    client_id: int
+    amount: int
+    made_on: date
+    due_on: date
+    status: str
+
+
+def settle_promises(client_id: int, today: date) -> list[ChangedPromise]:
     """Judge the client's open and kept promises again; returns those that changed.
 
     Kept: the payments received since the promise was made cover it. Otherwise open while its
     date is today or later, broken after. (A kept promise can reopen when a payment is reversed.)
     """
-    changed: list[Promise] = []
+    changed: list[ChangedPromise] = []
     for promise in (
         Promise.select()
         .where((Promise.client == client_id) & Promise.status.in_((OPEN, KEPT)))
@@ -154,7 +166,15 @@ def settle_promises(client_id: int, today: date) -> list[Promise]:
         if status != promise.status:
             promise.status = status
             promise.save()
-            changed.append(promise)
+            changed.append(
+                ChangedPromise(
+                    client_id,
+                    int(promise.amount),
+                    stored_day(promise.made_on),
+                    stored_day(promise.due_on),
+                    status,
+                )
+            )
     return changed
 
 
