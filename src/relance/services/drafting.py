@@ -50,6 +50,7 @@ from relance.messages.wording import (
 from relance.policy_config import policy_from_config
 from relance.services.claims import ClientClaim, claim_for_client
 from relance.services.validation import InvalidInput
+from relance.store.contacts import phone_numbers
 from relance.store.lookup import get_client
 from relance.store.models import (
     Client,
@@ -60,7 +61,6 @@ from relance.store.models import (
     Payment,
     PaymentPlan,
 )
-from relance.store.phones import phone_numbers
 from relance.store.plans import instalment_template, next_unpaid_instalment
 from relance.store.promises import BrokenPromise, broken_promise
 from relance.store.steps import contacts_to_cite

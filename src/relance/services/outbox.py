@@ -17,7 +17,7 @@ from relance.services.validation import Form, InvalidInput
 from relance.store.database import transaction
 from relance.store.errors import StoreError
 from relance.store.history import record_event
-from relance.store.models import ContactEvent
+from relance.store.reminded import message_logged
 from relance.store.steps import DELIVERY_KIND, QUEUED
 from relance.store.triage_index import refresh_client_summary
 
@@ -165,23 +165,11 @@ def recover_outbox(outbox: Outbox) -> None:
     (it was never logged, so it must never go). One left in ``sending/`` is queued again.
     """
     for name, message_id in outbox.staged_leftovers():
-        if message_id and is_logged(message_id):
+        if message_id and message_logged(message_id):
             outbox.publish(name)
         else:
             outbox.discard(name)
     outbox.requeue_interrupted()
-
-
-def is_logged(message_id: str) -> bool:
-    """True when a reminder with this Message-ID is in the history."""
-    return (
-        ContactEvent.select()
-        .where(
-            (ContactEvent.kind == "email")
-            & ContactEvent.body.contains(f"\nMessage-ID: {message_id}\n")
-        )
-        .exists()
-    )
 
 
 def outbox_entries(root: Path) -> list[OutboxEntry]:

@@ -16,13 +16,13 @@ from relance.services import drafting
 from relance.services.outbox import smtp_session
 from relance.services.reminders import (
     AlreadyReminded,
-    reminded_on,
     reminder_recipients,
     send_reminder,
 )
 from relance.services.validation import InvalidInput
 from relance.store.errors import StoreError
 from relance.store.lookup import ClientNotFound, get_client
+from relance.store.reminded import reminded_on
 from relance.store.steps import undelivered_note
 from relance.store.triage import SortKey, TriageFilter, TriageRow, triage_window
 from relance.store.triage_index import active_policy, client_standing, open_position

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime
 from email.utils import formataddr
 from pathlib import Path
-from typing import cast
 
 from relance.config import Config
 from relance.delivery.mime import OutgoingMail, history_text, new_message_id, recorded_headers
@@ -18,11 +16,12 @@ from relance.services import drafting
 from relance.services.outbox import NO_SMTP, Delivery, deliver_claimed, smtp_session
 from relance.services.results import ActionResult
 from relance.services.validation import Form, InvalidInput
+from relance.store.contacts import email_addresses
 from relance.store.database import transaction
 from relance.store.history import record_event
+from relance.store.invoices import overdue_total
 from relance.store.lookup import get_client
-from relance.store.models import Contact, ContactEvent, Invoice
-from relance.store.reminded import reminded_that_day
+from relance.store.reminded import last_reminder_text, reminded_that_day
 from relance.store.steps import QUEUED, WRITTEN
 from relance.store.triage_index import refresh_client_summary
 
@@ -40,9 +39,9 @@ class AlreadyReminded(InvalidInput):
 
 def reminder_recipients(client_id: int) -> list[str]:
     """The billing contact's address, else every other contact's."""
-    contacts = list(Contact.select().where(Contact.client == client_id).order_by(Contact.id))
-    billing = [c.email for c in contacts if c.is_billing and c.email]
-    return billing or [c.email for c in contacts if c.email]
+    addresses = email_addresses(client_id)
+    billing = [address for address, is_billing in addresses if is_billing]
+    return billing or [address for address, _ in addresses]
 
 
 def send_reminder(
@@ -94,7 +93,7 @@ def send_reminder(
             with transaction():
                 if reminded_that_day(client_id, at.date()):
                     raise AlreadyReminded(client.name)
-                total = _overdue_total(client_id, at.date())
+                total = overdue_total(client_id, at.date())
                 event_id = record_event(
                     client_id,
                     "email",
@@ -173,19 +172,10 @@ class Thread:
 
 def previous_reminder(client_id: int) -> Thread:
     """The thread of the latest reminder logged for a client with its Message-ID."""
-    latest = (
-        ContactEvent.select(ContactEvent.body)
-        .where(
-            (ContactEvent.client == client_id)
-            & (ContactEvent.kind == "email")
-            & ContactEvent.body.contains("\nMessage-ID: ")
-        )
-        .order_by(ContactEvent.happened_at.desc(), ContactEvent.id.desc())
-        .first()
-    )
+    latest = last_reminder_text(client_id)
     if latest is None:
         return Thread()
-    headers = recorded_headers(latest.body)
+    headers = recorded_headers(latest)
     parent = headers.get("Message-ID", "")
     if not parent:
         return Thread()
@@ -193,28 +183,3 @@ def previous_reminder(client_id: int) -> Thread:
     if len(chain) > MAX_REFERENCES:
         chain = [chain[0], *chain[-(MAX_REFERENCES - 1) :]]
     return Thread(parent, tuple(chain))
-
-
-def reminded_on(day: date) -> set[int]:
-    """The clients who were sent a reminder on a day."""
-    start = datetime.combine(day, time.min)
-    rows = ContactEvent.select(ContactEvent.client).where(
-        (ContactEvent.kind == "email")
-        & (ContactEvent.direction == "out")
-        & (ContactEvent.happened_at >= start)
-        & (ContactEvent.happened_at < start + timedelta(days=1))
-    )
-    # .tuples() yields plain tuples of ids; the stubs type it as the model.
-    return {int(client_id) for (client_id,) in cast("Iterable[tuple[int]]", rows.tuples())}
-
-
-def _overdue_total(client_id: int, today: date) -> int:
-    """What a client owes that has fallen due."""
-    return sum(
-        inv.amount - inv.paid
-        for inv in Invoice.select().where(
-            (Invoice.client == client_id)
-            & (Invoice.amount > Invoice.paid)
-            & (Invoice.due_on < today)
-        )
-    )

@@ -44,3 +44,15 @@ def insert_invoice(
         created_at=at,
     )
     return int(invoice.id)
+
+
+def overdue_total(client_id: int, today: date) -> int:
+    """What a client owes that has fallen due (minor units of its invoices' currency)."""
+    return sum(
+        int(invoice.amount - invoice.paid)
+        for invoice in Invoice.select(Invoice.amount, Invoice.paid).where(
+            (Invoice.client == client_id)
+            & (Invoice.amount > Invoice.paid)
+            & (Invoice.due_on < today)
+        )
+    )

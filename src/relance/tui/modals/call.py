@@ -15,7 +15,7 @@ from textual.worker import Worker, WorkerState
 from relance.domain.calls import CallOutcome
 from relance.literal import one_line
 from relance.services.calls import OUTCOMES, log_call
-from relance.store.phones import phone_numbers
+from relance.store.contacts import phone_numbers
 from relance.tui.db_thread import in_db_thread
 from relance.tui.modals.base import ActionModal, SaveCall
 from relance.tui.modals.choice import Choice

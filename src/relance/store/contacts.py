@@ -1,4 +1,4 @@
-"""The numbers to call a client on: each contact's name and phone, the billing contact first."""
+"""How to reach a client: its contacts' phone numbers and e-mail addresses."""
 
 from __future__ import annotations
 
@@ -17,3 +17,13 @@ def phone_numbers(client_id: int) -> tuple[str, ...]:
         for c in contacts
         if c.phone.strip()
     )
+
+
+def email_addresses(client_id: int) -> list[tuple[str, bool]]:
+    """Each contact's e-mail address and whether it is the billing contact, in contact order."""
+    contacts = (
+        Contact.select(Contact.email, Contact.is_billing)
+        .where((Contact.client == client_id) & (Contact.email != ""))
+        .order_by(Contact.id)
+    )
+    return [(str(c.email), bool(c.is_billing)) for c in contacts]
