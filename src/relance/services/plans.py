@@ -28,7 +28,7 @@ from relance.services.validation import Form, InvalidInput
 from relance.store.database import transaction
 from relance.store.history import record_event
 from relance.store.lookup import get_client
-from relance.store.models import Instalment, PaymentPlan
+from relance.store.plans import insert_plan, live_plan, set_plan_status
 from relance.store.triage_index import active_policy, open_position, refresh_client_summary
 
 MAX_INSTALMENTS = 60
@@ -150,27 +150,20 @@ def propose_plan(
             extras=extras,
         )
         client = get_client(client_id)
-        live = _live_plan(client_id)
+        live = live_plan(client_id, LIVE_STATUSES)
         if live is not None:
             raise InvalidInput.one(
                 "instalments",
                 f"{client.name} already has a {live.status} plan; "
                 + ("accept or decline it first" if live.status == PROPOSED else "it runs"),
             )
-        row = PaymentPlan.create(
-            client=client_id,
-            total=plan.total,
-            frequency=(every or "month").strip().lower(),
-            created_on=at.date(),
+        plan_id = insert_plan(
+            client_id,
+            plan.total,
+            (every or "month").strip().lower(),
+            at.date(),
+            plan.instalments,
         )
-        for item in plan.instalments:
-            Instalment.create(
-                plan=row,
-                seq=item.seq,
-                due_on=item.due_on,
-                amount=item.amount,
-                is_deposit=item.is_deposit,
-            )
         lines = "\n".join(
             f"{item.seq}. {item.due_on.isoformat()}  {format_money(item.amount, plan.currency)}"
             + ("  (deposit)" if item.is_deposit else "")
@@ -199,7 +192,7 @@ def propose_plan(
         f"{client.name}: {summary}",
         event_id,
         {
-            "plan_id": row.id,
+            "plan_id": plan_id,
             "status": PROPOSED,
             "total": decimal_string(plan.total),
             "extras": plan.extras,
@@ -219,17 +212,15 @@ def answer_plan(client_id: int, answer: str, at: datetime, *, note: str = "") ->
     form.check()
     with transaction():
         client = get_client(client_id)
-        plan = _live_plan(client_id)
+        plan = live_plan(client_id, LIVE_STATUSES)
         if plan is None or plan.status != PROPOSED:
             state = f"its plan is {plan.status}" if plan is not None else "no plan was proposed"
             raise InvalidInput.one("plan", f"{client.name} has no plan to {picked}: {state}")
         status = ACTIVE if picked == "accept" else DECLINED
-        plan.status = status
-        plan.save()
+        set_plan_status(plan.plan_id, status)
         money = format_money(plan.total, client.currency)
         if status == ACTIVE:
-            first = plan.instalments.order_by(Instalment.seq).first()
-            summary = f"payment plan accepted: {money}, first instalment due {first.due_on}"
+            summary = f"payment plan accepted: {money}, first instalment due {plan.first_due_on}"
         else:
             summary = f"payment plan declined: {money}; the reminders resume"
         summary += f" — {clean_note}" if clean_note else ""
@@ -249,15 +240,5 @@ def answer_plan(client_id: int, answer: str, at: datetime, *, note: str = "") ->
             summary,
             event_id,
             at,
-            {"plan_id": plan.id, "status": plan.status},
+            {"plan_id": plan.plan_id, "status": status},
         )
-
-
-def _live_plan(client_id: int) -> PaymentPlan | None:
-    """The client's plan still in play (proposed or running), if any."""
-    return (
-        PaymentPlan.select()
-        .where((PaymentPlan.client == client_id) & PaymentPlan.status.in_(LIVE_STATUSES))
-        .order_by(PaymentPlan.id.desc())
-        .first()
-    )

@@ -3,12 +3,14 @@ the plans the catch-up judges."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import cast
 
 from peewee import ModelSelect
 
+from relance.domain.plans import ScheduledInstalment
 from relance.store.models import Instalment, PaymentPlan
 from relance.store.stored_dates import stored_day
 
@@ -104,3 +106,54 @@ def lapsed_plan_clients(today: date, grace_days: int) -> list[int]:
         .tuples()
     )
     return sorted(int(client_id) for (client_id,) in cast("list[tuple[int]]", list(query)))
+
+
+@dataclass(frozen=True)
+class LivePlan:
+    """A client's plan still in play, as an answer to it needs it."""
+
+    plan_id: int
+    status: str
+    total: int
+    # The first instalment's due date (a plan always has at least one).
+    first_due_on: date
+
+
+def live_plan(client_id: int, statuses: tuple[str, ...]) -> LivePlan | None:
+    """The client's newest plan in one of these statuses, if any."""
+    plan = (
+        PaymentPlan.select()
+        .where((PaymentPlan.client == client_id) & PaymentPlan.status.in_(statuses))
+        .order_by(PaymentPlan.id.desc())
+        .first()
+    )
+    if plan is None:
+        return None
+    first = plan.instalments.order_by(Instalment.seq).first()
+    return LivePlan(int(plan.id), str(plan.status), int(plan.total), stored_day(first.due_on))
+
+
+def insert_plan(
+    client_id: int,
+    total: int,
+    frequency: str,
+    created_on: date,
+    instalments: Sequence[ScheduledInstalment],
+) -> int:
+    """Store a proposed plan with its instalments; returns its id."""
+    plan = PaymentPlan.create(
+        client=client_id, total=total, frequency=frequency, created_on=created_on
+    )
+    Instalment.insert_many(
+        [
+            {
+                "plan": plan.id,
+                "seq": item.seq,
+                "due_on": item.due_on,
+                "amount": item.amount,
+                "is_deposit": item.is_deposit,
+            }
+            for item in instalments
+        ]
+    ).execute()
+    return int(plan.id)
