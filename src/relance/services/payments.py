@@ -19,9 +19,16 @@ from relance.services.results import ActionResult
 from relance.services.validation import Form, InvalidInput
 from relance.store.database import transaction
 from relance.store.history import record_event
-from relance.store.ledger import apply_open_credit, undo_allocations, write_payment_pieces
+from relance.store.ledger import (
+    apply_open_credit,
+    instalment_seqs,
+    invoice_balances,
+    invoice_numbers,
+    recorded_payment,
+    undo_allocations,
+    write_payment_pieces,
+)
 from relance.store.lookup import get_client
-from relance.store.models import Instalment, Invoice, Payment, PaymentPlan
 from relance.store.plans import running_instalments
 
 METHOD_MAX = 40
@@ -53,10 +60,7 @@ def record_payment(
     assert day is not None
     with transaction():
         client = get_client(client_id)
-        invoices = [
-            InvoiceBalance(inv.id, inv.number, inv.due_on, inv.amount, inv.paid)
-            for inv in Invoice.select().where(Invoice.client == client_id)
-        ]
+        invoices = invoice_balances(client_id)
         numbers = {inv.invoice_id: inv.number for inv in invoices}
         picked = [_picked_invoice(client.name, invoices, number) for number in picked_numbers]
         instalments = running_instalments(client_id)
@@ -126,7 +130,7 @@ def reverse_payment(
     form.check()
     with transaction():
         client = get_client(client_id)
-        payment = Payment.get_or_none((Payment.id == int(wanted)) & (Payment.client == client_id))
+        payment = recorded_payment(client_id, int(wanted))
         if payment is None:
             raise InvalidInput.one("payment", f"{client.name} has no payment {wanted}")
         if payment.reversed_at is not None:
@@ -134,14 +138,9 @@ def reverse_payment(
                 "payment",
                 f"payment {wanted} was already reversed on {payment.reversed_at:%Y-%m-%d}",
             )
-        numbers = {
-            inv.id: inv.number for inv in Invoice.select().where(Invoice.client == client_id)
-        }
-        seq_of = {
-            row.id: row.seq
-            for row in Instalment.select().join(PaymentPlan).where(PaymentPlan.client == client_id)
-        }
-        undone = undo_allocations(payment.id, at, clean_reason)
+        numbers = invoice_numbers(client_id)
+        seq_of = instalment_seqs(client_id)
+        undone = undo_allocations(payment.payment_id, at, clean_reason)
         # What the other payments left as credit now goes to what the reversal reopened.
         reapplied = apply_open_credit(client_id)
         money = format_money(payment.amount, client.currency)
@@ -176,7 +175,7 @@ def reverse_payment(
             event_id,
             at,
             {
-                "payment_id": payment.id,
+                "payment_id": payment.payment_id,
                 "reversed": True,
                 "reason": clean_reason,
                 "undone": [_piece_record(p, numbers, seq_of) for p in undone],

@@ -10,8 +10,10 @@ from typing import cast
 from peewee import fn
 
 from relance.domain.allocation import Owed, Piece, spread_payment
-from relance.store.models import Allocation, Instalment, Invoice, Payment
+from relance.domain.balances import InvoiceBalance
+from relance.store.models import Allocation, Instalment, Invoice, Payment, PaymentPlan
 from relance.store.plans import running_instalments
+from relance.store.stored_dates import stored_day
 
 
 def write_payment_pieces(
@@ -160,3 +162,58 @@ def reversible_payments(client_id: int) -> list[ReversiblePayment]:
         .where((Payment.client == client_id) & Payment.reversed_at.is_null())
         .order_by(Payment.received_on.desc(), Payment.id.desc())
     ]
+
+
+@dataclass(frozen=True)
+class RecordedPayment:
+    """A payment as a reversal needs it."""
+
+    payment_id: int
+    amount: int
+    received_on: date
+    method: str
+    reference: str
+    reversed_at: datetime | None
+
+
+def invoice_balances(client_id: int) -> list[InvoiceBalance]:
+    """Every invoice of the client with what has been paid on it."""
+    return [
+        InvoiceBalance(
+            int(row.id), str(row.number), stored_day(row.due_on), int(row.amount), int(row.paid)
+        )
+        for row in Invoice.select().where(Invoice.client == client_id)
+    ]
+
+
+def invoice_numbers(client_id: int) -> dict[int, str]:
+    """The number of each invoice of the client, by id."""
+    return {
+        int(row.id): str(row.number)
+        for row in Invoice.select(Invoice.id, Invoice.number).where(Invoice.client == client_id)
+    }
+
+
+def instalment_seqs(client_id: int) -> dict[int, int]:
+    """The place in its plan of each instalment of the client's plans, by id."""
+    return {
+        int(row.id): int(row.seq)
+        for row in Instalment.select(Instalment.id, Instalment.seq)
+        .join(PaymentPlan)
+        .where(PaymentPlan.client == client_id)
+    }
+
+
+def recorded_payment(client_id: int, payment_id: int) -> RecordedPayment | None:
+    """One payment of the client, or None when the client has no payment with this id."""
+    row = Payment.get_or_none((Payment.id == payment_id) & (Payment.client == client_id))
+    if row is None:
+        return None
+    return RecordedPayment(
+        int(row.id),
+        int(row.amount),
+        stored_day(row.received_on),
+        str(row.method),
+        str(row.reference),
+        row.reversed_at,
+    )
