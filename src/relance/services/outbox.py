@@ -182,22 +182,11 @@ def _log_delivery(entry: OutboxEntry, at: datetime, outcome: str, summary: str) 
     if not entry.client_id:
         return None
     try:
-        with transaction():
-            event_id = record_event(
-                entry.client_id,
-                DELIVERY_KIND,
-                summary,
-                at,
-                channel="email",
-                outcome=outcome,
-                body=f"Message-ID: {entry.message_id}",
-            )
-            refresh_client_summary(entry.client_id)
+        return _log_outbox_event(entry, at, outcome, summary)
     except StoreError:
         # The file's place in the outbox already says what happened; a locked book must not
         # turn a sent message into an error the user would answer by sending it again.
         return None
-    return event_id
 
 
 def _delivery(
@@ -241,7 +230,7 @@ def discard_message(root: Path, name: str, at: datetime) -> ActionResult:
     outbox = Outbox(root)
     with outbox.locked():
         entry = _waiting_entry(outbox, name)
-        event_id = _log_user_act(
+        event_id = _log_outbox_event(
             entry, at, "discarded", f"reminder discarded from the outbox: {entry.subject}"
         )
         outbox.withdraw(name)
@@ -263,7 +252,7 @@ def redirect_message(
     with outbox.locked():
         entry = _waiting_entry(outbox, name)
         summary = f"reminder redirected from {', '.join(entry.recipients)} to {clean}, queued"
-        event_id = _log_user_act(entry, at, QUEUED, summary)
+        event_id = _log_outbox_event(entry, at, QUEUED, summary)
         outbox.readdress(name, (clean,))
         moved = outbox.entry(name)
         assert moved is not None
@@ -287,8 +276,8 @@ def _waiting_entry(outbox: Outbox, name: str) -> OutboxEntry:
     return entry
 
 
-def _log_user_act(entry: OutboxEntry, at: datetime, outcome: str, summary: str) -> int:
-    """Log what the user did with a waiting message; unlike delivery news, it must be written."""
+def _log_outbox_event(entry: OutboxEntry, at: datetime, outcome: str, summary: str) -> int:
+    """Log news of a message in the client's history, in a transaction of its own."""
     with transaction():
         event_id = record_event(
             entry.client_id,
