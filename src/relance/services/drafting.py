@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import cast
 
 from relance.config import Config
 from relance.domain.ladder import Channel, Ladder, Step
@@ -50,18 +49,17 @@ from relance.messages.wording import (
 from relance.policy_config import policy_from_config
 from relance.services.claims import ClientClaim, claim_for_client
 from relance.services.validation import InvalidInput
-from relance.store.contacts import phone_numbers
+from relance.store.contacts import phone_numbers, postal_contacts
+from relance.store.disputes import invoice_dispute_marks, open_dispute_note
+from relance.store.invoices import DueInvoice, overdue_invoices
+from relance.store.ledger import latest_payment
 from relance.store.lookup import get_client
-from relance.store.models import (
-    Client,
-    Contact,
-    ContactEvent,
-    Instalment,
-    Invoice,
-    Payment,
-    PaymentPlan,
+from relance.store.plans import (
+    InstalmentLine,
+    instalment_template,
+    next_unpaid_instalment,
+    plan_schedule,
 )
-from relance.store.plans import instalment_template, next_unpaid_instalment
 from relance.store.promises import BrokenPromise, broken_promise
 from relance.store.steps import contacts_to_cite
 from relance.store.stored_dates import stored_day
@@ -260,18 +258,10 @@ def _gather(client_id: int, today: date, config: Config) -> _Gathered:
     language = language_of(client.language)
     outstanding, _, episode_start = open_position(client_id)
     ladder, step_number, action = _position(client_id, outstanding, episode_start, config)
-    overdue = list(
-        Invoice.select()
-        .where(
-            (Invoice.client == client_id)
-            & (Invoice.amount > Invoice.paid)
-            & (Invoice.due_on < today)
-        )
-        .order_by(Invoice.due_on, Invoice.number)
-    )
-    disputed_ids, whole_debt = _disputed(client, overdue)
-    listed = [inv for inv in overdue if inv.id not in disputed_ids and not whole_debt]
-    disputed = [inv for inv in overdue if inv.id in disputed_ids or whole_debt]
+    overdue = overdue_invoices(client_id, today)
+    disputed_ids, whole_debt = _disputed(client_id, bool(client.disputed), overdue)
+    listed = [inv for inv in overdue if inv.invoice_id not in disputed_ids and not whole_debt]
+    disputed = [inv for inv in overdue if inv.invoice_id in disputed_ids or whole_debt]
     listed_numbers = {inv.number for inv in listed}
     reminders = _earlier_reminders(client_id, episode_start, language)
     promise = broken_promise(client_id, today)
@@ -286,7 +276,7 @@ def _gather(client_id: int, today: date, config: Config) -> _Gathered:
     facts = MessageFacts(
         language=language,
         today=long_date(today, language),
-        client=_client_facts(client),
+        client=_client_facts(client_id, client.name, client.kind, client.jurisdiction),
         creditor=_creditor_facts(config),
         invoices=tuple(_invoice_facts(inv, today, language) for inv in listed),
         invoice_table=_invoice_table(listed, today, language),
@@ -326,41 +316,20 @@ def _position(
     return ladder, min(max(action.step, 1), len(ladder.steps)), action
 
 
-def _disputed(client: Client, overdue: list[Invoice]) -> tuple[set[int], bool]:
+def _disputed(client_id: int, in_dispute: bool, overdue: list[DueInvoice]) -> tuple[set[int], bool]:
     """The overdue invoices under discussion, and whether the whole debt is.
 
     An invoice is under discussion when the latest dispute event naming it (by its link, or
     by its number in the note of the dispute the client has open) opened a dispute. A client
     in dispute whose note names no invoice disputes the whole debt.
     """
-    by_invoice: dict[int, bool] = {}
-    linked = (
-        ContactEvent.select(ContactEvent.invoice, ContactEvent.outcome)
-        .where(
-            (ContactEvent.client == client.id)
-            & (ContactEvent.kind == "dispute")
-            & ContactEvent.invoice.is_null(False)
-        )
-        .order_by(ContactEvent.happened_at, ContactEvent.id)
-        .tuples()
-    )
-    for invoice_id, outcome in cast("list[tuple[int, str]]", list(linked)):
-        by_invoice[invoice_id] = outcome == "on"
+    # The latest event naming an invoice says whether it is under discussion.
+    by_invoice = dict(invoice_dispute_marks(client_id))
     disputed = {invoice_id for invoice_id, on in by_invoice.items() if on}
-    if not client.disputed:
+    if not in_dispute:
         return disputed, False
-    opened = (
-        ContactEvent.select()
-        .where(
-            (ContactEvent.client == client.id)
-            & (ContactEvent.kind == "dispute")
-            & (ContactEvent.outcome == "on")
-        )
-        .order_by(ContactEvent.happened_at.desc(), ContactEvent.id.desc())
-        .first()
-    )
-    note = opened.summary if opened else ""
-    named = {inv.id for inv in overdue if _names(note, inv.number)}
+    note = open_dispute_note(client_id)
+    named = {inv.invoice_id for inv in overdue if _names(note, inv.number)}
     if not named and not disputed:
         return set(), True
     return disputed | named, False
@@ -388,18 +357,18 @@ def _earlier_reminders(
     )
 
 
-def _client_facts(client: Client) -> ClientFacts:
+def _client_facts(client_id: int, name: str, kind: str, jurisdiction: str) -> ClientFacts:
     """The client's name, the billing contact's name and the postal address."""
-    contacts = list(Contact.select().where(Contact.client == client.id).order_by(Contact.id))
+    contacts = postal_contacts(client_id)
     billing = [c for c in contacts if c.is_billing] or contacts
     contact_name = next((c.name for c in billing if c.name.strip()), "")
     address = next((c.address for c in billing + contacts if c.address.strip()), "")
-    phones = tuple(clean(number) for number in phone_numbers(client.id))
+    phones = tuple(clean(number) for number in phone_numbers(client_id))
     return ClientFacts(
-        name=clean(client.name),
+        name=clean(name),
         contact_name=clean(contact_name),
-        kind=client.kind,
-        jurisdiction=client.jurisdiction,
+        kind=kind,
+        jurisdiction=jurisdiction,
         address=clean(address, multiline=True),
         phones=phones,
     )
@@ -418,7 +387,7 @@ def _creditor_facts(config: Config) -> CreditorFacts:
     )
 
 
-def _invoice_facts(invoice: Invoice, today: date, language: str) -> InvoiceFacts:
+def _invoice_facts(invoice: DueInvoice, today: date, language: str) -> InvoiceFacts:
     """One invoice written out."""
     return InvoiceFacts(
         number=clean(invoice.number),
@@ -431,7 +400,7 @@ def _invoice_facts(invoice: Invoice, today: date, language: str) -> InvoiceFacts
     )
 
 
-def _invoice_table(invoices: list[Invoice], today: date, language: str) -> str:
+def _invoice_table(invoices: list[DueInvoice], today: date, language: str) -> str:
     """The listed invoices as an aligned table, 72 columns wide with the usual numbers.
 
     With one currency the amounts go without symbol and the headers name it once.
@@ -492,27 +461,16 @@ def _promise_facts(
     )
 
 
-def _current_plan(client_id: int) -> PaymentPlan | None:
-    """The client's latest plan that is proposed or under way."""
-    return (
-        PaymentPlan.select()
-        .where((PaymentPlan.client == client_id) & PaymentPlan.status.in_(OPEN_PLAN_STATUSES))
-        .order_by(PaymentPlan.id.desc())
-        .first()
-    )
-
-
 def _plan_facts(client_id: int, currency: str, language: str) -> PlanFacts | None:
-    """The current plan and its schedule."""
-    plan = _current_plan(client_id)
+    """The current plan (the latest proposed or under way) and its schedule."""
+    plan = plan_schedule(client_id, OPEN_PLAN_STATUSES)
     if plan is None:
         return None
-    instalments = plan.instalments.order_by(Instalment.seq)
     return PlanFacts(
         status=plan.status,
         total=money(plan.total, currency, language),
         frequency=FREQUENCY_WORDS[language].get(plan.frequency, plan.frequency),
-        instalments=tuple(_one_instalment(i, currency, language) for i in instalments),
+        instalments=tuple(_one_instalment(i, currency, language) for i in plan.instalments),
     )
 
 
@@ -522,7 +480,7 @@ def _instalment_facts(client_id: int, currency: str, language: str) -> Instalmen
     return _one_instalment(unpaid, currency, language) if unpaid else None
 
 
-def _one_instalment(instalment: Instalment, currency: str, language: str) -> InstalmentFacts:
+def _one_instalment(instalment: InstalmentLine, currency: str, language: str) -> InstalmentFacts:
     """One instalment written out."""
     return InstalmentFacts(
         number=instalment.seq,
@@ -530,18 +488,13 @@ def _one_instalment(instalment: Instalment, currency: str, language: str) -> Ins
         amount=money(instalment.amount, currency, language),
         paid=money(instalment.paid, currency, language),
         outstanding=money(instalment.amount - instalment.paid, currency, language),
-        is_deposit=bool(instalment.is_deposit),
+        is_deposit=instalment.is_deposit,
     )
 
 
 def _payment_facts(client_id: int, currency: str, language: str) -> PaymentFacts | None:
     """The latest payment received (a reversed one, which bounced, is no payment)."""
-    payment = (
-        Payment.select()
-        .where((Payment.client == client_id) & Payment.reversed_at.is_null())
-        .order_by(Payment.received_on.desc(), Payment.id.desc())
-        .first()
-    )
+    payment = latest_payment(client_id)
     if payment is None:
         return None
     return PaymentFacts(

@@ -17,9 +17,15 @@ from relance.domain.email_address import is_email_address
 from relance.domain.money import AmountError, parse_amount, parse_currency
 from relance.services import calls, clients, invoices, payments, plans, reminders
 from relance.services.validation import InvalidInput
+from relance.store.clients import (
+    OtherContact,
+    book_has_clients,
+    insert_other_contacts,
+    set_billing_role,
+    set_notes_and_terms,
+)
 from relance.store.database import transaction
 from relance.store.errors import StoreError
-from relance.store.models import Client, Contact
 
 BOOK_FILE = "book.toml"
 CONFIG_FILE = "config.toml"
@@ -512,7 +518,7 @@ def load_sample(today: date, *, book_text: str | None = None) -> int:
     creditor = sample_creditor()
     numbers = number_invoices(book, today)
     with tempfile.TemporaryDirectory(prefix="relance-sample-") as folder, transaction():
-        if Client.select().exists():
+        if book_has_clients():
             raise BookNotEmpty(
                 "the book already has clients; load the sample into a new, empty database"
             )
@@ -588,26 +594,14 @@ class _Replay:
             # No service edits contacts, notes or terms yet; a loader may write these rows.
             with transaction():
                 if billing is not None and billing.role:
-                    Contact.update(role=billing.role).where(
-                        (Contact.client == client_id) & (Contact.is_billing == True)  # noqa: E712
-                    ).execute()
-                for contact in client.contacts:
-                    if contact is billing:
-                        continue
-                    Contact.create(
-                        client=client_id,
-                        name=contact.name,
-                        role=contact.role,
-                        email=contact.email,
-                        phone=contact.phone,
-                        address=contact.address,
-                        is_billing=False,
-                    )
-                row = Client.get_by_id(client_id)
-                row.notes = client.notes
-                if client.terms is not None:
-                    row.payment_terms_days = client.terms
-                row.save(only=[Client.notes, Client.payment_terms_days])
+                    set_billing_role(client_id, billing.role)
+                others = [
+                    OtherContact(c.name, c.role, c.email, c.phone, c.address)
+                    for c in client.contacts
+                    if c is not billing
+                ]
+                insert_other_contacts(client_id, others)
+                set_notes_and_terms(client_id, client.notes, client.terms)
 
         return run
 

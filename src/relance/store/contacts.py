@@ -1,8 +1,19 @@
-"""How to reach a client: its contacts' phone numbers and e-mail addresses."""
+"""How to reach a client: its contacts' phone numbers, e-mail addresses and postal addresses."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from relance.store.models import Contact
+
+
+@dataclass(frozen=True)
+class PostalContact:
+    """A contact as a letter addresses it."""
+
+    name: str
+    address: str
+    is_billing: bool
 
 
 def phone_numbers(client_id: int) -> tuple[str, ...]:
@@ -27,3 +38,13 @@ def email_addresses(client_id: int) -> list[tuple[str, bool]]:
         .order_by(Contact.id)
     )
     return [(str(c.email), bool(c.is_billing)) for c in contacts]
+
+
+def postal_contacts(client_id: int) -> list[PostalContact]:
+    """Each contact of the client, with its postal address, in contact order."""
+    contacts = (
+        Contact.select(Contact.name, Contact.address, Contact.is_billing)
+        .where(Contact.client == client_id)
+        .order_by(Contact.id)
+    )
+    return [PostalContact(str(c.name), str(c.address), bool(c.is_billing)) for c in contacts]

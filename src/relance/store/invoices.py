@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from relance.store.models import Client, Invoice
+from relance.store.stored_dates import stored_day
 
 
 def invoice_number_taken(number: str) -> bool:
@@ -56,3 +58,38 @@ def overdue_total(client_id: int, today: date) -> int:
             & (Invoice.due_on < today)
         )
     )
+
+
+@dataclass(frozen=True)
+class DueInvoice:
+    """An invoice fallen due and not paid in full, as a message writes it out."""
+
+    invoice_id: int
+    number: str
+    issued_on: date
+    due_on: date
+    amount: int
+    paid: int
+    currency: str
+
+
+def overdue_invoices(client_id: int, today: date) -> list[DueInvoice]:
+    """The client's invoices fallen due and not paid in full, oldest due first."""
+    return [
+        DueInvoice(
+            int(invoice.id),
+            str(invoice.number),
+            stored_day(invoice.issued_on),
+            stored_day(invoice.due_on),
+            int(invoice.amount),
+            int(invoice.paid),
+            str(invoice.currency),
+        )
+        for invoice in Invoice.select()
+        .where(
+            (Invoice.client == client_id)
+            & (Invoice.amount > Invoice.paid)
+            & (Invoice.due_on < today)
+        )
+        .order_by(Invoice.due_on, Invoice.number)
+    ]

@@ -207,8 +207,22 @@ def instalment_seqs(client_id: int) -> dict[int, int]:
 def recorded_payment(client_id: int, payment_id: int) -> RecordedPayment | None:
     """One payment of the client, or None when the client has no payment with this id."""
     row = Payment.get_or_none((Payment.id == payment_id) & (Payment.client == client_id))
-    if row is None:
-        return None
+    return _recorded(row) if row is not None else None
+
+
+def latest_payment(client_id: int) -> RecordedPayment | None:
+    """The client's latest payment not reversed (received last, then recorded last), if any."""
+    row = (
+        Payment.select()
+        .where((Payment.client == client_id) & Payment.reversed_at.is_null())
+        .order_by(Payment.received_on.desc(), Payment.id.desc())
+        .first()
+    )
+    return _recorded(row) if row is not None else None
+
+
+def _recorded(row: Payment) -> RecordedPayment:
+    """A payment row as a plain value."""
     return RecordedPayment(
         int(row.id),
         int(row.amount),

@@ -39,9 +39,32 @@ def running_instalments(client_id: int) -> list[Instalment]:
     return list(_unpaid_running_instalments(client_id))
 
 
-def next_unpaid_instalment(client_id: int) -> Instalment | None:
+@dataclass(frozen=True)
+class InstalmentLine:
+    """One instalment of a plan, as a message writes it out."""
+
+    seq: int
+    due_on: date
+    amount: int
+    paid: int
+    is_deposit: bool
+
+
+def _line(instalment: Instalment) -> InstalmentLine:
+    """An instalment row as a plain value."""
+    return InstalmentLine(
+        int(instalment.seq),
+        stored_day(instalment.due_on),
+        int(instalment.amount),
+        int(instalment.paid),
+        bool(instalment.is_deposit),
+    )
+
+
+def next_unpaid_instalment(client_id: int) -> InstalmentLine | None:
     """The first instalment of the client's running plan not yet paid in full, if any."""
-    return _unpaid_running_instalments(client_id).first()
+    instalment = _unpaid_running_instalments(client_id).first()
+    return _line(instalment) if instalment is not None else None
 
 
 def instalment_template(client_id: int, today: date) -> str | None:
@@ -157,3 +180,31 @@ def insert_plan(
         ]
     ).execute()
     return int(plan.id)
+
+
+@dataclass(frozen=True)
+class PlanSchedule:
+    """A client's plan with its whole schedule, as a message writes it out."""
+
+    status: str
+    total: int
+    frequency: str
+    instalments: tuple[InstalmentLine, ...]
+
+
+def plan_schedule(client_id: int, statuses: tuple[str, ...]) -> PlanSchedule | None:
+    """The client's newest plan in one of these statuses with its instalments in order, if any."""
+    plan = (
+        PaymentPlan.select()
+        .where((PaymentPlan.client == client_id) & PaymentPlan.status.in_(statuses))
+        .order_by(PaymentPlan.id.desc())
+        .first()
+    )
+    if plan is None:
+        return None
+    return PlanSchedule(
+        str(plan.status),
+        int(plan.total),
+        str(plan.frequency),
+        tuple(_line(row) for row in plan.instalments.order_by(Instalment.seq)),
+    )
