@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from relance.domain.bank_lines import BankStatement
+from relance.importing.bank.camt import read_camt
 from relance.importing.bank.csv_statement import load_mapping, looks_like_csv, read_csv_statement
 from relance.importing.bank.errors import StatementError
 from relance.importing.bank.text_decoding import decode_statement
@@ -24,6 +25,10 @@ def read_statement(path: Path, *, mapping: Path | None = None) -> BankStatement:
         raise StatementError(f"cannot read {path}: {error.strerror or error}") from None
     if not raw.strip():
         raise StatementError(f"{path} is empty")
+    head = raw[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"<"):
+        # Any other XML goes to the camt reader too: it refuses DTDs and names a wrong root.
+        return read_camt(raw)
     text, _encoding = decode_statement(raw)
     if looks_like_csv(text, csv_mapping):
         return read_csv_statement(text, csv_mapping)
