@@ -8,6 +8,7 @@ from relance.domain.bank_lines import BankStatement
 from relance.importing.bank.camt import read_camt
 from relance.importing.bank.csv_statement import load_mapping, looks_like_csv, read_csv_statement
 from relance.importing.bank.errors import StatementError
+from relance.importing.bank.mt940_statement import looks_like_mt940, read_mt940
 from relance.importing.bank.text_decoding import decode_statement
 
 # Bank files are a few megabytes at most; a larger file is not a statement to read in memory.
@@ -30,6 +31,8 @@ def read_statement(path: Path, *, mapping: Path | None = None) -> BankStatement:
         # Any other XML goes to the camt reader too: it refuses DTDs and names a wrong root.
         return read_camt(raw)
     text, _encoding = decode_statement(raw)
+    if looks_like_mt940(text):
+        return read_mt940(text)
     if looks_like_csv(text, csv_mapping):
         return read_csv_statement(text, csv_mapping)
     raise StatementError(
