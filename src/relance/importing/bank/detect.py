@@ -9,6 +9,7 @@ from relance.importing.bank.camt import read_camt
 from relance.importing.bank.csv_statement import load_mapping, looks_like_csv, read_csv_statement
 from relance.importing.bank.errors import StatementError
 from relance.importing.bank.mt940_statement import looks_like_mt940, read_mt940
+from relance.importing.bank.ofx_statement import looks_like_ofx, read_ofx
 from relance.importing.bank.text_decoding import decode_statement
 
 # Bank files are a few megabytes at most; a larger file is not a statement to read in memory.
@@ -27,6 +28,8 @@ def read_statement(path: Path, *, mapping: Path | None = None) -> BankStatement:
     if not raw.strip():
         raise StatementError(f"{path} is empty")
     head = raw[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if looks_like_ofx(head.decode("latin-1")):
+        return read_ofx(decode_statement(raw)[0], raw)
     if head.startswith(b"<"):
         # Any other XML goes to the camt reader too: it refuses DTDs and names a wrong root.
         return read_camt(raw)
