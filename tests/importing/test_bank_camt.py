@@ -85,6 +85,36 @@ def test_a_camt053_v08_batch_credit_pty_parties_rf_reference_and_a_return() -> N
     assert len(statement.lines) == 3
 
 
+@pytest.mark.parametrize("version", ["02", "03", "04", "05", "06", "07", "08"])
+@pytest.mark.parametrize("message", ["053", "054"])
+def test_every_version_of_camt053_and_camt054_reads_alike(
+    tmp_path: Path, message: str, version: str
+) -> None:
+    text = (TEST_DATA / "bank" / "camt053-v08-batch.xml").read_text(encoding="utf-8")
+    text = text.replace("camt.053.001.08", f"camt.{message}.001.{version}")
+    if message == "054":
+        text = text.replace("BkToCstmrStmt", "BkToCstmrDbtCdtNtfctn").replace("Stmt>", "Ntfctn>")
+    path = tmp_path / "statement.xml"
+    path.write_text(text, encoding="utf-8")
+    statement = read_statement(path)
+    assert statement.file_format == f"camt.{message}"
+    assert [line.amount_minor for line in statement.lines] == [125000, 240000, -125000]
+    assert statement.lines[1].creditor_reference == "RF18539007547034"
+
+
+def test_a_notification_without_booking_date_is_booked_on_its_value_date(tmp_path: Path) -> None:
+    text = (CAMT / "oca-camt054.xml").read_text(encoding="utf-8")
+    path = tmp_path / "value-only.xml"
+    booking = "<BookgDt>\n          <Dt>2022-01-26</Dt>\n        </BookgDt>"
+    assert booking in text
+    path.write_text(text.replace(booking, ""))
+    (line,) = read_statement(path).lines
+    assert line.booked_on == line.value_on == date(2022, 1, 26)
+    path.write_text(path.read_text().replace("<ValDt>", "<Other>").replace("</ValDt>", "</Other>"))
+    with pytest.raises(StatementError, match=r"<Ntfctn\[1\]/Ntry\[1\]/BookgDt/Dt>: missing"):
+        read_statement(path)
+
+
 def test_a_truncated_camt_names_the_element_it_stops_in(tmp_path: Path) -> None:
     raw = (CAMT / "oca-camt053.xml").read_bytes()
     cut = tmp_path / "cut.xml"
@@ -126,7 +156,9 @@ EXTERNAL_ENTITY = """<?xml version="1.0"?>
 """
 
 
-@pytest.mark.parametrize("document", [BILLION_LAUGHS, EXTERNAL_ENTITY])
+@pytest.mark.parametrize(
+    "document", [BILLION_LAUGHS, EXTERNAL_ENTITY], ids=["billion laughs", "external entity"]
+)
 def test_an_xml_bomb_or_an_external_entity_is_refused_unread(tmp_path: Path, document: str) -> None:
     path = tmp_path / "hostile.xml"
     path.write_text(document, encoding="utf-8")

@@ -87,8 +87,9 @@ class _EntryReader:
             return []
         amount, currency = self.amount(entry, "Amt", required=True)
         sign = self.sign(entry, required=True)
-        booked_on = self.day("BookgDt", required=True) or date.min
         value_on = self.day("ValDt", required=False)
+        # camt.054 may notify a credit by its value date alone.
+        booked_on = self.day("BookgDt", required=value_on is None) or value_on or date.min
         reversal = _text(entry, "RvslInd").lower() in ("true", "1")
         entry_reference = _text(entry, "AcctSvcrRef") or _text(entry, "NtryRef")
         details = entry.findall("NtryDtls/TxDtls")

@@ -23,30 +23,36 @@ def parse_xml(raw: bytes) -> ET.Element:
     how "billion laughs" and file-reading attacks start); a broken document names the element
     it broke in.
     """
-    open_elements: list[str] = []
-    root: ET.Element | None = None
     try:
-        for event, element in SafeET.iterparse(
-            io.BytesIO(raw), events=("start", "end"), forbid_dtd=True
-        ):
-            if event == "start":
-                element.tag = local_name(element.tag)
-                open_elements.append(element.tag)
-                if root is None:
-                    root = element
-            else:
-                open_elements.pop()
+        root = SafeET.fromstring(raw, forbid_dtd=True)
     except DefusedXmlException:
         raise StatementError(
             "the XML declares a DTD or entities (<!DOCTYPE>, <!ENTITY>), which no bank statement"
             " needs: refused unread"
         ) from None
     except ET.ParseError as error:
-        line, column = error.position
-        reason = str(error).split(": line ")[0]
-        inside = "/".join(open_elements)
-        where = f"XML element <{inside}>" if inside else "XML document"
-        raise StatementError(f"{where}: {reason} (line {line}, column {column})") from None
-    if root is None:
-        raise StatementError("XML document: no element")
+        # Read again event by event, only to say which element the document broke in.
+        raise _broken_at(raw, error) from None
+    for element in root.iter():
+        element.tag = local_name(element.tag)
     return root
+
+
+def _broken_at(raw: bytes, error: ET.ParseError) -> StatementError:
+    """The error of a malformed document, naming the elements open where it broke."""
+    open_elements: list[str] = []
+    try:
+        for event, element in SafeET.iterparse(
+            io.BytesIO(raw), events=("start", "end"), forbid_dtd=True
+        ):
+            if event == "start":
+                open_elements.append(local_name(element.tag))
+            else:
+                open_elements.pop()
+    except ET.ParseError as again:
+        error = again
+    line, column = error.position
+    reason = str(error).split(": line ")[0]
+    inside = "/".join(open_elements)
+    where = f"XML element <{inside}>" if inside else "XML document"
+    return StatementError(f"{where}: {reason} (line {line}, column {column})")
