@@ -176,3 +176,14 @@ def test_an_unquoted_decimal_comma_in_a_comma_separated_file_is_refused(tmp_path
     # A trailing empty cell (a ";" at the end of each row) is no such split.
     trailing = _write(tmp_path, "Date;Libellé;Montant;\n01/12/2026;CB;-2,50;;\n", "trailing.csv")
     assert read_statement(trailing).lines[0].amount_minor == -250
+
+
+@pytest.mark.parametrize(
+    "ending",
+    ['02/02/2026;"VIR SEPA CLIENT\n', "02/02/2026;VIR SEP"],
+    ids=["in a quote", "in a row"],
+)
+def test_a_cut_short_csv_names_its_last_line(tmp_path: Path, ending: str) -> None:
+    path = _write(tmp_path, f"Date;Libellé;Montant\n01/02/2026;VIR;1,00\n{ending}")
+    with pytest.raises(StatementError, match="line 3: no amount"):
+        read_statement(path)
