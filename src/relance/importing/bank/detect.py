@@ -40,5 +40,5 @@ def read_statement(path: Path, *, mapping: Path | None = None) -> BankStatement:
         return read_csv_statement(text, csv_mapping)
     raise StatementError(
         f"{path} is not a bank statement: expected camt.053/054 XML, MT940, OFX or a CSV"
-        " export with a date and an amount column"
+        " export with a date and an amount column (--mapping FILE names other columns)"
     )
