@@ -165,3 +165,37 @@ def test_a_body_outside_the_rules_is_refused(body: str) -> None:
 def test_a_client_id_that_cannot_fit_is_refused(client_id: int) -> None:
     with pytest.raises(CreditorReferenceError):
         client_reference(client_id)
+
+
+@pytest.mark.parametrize(
+    ("remittance", "client_id"),
+    [
+        ("VIR SEPA RF94 RL00 0000 12 FACT F-1", 12),
+        ("Facture F-1 / rf94rl00000012 merci", 12),
+        ("RF94RL00000012", 12),
+        # A number written after the reference does not hide it.
+        ("RF94 RL00 0000 12 2026 0001", 12),
+        ("paiement RF94 RL00 0000 12, rappel RF94RL00000012", 12),
+        # Two clients' references in one text name neither.
+        ("RF94 RL00 0000 12 RF60 RL00 0000 42", None),
+        # A wrong check digit, a reference glued to a word, another creditor's reference.
+        ("VIR RF94 RL00 0000 13", None),
+        ("XRF94RL00000012", None),
+        ("RF94RL00000012X", None),
+        ("RF18 5390 0754 7034", None),
+        ("F-2026-014", None),
+    ],
+)
+def test_a_remittance_text_quoting_a_reference_reads_its_client(
+    remittance: str, client_id: int | None
+) -> None:
+    assert client_id_from_reference(remittance) == client_id
+
+
+@given(client_ids, st.sampled_from(["VIR SEPA ", "Facture F-1 ", ""]), st.booleans())
+def test_a_client_reference_quoted_in_text_reads_back(
+    client_id: int, before: str, spaced: bool
+) -> None:
+    reference = client_reference(client_id)
+    quoted = grouped(reference) if spaced else reference
+    assert client_id_from_reference(f"{before}{quoted} merci") == client_id

@@ -18,6 +18,12 @@ CLIENT_DIGITS = 8
 _BODY = re.compile(r"[0-9A-Z]{1,21}")
 _REFERENCE = re.compile(r"RF[0-9]{2}[0-9A-Z]{1,21}")
 _CLIENT_BODY = re.compile(rf"{CLIENT_MARK}([0-9]{{{CLIENT_DIGITS},{MAX_BODY - len(CLIENT_MARK)}}})")
+# One of our references inside a remittance text, printed with or without its spaces:
+# RF, the check digits, RL and up to 19 digits, not glued to other letters or digits.
+_DIGIT_RUN = f"{{{CLIENT_DIGITS},{MAX_BODY - len(CLIENT_MARK)}}}"
+_IN_TEXT = re.compile(
+    r"(?<![0-9A-Z])R ?F ?([0-9] ?[0-9]) ?R ?L((?: ?[0-9])" + _DIGIT_RUN + r")(?![0-9A-Z])"
+)
 
 
 class CreditorReferenceError(ValueError):
@@ -74,9 +80,8 @@ def client_reference(client_id: int) -> str:
     return build(body)
 
 
-def client_id_from_reference(text: str) -> int | None:
-    """The client a reference relance handed out names, or None for any other text."""
-    reference = normalise(text)
+def _our_client(reference: str) -> int | None:
+    """The client id of one reference in electronic form, if relance handed it out."""
     if not verify(reference):
         return None
     match = _CLIENT_BODY.fullmatch(reference[4:])
@@ -85,3 +90,32 @@ def client_id_from_reference(text: str) -> int | None:
     client_id = int(match.group(1))
     # Only the canonical spelling is ours: extra leading zeros would be a different reference.
     return client_id if client_reference(client_id) == reference else None
+
+
+def _clients_in_text(text: str) -> set[int]:
+    """The clients whose references a remittance text quotes among other words."""
+    found = set()
+    for match in _IN_TEXT.finditer(" ".join(text.upper().split())):
+        check, run = match.group(1).replace(" ", ""), match.group(2)
+        # The digits may run on into a number written after a space: the reference ends at
+        # the end of the run or at one of its spaces, the longest that checks winning.
+        ends = [len(run), *(index for index in range(len(run) - 1, 0, -1) if run[index] == " ")]
+        for end in ends:
+            client_id = _our_client(f"RF{check}RL{run[:end].replace(' ', '')}")
+            if client_id is not None:
+                found.add(client_id)
+                break
+    return found
+
+
+def client_id_from_reference(text: str) -> int | None:
+    """The client a reference relance handed out names, or None for any other text.
+
+    The text is a structured reference (spaces and case aside) or a remittance text that
+    quotes one; a text quoting the references of two clients names neither.
+    """
+    whole = _our_client(normalise(text))
+    if whole is not None:
+        return whole
+    found = _clients_in_text(text)
+    return found.pop() if len(found) == 1 else None
