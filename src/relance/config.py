@@ -33,7 +33,9 @@ class Creditor:
     email: str = ""
     phone: str = ""
     company_number: str = ""
+    # Printed in groups of four; checked with schwifty when the config is read.
     iban: str = ""
+    bic: str = ""
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,9 @@ def load_config(path: Path | None = None) -> Config:
 TOP_LEVEL_KEYS = frozenset(
     {"theme", "creditor", "smtp", "letters", "keys", "law", "policy", "plans", "messages"}
 )
-CREDITOR_KEYS = frozenset({"name", "address", "email", "phone", "company_number", "siret", "iban"})
+CREDITOR_KEYS = frozenset(
+    {"name", "address", "email", "phone", "company_number", "siret", "iban", "bic"}
+)
 LAW_KEYS = frozenset({"default_jurisdiction", "court_costs"})
 LETTERS_KEYS = frozenset({"deadline_days", "font", "font_bold"})
 # Hosts where a password sent without encryption never leaves the machine.
@@ -155,17 +159,48 @@ def _creditor(section: Any, path: Path) -> Creditor:
     if not isinstance(section, dict):
         raise ConfigError(f"config file {path}: [creditor] must be a table")
     _refuse_unknown(section, CREDITOR_KEYS, "creditor.", path)
-    names = {"name", "address", "email", "phone", "iban"}
+    names = {"name", "address", "email", "phone", "iban", "bic"}
     values = {k: _string(v, f"creditor.{k}", path) for k, v in section.items() if k in names}
-    for key in ("name", "email", "phone", "iban"):
+    for key in ("name", "email", "phone", "iban", "bic"):
         if key in values:
             _one_line(values[key], f"creditor.{key}", path)
     email = values.get("email", "").strip()
     if email and not is_email_address(email):
         raise ConfigError(f"config file {path}: creditor.email is not an e-mail address")
+    if values.get("iban", "").strip():
+        values["iban"] = _iban(values["iban"], path)
+    if values.get("bic", "").strip():
+        values["bic"] = _bic(values["bic"], path)
     number = section.get("company_number", section.get("siret", ""))
     number_text = _one_line(_string(number, "creditor.siret", path), "creditor.siret", path)
     return Creditor(company_number=number_text, **values)
+
+
+def _iban(text: str, path: Path) -> str:
+    """A valid IBAN, in groups of four as letters print it."""
+    # schwifty loads its bank registry on import: only a config with an IBAN pays for it.
+    from schwifty import IBAN
+    from schwifty.exceptions import SchwiftyException
+
+    try:
+        return IBAN(text).formatted
+    except SchwiftyException as error:
+        raise ConfigError(
+            f"config file {path}: creditor.iban {text.strip()!r} is not a valid IBAN ({error})"
+        ) from None
+
+
+def _bic(text: str, path: Path) -> str:
+    """A valid BIC (SWIFT code) of 8 or 11 characters, in capitals."""
+    from schwifty import BIC
+    from schwifty.exceptions import SchwiftyException
+
+    try:
+        return str(BIC(text))
+    except SchwiftyException as error:
+        raise ConfigError(
+            f"config file {path}: creditor.bic {text.strip()!r} is not a valid BIC ({error})"
+        ) from None
 
 
 def _keys(section: Any, path: Path) -> dict[str, str]:

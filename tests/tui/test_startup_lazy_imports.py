@@ -32,6 +32,7 @@ DEFERRED_PACKAGES = {
     "relance.importing": "importers load with `I`",
     "jinja2": "templates load when a message is drafted",
     "fpdf": "PDF letters load on use",
+    "segno": "the EPC QR code loads when a formal letter draws one",
     "pypdf": "PDF reading loads with an e-invoice import",
     "email": "MIME loads when a message is sent",
     "smtplib": "SMTP loads when a message is sent",

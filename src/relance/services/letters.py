@@ -28,6 +28,8 @@ from relance.delivery.letters.content import (
 )
 from relance.delivery.letters.fonts import FontError, LetterFont, find_font
 from relance.delivery.letters.wording import formal_title, place_of
+from relance.domain.creditor_reference import client_reference, grouped
+from relance.domain.epc_qr import MAX_CENTS, CreditTransfer, EpcError, epc_payload
 from relance.domain.jurisdictions import JURISDICTIONS
 from relance.domain.ladder import Channel
 from relance.domain.money import decimal_string, format_money
@@ -393,7 +395,36 @@ def _formal_content(
         route_note=claim.route.note if claim.route and claim.route.fits else "",
         legal_basis=tuple(line.strip() for line in legal_basis_lines(claim)),
         iban=creditor.iban,
+        bic=creditor.bic,
+        reference=_printed_reference(detail.client_id, creditor),
+        epc_payload=_epc_payload(detail.client_id, creditor, claim.currency, claim.total),
     )
+
+
+def _printed_reference(client_id: int, creditor: Creditor) -> str:
+    """The client's RF reference in groups of four, printed only beside an IBAN."""
+    return grouped(client_reference(client_id)) if creditor.iban else ""
+
+
+def _epc_payload(client_id: int, creditor: Creditor, currency: str, total: int) -> str:
+    """The EPC QR code of a euro claim paid to the creditor's IBAN, or nothing.
+
+    Other currencies and amounts the format cannot carry get no code: the bank transfer
+    details above it still say how to pay.
+    """
+    if not creditor.iban or currency != "EUR" or not 1 <= total <= MAX_CENTS:
+        return ""
+    transfer = CreditTransfer(
+        name=creditor.name,
+        iban=creditor.iban,
+        amount_cents=total,
+        reference=client_reference(client_id),
+        bic=creditor.bic,
+    )
+    try:
+        return epc_payload(transfer)
+    except EpcError as error:
+        raise InvalidInput.one("creditor", f"no EPC QR code can be drawn: {error}") from None
 
 
 def _prepare_statement(client_id: int, today: date, config: Config, letters_dir: Path) -> _Prepared:
@@ -426,6 +457,8 @@ def _prepare_statement(client_id: int, today: date, config: Config, letters_dir:
         outstanding=detail.outstanding,
         overdue=detail.overdue,
         iban=config.creditor.iban,
+        bic=config.creditor.bic,
+        reference=_printed_reference(client_id, config.creditor),
     )
     plan = LetterPlan(
         client_id=client_id,

@@ -298,16 +298,26 @@ def _english_route(route: str) -> str:
     return f"({route})" if route else ""
 
 
-def payment_details(iban: str, language: str) -> str:
-    """How to pay, when the creditor gave an IBAN."""
+def payment_details(iban: str, language: str, *, bic: str = "", reference: str = "") -> str:
+    """How to pay, when the creditor gave an IBAN: the account, and the reference to quote."""
     if not iban:
         return ""
+    bank = f"IBAN {iban}, BIC {bic}" if bic else f"IBAN {iban}"
+    if reference and language == "fr":
+        return f"Règlement par virement sur le compte {bank}.\nRéférence à indiquer : {reference}"
+    if reference:
+        return f"Please pay by bank transfer to {bank}.\nReference to quote: {reference}"
     if language == "fr":
         return (
             f"Règlement par virement sur le compte IBAN {iban}, "
             "en rappelant les numéros de facture."
         )
     return f"Please pay by bank transfer to IBAN {iban}, quoting the invoice numbers."
+
+
+def scan_to_pay(language: str) -> str:
+    """The caption beside the EPC QR code."""
+    return "Scanner pour payer" if language == "fr" else "Scan to pay"
 
 
 def closing(language: str) -> str:
