@@ -13,6 +13,7 @@ from relance.domain.jurisdictions import SERIES
 from relance.domain.plans import FREQUENCIES
 from relance.services.calls import OUTCOMES
 from relance.services.clients import KINDS, LANGUAGES
+from relance.services.contact_marks import MARKS as CONTACT_MARKS
 from relance.services.contacts import LOG_CHANNELS as CONTACT_CHANNELS
 from relance.services.letter_kinds import KINDS as LETTER_KINDS
 from relance.services.profile import CHOICES as PROFILE_CHOICES
@@ -296,6 +297,7 @@ def build_parser() -> CommandLineParser:
     )
     contact.add_argument("--who", metavar="NAME", default="", help="who promised")
     contact.set_defaults(handler=_handler("actions", "log"))
+    _contact_commands(commands, common, scripted)
     _law_commands(commands, common, scripted)
     _book_io_commands(commands, common, scripted)
     _import_command(commands, scripted)
@@ -303,6 +305,65 @@ def build_parser() -> CommandLineParser:
     _outbox_command(commands, common, scripted)
     _letter_command(commands, common, scripted)
     return parser
+
+
+def _contact_commands(
+    commands: argparse._SubParsersAction[CommandLineParser],
+    common: list[CommandLineParser],
+    scripted: list[CommandLineParser],
+) -> None:
+    """`relance contact add|set|remove|list|mark|clear-mark CLIENT …`."""
+    contact = commands.add_parser("contact", parents=common, help="a client's contacts")
+    actions = contact.add_subparsers(dest="contact_command", metavar="ACTION", required=True)
+    fields = CommandLineParser(add_help=False)
+    fields.add_argument("--name", metavar="NAME", default=None)
+    fields.add_argument("--role", metavar="ROLE", default=None)
+    fields.add_argument("--email", metavar="E", default=None)
+    fields.add_argument("--phone", metavar="P", default=None)
+    fields.add_argument("--address", metavar="TEXT", default=None, help="postal address")
+    fields.add_argument(
+        "--lang", metavar="L", default=None, help="fr, en, or none (the client's language)"
+    )
+    fields.add_argument(
+        "--billing",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="the billing contact (reminders go to it first)",
+    )
+    add = actions.add_parser("add", parents=[*scripted, fields], help="add a contact")
+    _client_argument(add)
+    add.set_defaults(handler=_handler("contacts", "contact_add"))
+    change = actions.add_parser("set", parents=[*scripted, fields], help="change a contact")
+    _client_argument(change)
+    _contact_argument(change)
+    change.set_defaults(handler=_handler("contacts", "contact_set"))
+    remove = actions.add_parser("remove", parents=scripted, help="remove a contact")
+    _client_argument(remove)
+    _contact_argument(remove)
+    remove.set_defaults(handler=_handler("contacts", "contact_remove"))
+    listing = actions.add_parser("list", parents=scripted, help="a client's contacts and marks")
+    _client_argument(listing)
+    listing.set_defaults(handler=_handler("contacts", "contact_list"))
+    mark = actions.add_parser(
+        "mark", parents=scripted, help="mark a number wrong or an address bounced"
+    )
+    _client_argument(mark)
+    _contact_argument(mark)
+    mark.add_argument("mark", choices=CONTACT_MARKS)
+    mark.add_argument("--reason", metavar="T", default="")
+    mark.set_defaults(handler=_handler("contacts", "contact_mark"))
+    clear = actions.add_parser("clear-mark", parents=scripted, help="take a mark off a contact")
+    _client_argument(clear)
+    _contact_argument(clear)
+    clear.add_argument("mark", choices=CONTACT_MARKS)
+    clear.set_defaults(handler=_handler("contacts", "contact_clear_mark"))
+
+
+def _contact_argument(parser: argparse.ArgumentParser) -> None:
+    """The CONTACT positional: an id from `contact list`, or an exact name, e-mail or phone."""
+    parser.add_argument(
+        "contact", metavar="CONTACT", help="contact id (contact list), or exact name/e-mail/phone"
+    )
 
 
 def _law_commands(

@@ -13,6 +13,7 @@ from relance.delivery.mime import envelope_sender, readable_text
 from relance.delivery.outbox import DAMAGED, Outbox, OutboxEntry
 from relance.delivery.smtp import DeliveryError, PermanentRefusal, SmtpSession
 from relance.domain.email_address import is_email_address
+from relance.services.contact_marks import mark_bounced_addresses
 from relance.services.results import ActionResult
 from relance.services.validation import Form, InvalidInput
 from relance.store.contacts import email_addresses
@@ -103,6 +104,7 @@ def deliver_claimed(
             where = HELD if held else "still queued in the outbox"
             summary = f"reminder not sent to {', '.join(entry.recipients)}, {where}: {reason}"
             event_id = _log_delivery(entry, at, "queued", summary)
+        _mark_bounced(entry, session.permanent_refusals, at)
         return _delivery(entry, "failed", reason, event_id=event_id, held=held)
     except BaseException:
         # A bug or ctrl+c before the server answered: back in the queue, then let it through.
@@ -117,6 +119,7 @@ def deliver_claimed(
     if refused:
         summary += f"; refused by the server: {', '.join(refused)}"
     event_id = _log_delivery(entry, at, "sent", summary)
+    _mark_bounced(entry, session.permanent_refusals, at)
     return _delivery(entry, "sent", refused=tuple(refused), event_id=event_id)
 
 
@@ -226,6 +229,17 @@ def _log_delivery(entry: OutboxEntry, at: datetime, outcome: str, summary: str) 
         # The file's place in the outbox already says what happened; a locked book must not
         # turn a sent message into an error the user would answer by sending it again.
         return None
+
+
+def _mark_bounced(entry: OutboxEntry, refusals: dict[str, str], at: datetime) -> None:
+    """Mark the addresses the server refused for good as bounced on the client's contacts."""
+    if not refusals or not entry.client_id:
+        return
+    try:
+        mark_bounced_addresses(entry.client_id, refusals, at)
+    except StoreError:
+        # Like the delivery news: the refusal is in the outbox and its history line already.
+        return
 
 
 def _delivery(

@@ -205,6 +205,15 @@ SCHEMA_V8 = """
 CREATE INDEX invoice_open ON invoice (currency, due_on, amount, paid) WHERE amount > paid;
 """
 
+# Contacts' own language, and the marks "this number is wrong" and "this address bounced":
+# NULL is unmarked; a mark holds its reason (the server's reply to a refused address, or what the
+# user said), never empty.
+SCHEMA_CONTACT_MARKS = """
+ALTER TABLE contact ADD COLUMN language TEXT NOT NULL DEFAULT '';
+ALTER TABLE contact ADD COLUMN phone_wrong TEXT;
+ALTER TABLE contact ADD COLUMN email_bounced TEXT;
+"""
+
 Migration = Callable[[sqlite3.Connection], None]
 
 
@@ -232,6 +241,8 @@ def _statements(sql: str) -> list[str]:
     return [s for s in statements if s]
 
 
+_CONTACT_MARKS = _script(SCHEMA_CONTACT_MARKS)
+
 # Index i holds the migration that brings the schema from version i to version i + 1.
 MIGRATIONS: list[Migration] = [
     _script(SCHEMA_V1),
@@ -242,11 +253,13 @@ MIGRATIONS: list[Migration] = [
     _script(SCHEMA_V6),
     _script(SCHEMA_V7),
     _script(SCHEMA_V8),
+    _CONTACT_MARKS,
 ]
 LATEST_VERSION = len(MIGRATIONS)
-# Versions whose migration adds indexes only: an upgrade through these alone leaves every
-# client's triage columns as they were, and need not recompute them (minutes on a big book).
-KEEPS_SUMMARIES = frozenset({8})
+# Versions whose migration adds indexes only, or columns that start empty (no contact is marked
+# yet): an upgrade through these alone leaves every client's triage columns as they were, and
+# need not recompute them (minutes on a big book).
+KEEPS_SUMMARIES = frozenset({8, MIGRATIONS.index(_CONTACT_MARKS) + 1})
 
 
 def recomputes_summaries(from_version: int) -> bool:

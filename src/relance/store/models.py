@@ -83,12 +83,18 @@ class Contact(BaseModel):
     """A person or address at a client: who to write to, who to call."""
 
     client = ForeignKeyField(Client, backref="contacts")
+    client_id: int
     name = CharField(default="")
     role = CharField(default="")
     email = CharField(default="")
     phone = CharField(default="")
     address = TextField(default="")
     is_billing = BooleanField(default=False)
+    # Empty: the client's language.
+    language = CharField(default="")
+    # NULL when unmarked; else why the number is wrong or the address bounced (may be empty).
+    phone_wrong = TextField(null=True)
+    email_bounced = TextField(null=True)
 
 
 class Invoice(BaseModel):

@@ -45,6 +45,7 @@ class EventMark:
         "dispute": "DISPUTE",
         "snooze": "SNOOZE",
         "legal": "LEGAL",
+        "contact": "CONTACT",
     }
     MEANINGS: ClassVar[dict[str, str]] = {
         "CALL": "phone call",
@@ -59,6 +60,7 @@ class EventMark:
         "DISPUTE": "dispute opened or resolved",
         "SNOOZE": "snoozed or snooze lifted",
         "LEGAL": "legal step",
+        "CONTACT": "contact added, changed, removed or marked",
     }
 
     @classmethod
@@ -168,14 +170,16 @@ def contacts(detail: ClientDetail, styles: CellStyles) -> RenderableType:
                     f" ({', '.join(roles)})" if person.name else ", ".join(roles), styles.muted
                 )
             )
-        for value, style in (
-            (person.email, styles.contact),
-            (person.phone, Style()),
-            (person.address, styles.muted),
+        for value, style, mark in (
+            (person.email, styles.contact, "bounced" if person.email_bounced is not None else ""),
+            (person.phone, Style(), "wrong number" if person.phone_wrong is not None else ""),
+            (person.address, styles.muted, ""),
         ):
             if value:
                 line.append(" · ", styles.muted)
                 line.append_text(user_text(value, style))
+            if value and mark:
+                line.append(f" ({mark})", styles.late)
         lines.append(line)
     return Group(*lines)
 
