@@ -196,6 +196,13 @@ def readme_text(facts: DossierFacts, names: list[str]) -> str:
         other = sorted({item.currency for item in claim.invoices} - {currency})
         if other:
             lines.append(f"  (invoices in {', '.join(other)} are listed but not in these totals)")
+        if claim.time_barred:
+            lines += ["", "TIME-BARRED, NOT CLAIMED (left out of the totals and the verdict)"]
+            lines += [
+                f"  {item.number}: {decimal_string(item.outstanding)} {item.currency} owed, "
+                f"due {item.due_on.isoformat()}, barred on {item.limitation.on}"
+                for item in claim.time_barred
+            ]
         lines += ["", "LIMITATION"]
         for item in claim.invoices:
             barred = " — TIME-BARRED" if item.time_barred else ""
@@ -545,6 +552,8 @@ def interest_text(claim: ClientClaim) -> str:
             f"{decimal_string(item.fixed_fee)} {item.fee_currency}, total "
             f"{decimal_string(item.total)} {item.currency}"
         )
+        if item.time_barred:
+            lines.append(f"  time-barred on {item.limitation.on}: not in the total claimable")
         for reason in item.interest.flags:
             lines.append(f"  * {reason}")
         for warning in item.interest.warnings:

@@ -312,10 +312,11 @@ def late_fees(claim: ClientClaim, today: date, styles: CellStyles) -> Renderable
     if not claim.invoices and not claim.warnings:
         return None
     lines: list[RenderableType] = []
-    if claim.invoices:
+    live = [item for item in claim.invoices if not item.time_barred]
+    if live:
         cells: list[tuple[Text, ...]] = []
         rates_of: list[Text] = []
-        for item in claim.invoices:
+        for item in live:
             rates = Text()
             for index, piece in enumerate(item.interest.pieces):
                 if index:
@@ -361,12 +362,22 @@ def late_fees(claim: ClientClaim, today: date, styles: CellStyles) -> Renderable
         lines.append(total)
     lines += [Text(f"* {flag}", styles.flag) for flag in claim.flags]
     lines += [Text(warning, styles.due) for warning in claim.warnings]
-    lines += [
-        Text(f"{item.number}: time-barred since {item.limitation.on}", styles.late)
-        for item in claim.invoices
-        if item.time_barred
-    ]
+    lines += time_barred_lines(claim, styles)
     return Group(*lines)
+
+
+def time_barred_lines(claim: ClientClaim, styles: CellStyles) -> list[Text]:
+    """The time-barred invoices, apart: left out of the claimable total and the verdict."""
+    if not claim.time_barred:
+        return []
+    lines = [Text("Time-barred, not claimed:", styles.late)]
+    for item in claim.time_barred:
+        line = Text("  ")
+        line.append_text(user_text(item.number))
+        line.append(f" {money(item.outstanding, item.currency)}", styles.strong)
+        line.append(f" since {item.limitation.on}", styles.late)
+        lines.append(line)
+    return lines
 
 
 # Invoice numbers longer than this end in an ellipsis in the detail's tables.

@@ -81,6 +81,8 @@ class FormalNoticeContent:
     route_note: str
     legal_basis: tuple[str, ...]
     iban: str = ""
+    # Late invoices past their limitation date: named apart, never in the total claimed.
+    time_barred: tuple[LetterInvoice, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ def render_formal_notice(content: FormalNoticeContent, font: LetterFont) -> byte
         INVOICE_ALIGNS,
     )
     pdf.amounts(_totals(content, american))
+    pdf.paragraph(wording.time_barred_paragraph(content), size=SMALL_SIZE)
     pdf.paragraph(wording.law_paragraph(content))
     pdf.paragraph(wording.demand(content), bold=True)
     pdf.paragraph(wording.next_step(content))

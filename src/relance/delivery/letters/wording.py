@@ -125,6 +125,22 @@ def opening(content: FormalNoticeContent) -> str:
     )
 
 
+def time_barred_paragraph(content: FormalNoticeContent) -> str:
+    """The late invoices past their limitation date, named as not claimed ("" when none)."""
+    if not content.time_barred:
+        return ""
+    language = content.language
+    listed = ", ".join(
+        f"{line.number} ({money(line.outstanding, line.currency, language)})"
+        for line in content.time_barred
+    )
+    return _pick(
+        language == "fr",
+        f"Les factures suivantes, prescrites, ne sont pas réclamées par la présente : {listed}.",
+        f"The following invoices are time-barred and are not claimed in this letter: {listed}.",
+    )
+
+
 def law_paragraph(content: FormalNoticeContent) -> str:
     """What the law adds to the debt and on which basis, in the client's language."""
     french = content.language == "fr"
