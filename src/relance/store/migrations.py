@@ -205,6 +205,14 @@ SCHEMA_V8 = """
 CREATE INDEX invoice_open ON invoice (currency, due_on, amount, paid) WHERE amount > paid;
 """
 
+# A client's identity beyond its company number: its VAT id and its country (ISO 3166 alpha-2),
+# so that imports match a client by number, then by name only within one country.
+SCHEMA_CLIENT_IDENTITY = """
+ALTER TABLE client ADD COLUMN vat_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE client ADD COLUMN country TEXT NOT NULL DEFAULT '';
+CREATE INDEX client_vat_id ON client (vat_id) WHERE vat_id != '';
+"""
+
 Migration = Callable[[sqlite3.Connection], None]
 
 
@@ -232,6 +240,7 @@ def _statements(sql: str) -> list[str]:
     return [s for s in statements if s]
 
 
+_CLIENT_IDENTITY = _script(SCHEMA_CLIENT_IDENTITY)
 # Index i holds the migration that brings the schema from version i to version i + 1.
 MIGRATIONS: list[Migration] = [
     _script(SCHEMA_V1),
@@ -242,11 +251,13 @@ MIGRATIONS: list[Migration] = [
     _script(SCHEMA_V6),
     _script(SCHEMA_V7),
     _script(SCHEMA_V8),
+    _CLIENT_IDENTITY,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 # Versions whose migration adds indexes only: an upgrade through these alone leaves every
 # client's triage columns as they were, and need not recompute them (minutes on a big book).
-KEEPS_SUMMARIES = frozenset({8})
+# (The client identity adds columns the triage columns do not read: found by its place.)
+KEEPS_SUMMARIES = frozenset({8, MIGRATIONS.index(_CLIENT_IDENTITY) + 1})
 
 
 def recomputes_summaries(from_version: int) -> bool:
