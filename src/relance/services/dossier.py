@@ -11,6 +11,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from relance.config import Creditor
+from relance.delivery.letters.basis import basis_lines
 from relance.domain.interest import HALF_YEAR_CONVENTION
 from relance.domain.jurisdictions import JURISDICTIONS
 from relance.domain.money import decimal_string
@@ -247,20 +248,7 @@ def legal_basis_lines(claim: ClientClaim) -> list[str]:
     regime = JURISDICTIONS.get(claim.jurisdiction.strip().lower())
     if regime is None:
         return [f"  jurisdiction {claim.jurisdiction!r} is unknown to relance: nothing computed"]
-    rate = (
-        f"{regime.rate_series} + {regime.margin} points"
-        if regime.rate_series
-        else "no statutory rate"
-    )
-    lines = [
-        f"  {regime.code}: {regime.label}",
-        f"  interest: {regime.rule.value}; rate {rate}; simple interest, days / 365",
-        f"  fixed compensation: {regime.compensation.value}",
-        f"  limitation: {regime.limitation_note}",
-    ]
-    if claim.contract_rate is not None:
-        lines.append(f"  contract rate agreed: {claim.contract_rate} % a year")
-    return lines
+    return [f"  {line}" for line in basis_lines(regime, claim.contract_rate, "en")]
 
 
 @dataclass(frozen=True)

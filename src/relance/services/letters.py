@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from relance.config import Config, ConfigError, Creditor, refuse_unknown_letters_keys
+from relance.delivery.letters.basis import basis_lines
 from relance.delivery.letters.content import (
     FormalKind,
     FormalNoticeContent,
@@ -35,7 +36,7 @@ from relance.domain.policy import Policy
 from relance.paths import ensure_private_dir
 from relance.private_files import publish, reserved_temporary, write_staged
 from relance.services.claims import ClientClaim, InvoiceClaim, detail_with_claim
-from relance.services.dossier import legal_basis_lines, read_dossier, statement_entries
+from relance.services.dossier import read_dossier, statement_entries
 from relance.services.letter_kinds import FORMAL_NOTICE, KINDS, STATEMENT
 from relance.services.results import ActionResult
 from relance.services.validation import Form, InvalidInput
@@ -394,7 +395,7 @@ def _formal_content(
         deadline_days=days,
         route=claim.route.name if claim.route else "",
         route_note=claim.route.note if claim.route and claim.route.fits else "",
-        legal_basis=tuple(line.strip() for line in legal_basis_lines(claim)),
+        legal_basis=tuple(basis_lines(regime, claim.contract_rate, language)),
         iban=creditor.iban,
         time_barred=tuple(letter_invoice(item) for item in claim.time_barred),
     )

@@ -333,6 +333,32 @@ def closing(language: str) -> str:
     return "Yours faithfully,"
 
 
+# Payment methods as people type them, in either language, and their words in each letter.
+METHOD_WORDS = {
+    "transfer": ("virement", "transfer"),
+    "bank transfer": ("virement", "bank transfer"),
+    "virement": ("virement", "transfer"),
+    "cheque": ("chèque", "cheque"),
+    "check": ("chèque", "cheque"),
+    "chèque": ("chèque", "cheque"),
+    "card": ("carte", "card"),
+    "carte": ("carte", "card"),
+    "cash": ("espèces", "cash"),
+    "espèces": ("espèces", "cash"),
+    "direct debit": ("prélèvement", "direct debit"),
+    "prélèvement": ("prélèvement", "direct debit"),
+    "import": ("importé", "imported"),
+}
+
+
+def method_words(method: str, language: str) -> str:
+    """A payment method in the letter's language; one relance does not know stays as typed."""
+    known = METHOD_WORDS.get(" ".join(method.lower().split()))
+    if known is None:
+        return method
+    return known[0] if language == "fr" else known[1]
+
+
 def statement_label(line: StatementLine, language: str) -> str:
     """What one statement line is: the invoice and its due date, or the payment or credit."""
     french = language == "fr"
@@ -347,7 +373,7 @@ def statement_label(line: StatementLine, language: str) -> str:
     else:
         label = "Règlement" if french else "Payment"
         if line.method:
-            label += f" ({line.method})"
+            label += f" ({method_words(line.method, language)})"
     if line.reference:
         label += f" réf. {line.reference}" if french else f" ref. {line.reference}"
     return label
