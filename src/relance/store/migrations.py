@@ -214,6 +214,14 @@ ALTER TABLE contact ADD COLUMN phone_wrong TEXT;
 ALTER TABLE contact ADD COLUMN email_bounced TEXT;
 """
 
+# A client's identity beyond its company number: its VAT id and its country (ISO 3166 alpha-2),
+# so that imports match a client by number, then by name only within one country.
+SCHEMA_CLIENT_IDENTITY = """
+ALTER TABLE client ADD COLUMN vat_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE client ADD COLUMN country TEXT NOT NULL DEFAULT '';
+CREATE INDEX client_vat_id ON client (vat_id) WHERE vat_id != '';
+"""
+
 Migration = Callable[[sqlite3.Connection], None]
 
 
@@ -242,6 +250,7 @@ def _statements(sql: str) -> list[str]:
 
 
 _CONTACT_MARKS = _script(SCHEMA_CONTACT_MARKS)
+_CLIENT_IDENTITY = _script(SCHEMA_CLIENT_IDENTITY)
 
 # Index i holds the migration that brings the schema from version i to version i + 1.
 MIGRATIONS: list[Migration] = [
@@ -254,12 +263,16 @@ MIGRATIONS: list[Migration] = [
     _script(SCHEMA_V7),
     _script(SCHEMA_V8),
     _CONTACT_MARKS,
+    _CLIENT_IDENTITY,
 ]
 LATEST_VERSION = len(MIGRATIONS)
-# Versions whose migration adds indexes only, or columns that start empty (no contact is marked
-# yet): an upgrade through these alone leaves every client's triage columns as they were, and
-# need not recompute them (minutes on a big book).
-KEEPS_SUMMARIES = frozenset({8, MIGRATIONS.index(_CONTACT_MARKS) + 1})
+# Versions whose migration adds indexes only, or columns that start empty and that the triage
+# columns do not read (contact marks, a client's VAT id and country): an upgrade through these
+# alone leaves every client's triage columns as they were, and need not recompute them (minutes
+# on a big book). The later ones are found by their place.
+KEEPS_SUMMARIES = frozenset(
+    {8, MIGRATIONS.index(_CONTACT_MARKS) + 1, MIGRATIONS.index(_CLIENT_IDENTITY) + 1}
+)
 
 
 def recomputes_summaries(from_version: int) -> bool:

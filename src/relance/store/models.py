@@ -66,6 +66,10 @@ class Client(BaseModel):
     region = CharField(default="")
     # A company number (SIREN, SIRET, VAT id…) that imported e-invoices match the client by.
     company_id = CharField(default="")
+    # The VAT id as written without spaces ("NO987654321MVA"), a second number to match by.
+    vat_id = CharField(default="")
+    # The ISO country code of the client's address ("NO"), "" when unknown.
+    country = CharField(default="")
     # The name case-folded, the filter's search key: filled with the triage columns, NULL until
     # then (a row another program wrote); not data, so never exported (store/export.py).
     folded_name = CharField(null=True)

@@ -86,6 +86,8 @@ class FormalNoticeContent:
     reference: str = ""
     # The EPC QR code's payload: only for a euro claim paid to an IBAN.
     epc_payload: str = ""
+    # Late invoices past their limitation date: named apart, never in the total claimed.
+    time_barred: tuple[LetterInvoice, ...] = ()
 
 
 @dataclass(frozen=True)

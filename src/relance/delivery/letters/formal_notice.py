@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from relance.delivery.letters import wording
+from relance.delivery.letters.basis import basis_heading
 from relance.delivery.letters.content import FormalKind, FormalNoticeContent
 from relance.delivery.letters.fonts import LetterFont
 from relance.delivery.letters.layout import (
@@ -41,6 +42,7 @@ def render_formal_notice(content: FormalNoticeContent, font: LetterFont) -> byte
         INVOICE_ALIGNS,
     )
     pdf.amounts(_totals(content, american))
+    pdf.paragraph(wording.time_barred_paragraph(content), size=SMALL_SIZE)
     pdf.paragraph(wording.law_paragraph(content))
     pdf.paragraph(wording.demand(content), bold=True)
     pdf.paragraph(wording.next_step(content))
@@ -130,7 +132,5 @@ def _basis(pdf: LetterPdf, content: FormalNoticeContent) -> None:
     """The regime the amounts follow, in small print under the signature."""
     if not content.legal_basis:
         return
-    french = content.language == "fr"
-    heading = "Base de calcul (relance)" if french else "Calculation basis (relance)"
-    pdf.paragraph(heading, bold=True, size=SMALL_SIZE)
-    pdf.paragraph("\n".join(content.legal_basis), size=SMALL_SIZE)
+    heading = basis_heading(content.language)
+    pdf.section(heading, "\n".join(content.legal_basis), size=SMALL_SIZE)

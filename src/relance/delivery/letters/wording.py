@@ -125,6 +125,22 @@ def opening(content: FormalNoticeContent) -> str:
     )
 
 
+def time_barred_paragraph(content: FormalNoticeContent) -> str:
+    """The late invoices past their limitation date, named as not claimed ("" when none)."""
+    if not content.time_barred:
+        return ""
+    language = content.language
+    listed = ", ".join(
+        f"{line.number} ({money(line.outstanding, line.currency, language)})"
+        for line in content.time_barred
+    )
+    return _pick(
+        language == "fr",
+        f"Les factures suivantes, prescrites, ne sont pas réclamées par la présente : {listed}.",
+        f"The following invoices are time-barred and are not claimed in this letter: {listed}.",
+    )
+
+
 def law_paragraph(content: FormalNoticeContent) -> str:
     """What the law adds to the debt and on which basis, in the client's language."""
     french = content.language == "fr"
@@ -327,6 +343,32 @@ def closing(language: str) -> str:
     return "Yours faithfully,"
 
 
+# Payment methods as people type them, in either language, and their words in each letter.
+METHOD_WORDS = {
+    "transfer": ("virement", "transfer"),
+    "bank transfer": ("virement", "bank transfer"),
+    "virement": ("virement", "transfer"),
+    "cheque": ("chèque", "cheque"),
+    "check": ("chèque", "cheque"),
+    "chèque": ("chèque", "cheque"),
+    "card": ("carte", "card"),
+    "carte": ("carte", "card"),
+    "cash": ("espèces", "cash"),
+    "espèces": ("espèces", "cash"),
+    "direct debit": ("prélèvement", "direct debit"),
+    "prélèvement": ("prélèvement", "direct debit"),
+    "import": ("importé", "imported"),
+}
+
+
+def method_words(method: str, language: str) -> str:
+    """A payment method in the letter's language; one relance does not know stays as typed."""
+    known = METHOD_WORDS.get(" ".join(method.lower().split()))
+    if known is None:
+        return method
+    return known[0] if language == "fr" else known[1]
+
+
 def statement_label(line: StatementLine, language: str) -> str:
     """What one statement line is: the invoice and its due date, or the payment or credit."""
     french = language == "fr"
@@ -341,7 +383,7 @@ def statement_label(line: StatementLine, language: str) -> str:
     else:
         label = "Règlement" if french else "Payment"
         if line.method:
-            label += f" ({line.method})"
+            label += f" ({method_words(line.method, language)})"
     if line.reference:
         label += f" réf. {line.reference}" if french else f" ref. {line.reference}"
     return label
