@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
 from relance.domain.bank_lines import BankLine
 from relance.domain.money import format_money
@@ -23,6 +24,8 @@ NEAR_DAYS = 7
 # Invoice numbers shorter than this (once reduced) are too likely to be any figure in a text.
 SHORTEST_NUMBER = 3
 MOST_PROPOSALS = 5
+# The most words of a label tried as one name.
+LONGEST_NAME = 6
 
 SCORE_REFERENCE = 100
 SCORE_INVOICE = 90
@@ -35,6 +38,7 @@ SCORE_PARTIAL = 5
 
 _TOKEN = re.compile(r"[0-9A-Za-z][0-9A-Za-z\-/._]*")
 _NOT_ALNUM = re.compile(r"[^0-9A-Z]+")
+_RF_TOKEN = re.compile(r"\bRF\d{2}[0-9A-Z]{1,21}\b", re.IGNORECASE)
 
 
 class Outcome(StrEnum):
@@ -112,23 +116,55 @@ class MatchBook:
         self.by_amount: dict[int, set[int]] = defaultdict(set)
         self.known_ibans = {iban_key(iban): client for iban, client in known_ibans.items()}
         for payer in payers:
-            self.payers[payer.client_id] = payer
-            for name in (payer.name, *payer.contact_names):
-                key = name_key(name)
-                if key:
-                    self.by_name[key].add(payer.client_id)
-            running = 0
-            for inv in payer.invoices:
-                key = invoice_key(inv.number)
-                if len(key) >= SHORTEST_NUMBER:
-                    self.by_invoice[key] = (payer.client_id, inv)
-                self.by_amount[inv.outstanding].add(payer.client_id)
-                running += inv.outstanding
-                self.by_amount[running].add(payer.client_id)
-            if payer.instalment is not None:
-                self.by_amount[payer.instalment.outstanding].add(payer.client_id)
-            if payer.promise is not None:
-                self.by_amount[payer.promise.amount].add(payer.client_id)
+            self._index(payer, add=True)
+
+    def replace(self, payer: Payer) -> None:
+        """Index a client anew once a payment changed what it owes."""
+        old = self.payers.get(payer.client_id)
+        if old is not None:
+            self._index(old, add=False)
+        self._index(payer, add=True)
+
+    def remember_iban(self, iban: str, client_id: int) -> None:
+        """Know this account as the client's for the lines that follow."""
+        if iban_key(iban):
+            self.known_ibans[iban_key(iban)] = client_id
+
+    def _index(self, payer: Payer, *, add: bool) -> None:
+        """Add a payer to every index, or take it out of them."""
+        client_id = payer.client_id
+
+        def put(index: dict[Any, set[int]], key: Any) -> None:
+            if add:
+                index[key].add(client_id)
+            elif key in index:
+                index[key].discard(client_id)
+                if not index[key]:
+                    del index[key]
+
+        if add:
+            self.payers[client_id] = payer
+        else:
+            self.payers.pop(client_id, None)
+        for name in (payer.name, *payer.contact_names):
+            key = name_key(name)
+            if key:
+                put(self.by_name, key)
+        running = 0
+        for inv in payer.invoices:
+            key = invoice_key(inv.number)
+            if len(key) >= SHORTEST_NUMBER:
+                if add:
+                    self.by_invoice[key] = (client_id, inv)
+                else:
+                    self.by_invoice.pop(key, None)
+            put(self.by_amount, inv.outstanding)
+            running += inv.outstanding
+            put(self.by_amount, running)
+        if payer.instalment is not None:
+            put(self.by_amount, payer.instalment.outstanding)
+        if payer.promise is not None:
+            put(self.by_amount, payer.promise.amount)
 
 
 @dataclass(frozen=True)
@@ -230,6 +266,14 @@ def match_line(
         assert found is not None
         found.weak = True
         found.add(SCORE_NAME, f"the payer's name {line.debtor_name!r} fits {found.payer.name}")
+    if not line.debtor_name.strip():
+        # Many CSV exports give the payer only inside the label: "VIR SEPA /DE DUPONT SARL".
+        named_clients = sorted(_names_in_text(line.remittance, book))
+        for client_id in named_clients:
+            found = case(client_id)
+            assert found is not None
+            found.weak = True
+            found.add(SCORE_NAME, f"the label names {found.payer.name}")
     if len(named_clients) > 1:
         notes.append(f"the payer's name fits {len(named_clients)} clients")
     if not cases:
@@ -274,6 +318,18 @@ def _named_invoices(text: str, book: MatchBook) -> list[tuple[int, OpenInvoice]]
             if hit is not None:
                 found.setdefault(hit[1].invoice_id, hit)
     return list(found.values())
+
+
+def _names_in_text(text: str, book: MatchBook) -> set[int]:
+    """The clients whose whole name is a run of consecutive words of the text."""
+    words = text.split()
+    found: set[int] = set()
+    for start in range(len(words)):
+        for end in range(start + 1, min(start + LONGEST_NAME, len(words)) + 1):
+            key = name_key(" ".join(words[start:end]))
+            if key:
+                found.update(book.by_name.get(key, ()))
+    return found
 
 
 def _weigh_amount(found: _Case, line: BankLine, tolerance: int) -> None:

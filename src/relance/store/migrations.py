@@ -205,6 +205,54 @@ SCHEMA_V8 = """
 CREATE INDEX invoice_open ON invoice (currency, due_on, amount, paid) WHERE amount > paid;
 """
 
+# The bank lines imported from statements, each once (by fingerprint), with what became of it,
+# the clients a line waiting for review could be from, and the debtor accounts remembered once
+# a match was confirmed. Tables only: the clients' triage columns are unchanged.
+SCHEMA_BANK_LINES = """
+CREATE TABLE bank_line (
+    id INTEGER PRIMARY KEY,
+    fingerprint TEXT NOT NULL UNIQUE,
+    statement TEXT NOT NULL DEFAULT '',
+    file_format TEXT NOT NULL DEFAULT '',
+    position TEXT NOT NULL DEFAULT '',
+    account TEXT NOT NULL,
+    booked_on DATE NOT NULL,
+    value_on DATE,
+    amount INTEGER NOT NULL,
+    currency TEXT NOT NULL,
+    bank_reference TEXT NOT NULL DEFAULT '',
+    end_to_end_id TEXT NOT NULL DEFAULT '',
+    creditor_reference TEXT NOT NULL DEFAULT '',
+    debtor_name TEXT NOT NULL DEFAULT '',
+    debtor_iban TEXT NOT NULL DEFAULT '',
+    remittance TEXT NOT NULL DEFAULT '',
+    reversal INTEGER NOT NULL DEFAULT 0,
+    repeat INTEGER NOT NULL DEFAULT 0,
+    status TEXT NOT NULL CHECK (status IN ('imported', 'to_review', 'set_aside', 'debit')),
+    client_id INTEGER REFERENCES client (id),
+    payment_id INTEGER REFERENCES payment (id),
+    returns_line_id INTEGER REFERENCES bank_line (id),
+    proposals TEXT NOT NULL DEFAULT '[]',
+    notes TEXT NOT NULL DEFAULT '',
+    imported_at DATETIME NOT NULL
+);
+CREATE INDEX bank_line_status ON bank_line (status);
+CREATE INDEX bank_line_payment ON bank_line (payment_id) WHERE payment_id IS NOT NULL;
+CREATE TABLE bank_line_candidate (
+    id INTEGER PRIMARY KEY,
+    bank_line_id INTEGER NOT NULL REFERENCES bank_line (id),
+    client_id INTEGER NOT NULL REFERENCES client (id),
+    UNIQUE (bank_line_id, client_id)
+);
+CREATE INDEX bank_line_candidate_client ON bank_line_candidate (client_id);
+CREATE TABLE debtor_account (
+    id INTEGER PRIMARY KEY,
+    iban TEXT NOT NULL UNIQUE,
+    client_id INTEGER NOT NULL REFERENCES client (id),
+    remembered_at DATETIME NOT NULL
+);
+"""
+
 Migration = Callable[[sqlite3.Connection], None]
 
 
@@ -242,11 +290,13 @@ MIGRATIONS: list[Migration] = [
     _script(SCHEMA_V6),
     _script(SCHEMA_V7),
     _script(SCHEMA_V8),
+    _bank_lines := _script(SCHEMA_BANK_LINES),
 ]
 LATEST_VERSION = len(MIGRATIONS)
-# Versions whose migration adds indexes only: an upgrade through these alone leaves every
-# client's triage columns as they were, and need not recompute them (minutes on a big book).
-KEEPS_SUMMARIES = frozenset({8})
+# Versions whose migration adds indexes or unrelated tables only: an upgrade through these alone
+# leaves every client's triage columns as they were, and need not recompute them (minutes on a
+# big book).
+KEEPS_SUMMARIES = frozenset({8, MIGRATIONS.index(_bank_lines) + 1})
 
 
 def recomputes_summaries(from_version: int) -> bool:
