@@ -113,7 +113,8 @@ class MatchBook:
         self.payers: dict[int, Payer] = {}
         self.by_name: dict[str, set[int]] = defaultdict(set)
         self.by_invoice: dict[str, tuple[int, OpenInvoice]] = {}
-        self.by_amount: dict[int, set[int]] = defaultdict(set)
+        # Keyed by (currency, amount): 900.00 EUR is no match for 900.00 GBP.
+        self.by_amount: dict[tuple[str, int], set[int]] = defaultdict(set)
         self.known_ibans = {iban_key(iban): client for iban, client in known_ibans.items()}
         for payer in payers:
             self._index(payer, add=True)
@@ -158,13 +159,13 @@ class MatchBook:
                     self.by_invoice[key] = (client_id, inv)
                 else:
                     self.by_invoice.pop(key, None)
-            put(self.by_amount, inv.outstanding)
+            put(self.by_amount, (payer.currency, inv.outstanding))
             running += inv.outstanding
-            put(self.by_amount, running)
+            put(self.by_amount, (payer.currency, running))
         if payer.instalment is not None:
-            put(self.by_amount, payer.instalment.outstanding)
+            put(self.by_amount, (payer.currency, payer.instalment.outstanding))
         if payer.promise is not None:
-            put(self.by_amount, payer.promise.amount)
+            put(self.by_amount, (payer.currency, payer.promise.amount))
 
 
 @dataclass(frozen=True)
@@ -276,8 +277,9 @@ def match_line(
             found.add(SCORE_NAME, f"the label names {found.payer.name}")
     if len(named_clients) > 1:
         notes.append(f"the payer's name fits {len(named_clients)} clients")
+    owing_this = sorted(book.by_amount.get((line.currency, line.amount_minor), ()))
     if not cases:
-        for client_id in sorted(book.by_amount.get(line.amount_minor, ())):
+        for client_id in owing_this:
             case(client_id)
         if cases:
             notes.append("nothing names the payer: only the amount fits")
@@ -303,8 +305,13 @@ def match_line(
     why_not = _certainty(ranked, line)
     if why_not is None:
         return LineMatch(Outcome.CERTAIN, proposals[:1], tuple(proposals[0].reasons))
-    if len(book.by_amount.get(line.amount_minor, ())) > 1 and not any(c.strong for c in ranked):
-        notes.append(f"{len(book.by_amount[line.amount_minor])} clients owe this amount")
+    if len(owing_this) > 1 and not any(c.strong or c.weak for c in ranked):
+        # Says the same as "N clients could have paid it", with the reason why.
+        return LineMatch(
+            Outcome.TO_REVIEW,
+            proposals,
+            tuple([*notes, f"{len(owing_this)} clients owe this amount"]),
+        )
     return LineMatch(Outcome.TO_REVIEW, proposals, tuple(dict.fromkeys([*notes, why_not])))
 
 
