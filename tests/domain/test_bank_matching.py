@@ -279,3 +279,35 @@ def test_a_return_names_the_credit_it_gives_back() -> None:
 )
 def test_name_keys(typed: str, key: str) -> None:
     assert name_key(typed) == key
+
+
+def test_an_rf_reference_typed_in_the_remittance_counts_as_the_reference() -> None:
+    result = match(credit(10_000, remittance="VIR SEPA /MOTIF rf18000000000000000000001"))
+    assert result.outcome is Outcome.CERTAIN
+    assert result.best is not None and result.best.client_id == 1
+
+
+def test_a_name_inside_the_label_counts_when_the_bank_gives_no_payer() -> None:
+    result = match(
+        credit(50_000, remittance="VIR SEPA RECU /DE BETA ET FILS /MOTIF REGLT"),
+        ACME,
+        Payer(2, "Bêta et Fils SAS", "EUR", (), BETA.invoices),
+    )
+    assert result.outcome is Outcome.CERTAIN
+    assert result.best is not None
+    assert "the label names Bêta et Fils SAS" in result.best.reasons
+
+
+def test_an_amount_owed_in_another_currency_is_no_candidate() -> None:
+    result = match(credit(50_000), GAMMA, BETA)
+    assert [p.client_id for p in result.proposals] == [2]
+
+
+def test_a_payer_indexed_anew_no_longer_matches_what_it_paid() -> None:
+    book = MatchBook((ACME, BETA), {})
+    book.replace(Payer(2, "Bêta & Fils SAS", "EUR"))
+    result = match_line(
+        credit(50_000, remittance="F-2026-002"), book, reference_client=by_reference
+    )
+    assert result.outcome is Outcome.TO_REVIEW
+    assert result.proposals == ()

@@ -240,14 +240,15 @@ def match_line(
         return cases.setdefault(client_id, _Case(payer))
 
     reference = line.creditor_reference.strip()
-    if reference:
-        client_id = reference_client(reference)
+    # Payers who type the RF reference by hand put it in the free text.
+    typed = [token.upper() for token in _RF_TOKEN.findall(line.remittance)]
+    for quoted in dict.fromkeys([reference, *typed] if reference else typed):
+        client_id = reference_client(quoted)
         found = case(client_id) if client_id is not None else None
-        if found is not None:
+        if found is not None and not found.strong:
             found.strong = True
-            found.add(
-                SCORE_REFERENCE, f"the creditor reference {reference} is {found.payer.name}'s"
-            )
+            owner = found.payer.name
+            found.add(SCORE_REFERENCE, f"the creditor reference {quoted} is {owner}'s")
     for client_id, inv in _named_invoices(f"{reference} {line.remittance}", book):
         found = case(client_id)
         assert found is not None
