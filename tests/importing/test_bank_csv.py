@@ -167,3 +167,23 @@ def test_a_bad_mapping_is_refused_with_its_field(tmp_path: Path) -> None:
     mapping.write_text('currency = "EURO"\n', encoding="utf-8")
     with pytest.raises(StatementError, match="currency"):
         read_statement(BANK / "custom-columns.csv", mapping=mapping)
+
+
+def test_an_unquoted_decimal_comma_in_a_comma_separated_file_is_refused(tmp_path: Path) -> None:
+    path = _write(tmp_path, "Date,Label,Amount\n01/12/2026,Card,-2,50\n")
+    with pytest.raises(StatementError, match="line 2: 4 cells but the header has 3 columns"):
+        read_statement(path)
+    # A trailing empty cell (a ";" at the end of each row) is no such split.
+    trailing = _write(tmp_path, "Date;Libellé;Montant;\n01/12/2026;CB;-2,50;;\n", "trailing.csv")
+    assert read_statement(trailing).lines[0].amount_minor == -250
+
+
+@pytest.mark.parametrize(
+    "ending",
+    ['02/02/2026;"VIR SEPA CLIENT\n', "02/02/2026;VIR SEP"],
+    ids=["in a quote", "in a row"],
+)
+def test_a_cut_short_csv_names_its_last_line(tmp_path: Path, ending: str) -> None:
+    path = _write(tmp_path, f"Date;Libellé;Montant\n01/02/2026;VIR;1,00\n{ending}")
+    with pytest.raises(StatementError, match="line 3: no amount"):
+        read_statement(path)

@@ -193,12 +193,12 @@ def read_csv_statement(text: str, mapping: CsvMapping | None = None) -> BankStat
             "no header with a date and an amount (or debit and credit) column in the first"
             f" {PREAMBLE_MAX} lines; map the columns with --mapping FILE"
         )
-    header_index, delimiter, columns = found
+    header_index, delimiter, columns, width = found
     account = find_iban("\n".join(lines[:header_index])) or (mapping.account if mapping else "")
     currency = mapping.currency if mapping else DEFAULT_CURRENCY
     body = "\n".join(lines[header_index + 1 :])
     reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)
-    read_row = _RowReader(columns, account, currency)
+    read_row = _RowReader(columns, width, account, currency)
     movements: list[BankLine] = []
     first_line = header_index + 2
     try:
@@ -222,8 +222,8 @@ def _aliases(mapping: CsvMapping | None) -> dict[str, str]:
 
 def _find_header(
     lines: list[str], aliases: Mapping[str, str]
-) -> tuple[int, str, dict[str, int]] | None:
-    """The header's index, delimiter and columns: the first line naming a date and an amount."""
+) -> tuple[int, str, dict[str, int], int] | None:
+    """The header's index, delimiter, columns and width: the first naming a date and an amount."""
     for index, line in enumerate(lines[:PREAMBLE_MAX]):
         for delimiter in DELIMITERS:
             if delimiter not in line:
@@ -231,7 +231,7 @@ def _find_header(
             cells = next(csv.reader([line], delimiter=delimiter), [])
             columns = _columns(index + 1, cells, aliases)
             if "date" in columns and ({"amount", "debit", "credit"} & columns.keys()):
-                return index, delimiter, columns
+                return index, delimiter, columns, len(cells)
     return None
 
 
@@ -259,9 +259,10 @@ def _columns(line: int, cells: list[str], aliases: Mapping[str, str]) -> dict[st
 class _RowReader:
     """Turns the cells of one row into a bank line, naming the line and column of any error."""
 
-    def __init__(self, columns: dict[str, int], account: str, currency: str) -> None:
-        """Remember where each field is, and the statement's account and default currency."""
+    def __init__(self, columns: dict[str, int], width: int, account: str, currency: str) -> None:
+        """Remember where each field is, the header's width, the account and default currency."""
         self.columns = columns
+        self.width = width
         self.account = account
         self.currency = currency
 
@@ -276,6 +277,12 @@ class _RowReader:
     def __call__(self, line: int, cells: list[str]) -> BankLine:
         """The bank line of one row."""
         where = f"line {line}"
+        if len(cells) > self.width and any(cell.strip() for cell in cells[self.width :]):
+            # An unquoted "12,50" in a comma-separated file splits the amount in two cells.
+            raise StatementError(
+                f"{where}: {len(cells)} cells but the header has {self.width} columns"
+                " (a decimal comma in a comma-separated file must be quoted)"
+            )
         booked = self.cell(cells, "date")
         try:
             booked_on = read_bank_date(booked)
