@@ -11,6 +11,7 @@ import pytest
 
 from cli_fixtures import Relance, Run, ok
 from hostile_text import book_dump
+from locations import SHARED_SAMPLES
 from smtp_server import SmtpServer, smtp_server
 
 HEADER = "Compte courant;FR76 3000 4000 0312 3456 7890 143\nDate;Libellé;Référence;Tiers;Montant\n"
@@ -273,3 +274,39 @@ def test_set_aside_and_refusals(
     assert again.status == 2
     assert "was set aside: not in review" in again.err
     assert ok(relance("bank", "review")).out == "No bank line waits for review.\n"
+
+
+def test_a_real_camt_053_credit_is_recorded_for_the_client_it_names(
+    relance: Relance, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RELANCE_TODAY", "2014-01-06")
+    ok(relance("init"))
+    ok(relance("client", "add", "3rd Party Media BV"))
+    ok(
+        relance(
+            "invoice",
+            "add",
+            "3rd Party Media BV",
+            "4210773",
+            "1405.31",
+            "--issued",
+            "2013-11-01",
+            "--due",
+            "2013-12-01",
+        )
+    )
+    camt = SHARED_SAMPLES / "bank" / "camt" / "oca-camt053.xml"
+    run = ok(relance("bank", "import", str(camt), "--json")).json()
+    assert run["counts"] == {
+        "matched": 1,
+        "to_review": 0,
+        "debits": 3,
+        "reversed": 0,
+        "already_imported": 0,
+    }
+    recorded = [line for line in run["files"][0]["lines"] if line["status"] == "recorded"]
+    assert [(line["client"], line["amount"], line["debtor"]) for line in recorded] == [
+        ("3rd Party Media BV", "1405.31", "3rd party Media")
+    ]
+    shown = ok(relance("show", "3rd Party Media BV", "--json")).json()
+    assert shown["invoices"][0]["outstanding"] == "0.00"
