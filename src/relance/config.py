@@ -46,6 +46,13 @@ class LawSettings:
     court_costs: dict[str, int] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class BankSettings:
+    """``[bank]``: the shortfall (in minor units) a bank line may leave to be written off."""
+
+    tolerance: int = 0
+
+
 SMTP_SECURITY = ("none", "starttls", "ssl")
 SMTP_DEFAULT_PORTS = {"none": 25, "starttls": 587, "ssl": 465}
 
@@ -73,6 +80,7 @@ class Config:
     keys: dict[str, str] = field(default_factory=dict)
     law: LawSettings = field(default_factory=LawSettings)
     smtp: SmtpSettings | None = None
+    bank: BankSettings = field(default_factory=BankSettings)
     raw: dict[str, Any] = field(default_factory=dict)
 
 
@@ -98,18 +106,20 @@ def load_config(path: Path | None = None) -> Config:
         keys=_keys(raw.get("keys", {}), target),
         law=_law(raw.get("law", {}), target),
         smtp=_smtp(raw.get("smtp"), target),
+        bank=_bank(raw.get("bank", {}), target),
         raw=raw,
     )
 
 
 # Every top-level key and section relance reads; anything else is a typo, refused.
 TOP_LEVEL_KEYS = frozenset(
-    {"theme", "creditor", "smtp", "letters", "keys", "law", "policy", "plans", "messages"}
+    {"theme", "creditor", "smtp", "letters", "keys", "law", "policy", "plans", "messages", "bank"}
 )
 CREDITOR_KEYS = frozenset(
     {"name", "address", "email", "phone", "company_number", "siret", "iban", "bic"}
 )
 LAW_KEYS = frozenset({"default_jurisdiction", "court_costs"})
+BANK_KEYS = frozenset({"tolerance"})
 LETTERS_KEYS = frozenset({"deadline_days", "font", "font_bold"})
 # Hosts where a password sent without encryption never leaves the machine.
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
@@ -238,6 +248,20 @@ def _law(section: Any, path: Path) -> LawSettings:
         except AmountError as error:
             raise ConfigError(f"config file {path}: law.court_costs.{route}: {error}") from None
     return LawSettings(default.strip().lower(), costs)
+
+
+def _bank(section: Any, path: Path) -> BankSettings:
+    """Read ``[bank]``: the tolerance as a decimal string ("2.00"), kept in minor units."""
+    if not isinstance(section, dict):
+        raise ConfigError(f"config file {path}: [bank] must be a table")
+    _refuse_unknown(section, BANK_KEYS, "bank.", path)
+    if "tolerance" not in section:
+        return BankSettings()
+    text = _string(section["tolerance"], "bank.tolerance", path)
+    try:
+        return BankSettings(tolerance=parse_amount(text, allow_zero=True))
+    except AmountError as error:
+        raise ConfigError(f"config file {path}: bank.tolerance: {error}") from None
 
 
 def _smtp(section: Any, path: Path) -> SmtpSettings | None:
