@@ -321,8 +321,7 @@ LATEST_VERSION = len(MIGRATIONS)
 # an upgrade through these alone leaves every client's triage columns as they were, and need not
 # recompute them (minutes on a big book). The later ones are found by their place.
 KEEPS_SUMMARIES = frozenset(
-    {8}
-    | {MIGRATIONS.index(step) + 1 for step in (_CONTACT_MARKS, _CLIENT_IDENTITY, _BANK_LINES)}
+    {8} | {MIGRATIONS.index(step) + 1 for step in (_CONTACT_MARKS, _CLIENT_IDENTITY, _BANK_LINES)}
 )
 
 
