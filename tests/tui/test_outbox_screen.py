@@ -232,7 +232,10 @@ async def test_a_550_refusal_shows_its_reason_and_marks_the_row(
     finally:
         server.stop()
     assert server.received == []
-    assert history(client_id, today)[0].startswith(f"reminder not sent to {GONE}, refused for good")
+    # The refusal is told, and then the address is marked bounced with the server's reply.
+    marked, refused = history(client_id, today)[:2]
+    assert refused.startswith(f"reminder not sent to {GONE}, refused for good")
+    assert f"{GONE} marked bounced: 550" in marked
 
 
 @run_async
