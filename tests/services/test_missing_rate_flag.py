@@ -1,4 +1,4 @@
-"""A half-year the rate table lacks is flagged in reminders and formal letters, in language."""
+"""A half-year the rate table lacks is flagged in reminders, formal letters and the dossier."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from letter_fixtures import CREDITOR, french_client
 from relance.config import Config
 from relance.domain.rates import RateOrigin, RatePeriod
 from relance.services import clients, invoices
+from relance.services.dossier import dossier_files, read_dossier
 from relance.services.drafting import draft_reminder
 from relance.services.letters import write_letter
 from relance.store.rates import add_user_rate
@@ -107,3 +108,18 @@ def test_an_english_letter_flags_the_missing_half_year_in_english(
         "Interest from 2 August 2026 to 23 November 2026 is provisional: it is computed at the "
         "nearest known reference rate" in text
     )
+
+
+def test_the_dossier_names_the_provisional_interest(
+    book: SqliteDatabase, at: datetime, today: date
+) -> None:
+    client_id = client_with_invoices(at)
+    readme = dossier_files(read_dossier(client_id, today, CREDITOR), {})["README.txt"]
+    assert (
+        "  provisional: the interest from 2026-09-02 to 2026-11-23 uses the nearest known "
+        "rate, the table having none for those days" in readme
+    )
+    assert "  flagged rate: no ecb-mro rate after 2026-06-30" in readme
+    fill_2026_h2("ecb-mro", at)
+    filled = dossier_files(read_dossier(client_id, today, CREDITOR), {})["README.txt"]
+    assert "provisional" not in filled
