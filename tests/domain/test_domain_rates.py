@@ -174,3 +174,19 @@ def test_the_shipped_table_has_no_overlap_and_no_gap_and_stops_at_2026_h1() -> N
         for before, after in pairwise(own):
             assert (after.valid_from - before.valid_to).days == 1
             assert after.valid_from == half_year_of(after.valid_from)[0]
+
+
+# The words by which each series' note names its published source.
+SOURCE_WORDS = {
+    "ecb-mro": "ECB",
+    "boe-bank-rate": "Bank of England Bank Rate",
+    "fr-legal-pro": "Journal officiel",
+    "fr-legal-individual": "Journal officiel",
+}
+
+
+def test_every_shipped_period_names_its_source() -> None:
+    for period in shipped_rates():
+        assert SOURCE_WORDS[period.series] in period.note, period
+        if period.origin == RateOrigin.DERIVED:
+            assert "derived" in period.note or "not read from a source" in period.note, period
