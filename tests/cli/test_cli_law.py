@@ -260,7 +260,10 @@ def test_penalty_refuses_bad_input(
 
 def test_rates_list_without_a_book_shows_the_shipped_table(relance: Relance) -> None:
     rows = ok(relance("rates", "list", "--series", "ecb-mro", "--json")).json()
-    assert [(r["valid_from"], r["rate"], r["origin"]) for r in rows] == [
+    # Every half-year from 2000 H1 to 2026 H1, oldest first.
+    assert len(rows) == 53
+    assert (rows[0]["valid_from"], rows[0]["rate"]) == ("2000-01-01", "3.00")
+    assert [(r["valid_from"], r["rate"], r["origin"]) for r in rows[-5:]] == [
         ("2024-01-01", "4.50", "statutory"),
         ("2024-07-01", "4.25", "statutory"),
         ("2025-01-01", "3.15", "derived"),

@@ -119,12 +119,74 @@ def test_the_shipped_table_holds_every_rate_of_the_reference(
     assert found.period.note
 
 
+@pytest.mark.parametrize(
+    ("series", "day", "rate", "origin"),
+    [
+        # ECB MRO in force on 1 January / 1 July (ECB key interest rates).
+        ("ecb-mro", date(2000, 1, 1), "3.00", RateOrigin.STATUTORY),
+        ("ecb-mro", date(2001, 7, 1), "4.50", RateOrigin.DERIVED),
+        ("ecb-mro", date(2008, 7, 1), "4.00", RateOrigin.STATUTORY),
+        ("ecb-mro", date(2009, 1, 1), "2.50", RateOrigin.STATUTORY),
+        ("ecb-mro", date(2012, 1, 1), "1.00", RateOrigin.STATUTORY),
+        ("ecb-mro", date(2012, 7, 1), "1.00", RateOrigin.STATUTORY),
+        ("ecb-mro", date(2016, 7, 1), "0.00", RateOrigin.STATUTORY),
+        ("ecb-mro", date(2023, 7, 1), "4.00", RateOrigin.STATUTORY),
+        # Bank Rate on the 31 December / 30 June before the half-year.
+        ("boe-bank-rate", date(2008, 7, 1), "5.00", RateOrigin.DERIVED),
+        ("boe-bank-rate", date(2009, 1, 1), "2.00", RateOrigin.DERIVED),
+        ("boe-bank-rate", date(2020, 7, 1), "0.10", RateOrigin.DERIVED),
+        ("boe-bank-rate", date(2023, 7, 1), "5.00", RateOrigin.DERIVED),
+        # Taux de l'intérêt légal, from the semester's arrêté.
+        ("fr-legal-pro", date(2015, 1, 1), "0.93", RateOrigin.STATUTORY),
+        ("fr-legal-individual", date(2015, 1, 1), "4.06", RateOrigin.STATUTORY),
+        ("fr-legal-pro", date(2023, 7, 1), "4.22", RateOrigin.STATUTORY),
+        ("fr-legal-individual", date(2023, 7, 1), "6.82", RateOrigin.STATUTORY),
+    ],
+)
+def test_the_shipped_table_reaches_back_to_older_debts(
+    series: str, day: date, rate: str, origin: RateOrigin
+) -> None:
+    found = rate_table().lookup(series, day)
+    assert (found.rate, found.period.origin) == (Decimal(rate), origin)
+    assert found.period.valid_from == half_year_of(day)[0]
+    assert found.period.note
+
+
+# The first day each shipped series covers: the central banks from 2000, the French legal
+# rate from 2015, when it became two rates fixed each semester.
+FIRST_SHIPPED_DAY = {
+    "ecb-mro": date(2000, 1, 1),
+    "boe-bank-rate": date(2000, 1, 1),
+    "fr-legal-pro": date(2015, 1, 1),
+    "fr-legal-individual": date(2015, 1, 1),
+}
+
+
 def test_the_shipped_table_has_no_overlap_and_no_gap_and_stops_at_2026_h1() -> None:
     periods = shipped_rates()
-    assert len(periods) == 20
-    for series in {p.series for p in periods}:
+    # 53 half-years for each central bank (2000 H1..2026 H1), 23 for each legal rate.
+    assert len(periods) == 2 * 53 + 2 * 23
+    assert {p.series for p in periods} == set(FIRST_SHIPPED_DAY)
+    for series, first_day in FIRST_SHIPPED_DAY.items():
         own = sorted((p for p in periods if p.series == series), key=lambda p: p.valid_from)
-        assert own[0].valid_from == date(2024, 1, 1)
+        assert own[0].valid_from == first_day
         assert own[-1].valid_to == date(2026, 6, 30)
         for before, after in pairwise(own):
             assert (after.valid_from - before.valid_to).days == 1
+            assert after.valid_from == half_year_of(after.valid_from)[0]
+
+
+# The words by which each series' note names its published source.
+SOURCE_WORDS = {
+    "ecb-mro": "ECB",
+    "boe-bank-rate": "Bank of England Bank Rate",
+    "fr-legal-pro": "Journal officiel",
+    "fr-legal-individual": "Journal officiel",
+}
+
+
+def test_every_shipped_period_names_its_source() -> None:
+    for period in shipped_rates():
+        assert SOURCE_WORDS[period.series] in period.note, period
+        if period.origin == RateOrigin.DERIVED:
+            assert "derived" in period.note or "not read from a source" in period.note, period

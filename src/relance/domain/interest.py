@@ -30,6 +30,8 @@ class InterestPiece:
     interest: int
     flagged: bool = False
     reason: str = ""
+    # The table had no rate for these days: the interest is provisional until one is added.
+    missing: bool = False
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,11 @@ class InterestResult:
         """The distinct reasons pieces were flagged, in order."""
         return tuple(dict.fromkeys(p.reason for p in self.pieces if p.flagged))
 
+    @property
+    def provisional(self) -> tuple[InterestPiece, ...]:
+        """The pieces computed with a rate missing from the table, oldest first."""
+        return tuple(piece for piece in self.pieces if piece.missing)
+
 
 @dataclass(frozen=True)
 class _Rate:
@@ -60,6 +67,7 @@ class _Rate:
     percent: Decimal
     flagged: bool
     reason: str
+    missing: bool = False
 
 
 def late_interest(
@@ -122,6 +130,7 @@ def late_interest(
                 interest=interest_on(base, rate.percent, days),
                 flagged=rate.flagged,
                 reason=rate.reason,
+                missing=rate.missing,
             )
         )
     total = sum(piece.interest for piece in pieces)
@@ -180,7 +189,7 @@ def _statutory(regime: Jurisdiction, rates: RateTable, day: date) -> _Rate:
     """The regime's reference rate on ``day`` plus its margin, flagged as the lookup says."""
     assert regime.rate_series is not None, "a statutory regime names its rate series"
     found: RateLookup = rates.lookup(regime.rate_series, day)
-    return _Rate(found.rate + regime.margin, found.flagged, found.reason)
+    return _Rate(found.rate + regime.margin, found.flagged, found.reason, found.missing)
 
 
 def _floor_warnings(

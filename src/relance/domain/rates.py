@@ -62,6 +62,8 @@ class RateLookup:
     period: RatePeriod
     flagged: bool
     reason: str
+    # True when no period covers the day: the rate is the nearest known one, not the day's.
+    missing: bool = False
 
 
 class RateTable:
@@ -103,7 +105,7 @@ class RateTable:
             f"no {series} rate {gap}: used {fallback.rate} % of "
             f"{fallback.valid_from}..{fallback.valid_to} (add it with `relance rates add`)"
         )
-        return RateLookup(series, day, fallback.rate, fallback, True, reason)
+        return RateLookup(series, day, fallback.rate, fallback, True, reason, missing=True)
 
 
 def parse_percent(text: str) -> Decimal:

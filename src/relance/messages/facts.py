@@ -99,6 +99,9 @@ class ClaimFacts:
     has_interest: bool
     has_fee: bool
     legal_basis: str
+    # The first and last day of interest counted at a rate the table lacks ("" when none).
+    provisional_from: str = ""
+    provisional_to: str = ""
 
 
 @dataclass(frozen=True)

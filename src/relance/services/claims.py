@@ -109,6 +109,14 @@ class ClientClaim:
         reasons = (flag for claim in self.invoices for flag in claim.interest.flags)
         return tuple(dict.fromkeys(reasons))
 
+    @property
+    def provisional_span(self) -> tuple[date, date] | None:
+        """The first and last day of claimed interest counted at a rate the table lacks."""
+        pieces = [piece for claim in self.claimable for piece in claim.interest.provisional]
+        if not pieces:
+            return None
+        return min(piece.start for piece in pieces), max(piece.end for piece in pieces)
+
 
 def claim_for_client(
     client_id: int, today: date, *, court_costs: Mapping[str, int] | None = None

@@ -224,6 +224,12 @@ def readme_text(facts: DossierFacts, names: list[str]) -> str:
         lines.append(f"  warning: {warning}")
     for flag in claim.flags:
         lines.append(f"  flagged rate: {flag}")
+    if claim.provisional_span is not None:
+        first, last = claim.provisional_span
+        lines.append(
+            f"  provisional: the interest from {first.isoformat()} to {last.isoformat()} uses "
+            "the nearest known rate, the table having none for those days"
+        )
     lines += ["", "FILES"]
     lines += [f"  {name:<16} {FILE_DESCRIPTIONS.get(name, '')}".rstrip() for name in names]
     lines += [

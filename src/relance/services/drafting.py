@@ -446,6 +446,7 @@ def _claim_facts(claim: ClientClaim, numbers: set[str], language: str) -> ClaimF
         return None
     currency = claim.currency
     rate = str(claim.contract_rate) if claim.contract_rate is not None else ""
+    span = claim.provisional_span
     return ClaimFacts(
         interest=money(claim.interest, currency, language),
         fixed_fees=money(claim.fixed_fees, currency, language),
@@ -454,6 +455,8 @@ def _claim_facts(claim: ClientClaim, numbers: set[str], language: str) -> ClaimF
         has_interest=claim.interest > 0,
         has_fee=claim.fixed_fees > 0,
         legal_basis=legal_basis(claim.jurisdiction, language, rate),
+        provisional_from=long_date(span[0], language) if span else "",
+        provisional_to=long_date(span[1], language) if span else "",
     )
 
 

@@ -403,6 +403,7 @@ def _formal_content(
         reference=_printed_reference(detail.client_id, creditor),
         epc_payload=_epc_payload(detail.client_id, creditor, claim.currency, claim.total),
         time_barred=tuple(letter_invoice(item) for item in claim.time_barred),
+        provisional=claim.provisional_span,
     )
 
 

@@ -88,6 +88,8 @@ class FormalNoticeContent:
     epc_payload: str = ""
     # Late invoices past their limitation date: named apart, never in the total claimed.
     time_barred: tuple[LetterInvoice, ...] = ()
+    # The first and last day of claimed interest counted at a rate the table lacks.
+    provisional: tuple[date, date] | None = None
 
 
 @dataclass(frozen=True)

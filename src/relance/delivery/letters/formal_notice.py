@@ -12,6 +12,7 @@ from relance.delivery.letters.layout import (
     LetterPdf,
     headed_letter,
 )
+from relance.delivery.letters.provisional import provisional_sentence
 from relance.domain.written_dates import long_date, numeric_date
 
 INVOICE_WIDTHS = (28.0, 22.0, 22.0, 27.0, 23.0, 27.0, 21.0)
@@ -44,6 +45,7 @@ def render_formal_notice(content: FormalNoticeContent, font: LetterFont) -> byte
     pdf.amounts(_totals(content, american))
     pdf.paragraph(wording.time_barred_paragraph(content), size=SMALL_SIZE)
     pdf.paragraph(wording.law_paragraph(content))
+    pdf.paragraph(provisional_sentence(content.provisional, content.language), size=SMALL_SIZE)
     pdf.paragraph(wording.demand(content), bold=True)
     pdf.paragraph(wording.next_step(content))
     pdf.paragraph(
