@@ -114,7 +114,8 @@ def _why_not(row: TriageRow, today: date) -> str:
     channel = step.channels[-1]
     if channel is not Channel.EMAIL:
         return f"next step is {step.label} ({channel.value}), not an e-mail: do it by hand"
-    if not reminder_recipients(row.client_id):
+    # A message refused for good may still wait for its (now bounced) address: say that first.
+    if not reminder_recipients(row.client_id) and undelivered_note(row.client_id) is None:
         return "no e-mail address: add one to a contact"
     return ""
 
