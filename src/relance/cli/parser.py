@@ -307,6 +307,7 @@ def build_parser() -> CommandLineParser:
     _law_commands(commands, common, scripted)
     _book_io_commands(commands, common, scripted)
     _import_command(commands, scripted)
+    _bank_command(commands, common, scripted)
     _dossier_command(commands, common)
     _outbox_command(commands, common, scripted)
     _letter_command(commands, common, scripted)
@@ -492,6 +493,47 @@ def _import_command(
         "--mapping", metavar="FILE", default="", help='TOML [columns] table: "Title" = field'
     )
     command.set_defaults(handler=_handler("importing", "import_file"))
+
+
+def _bank_command(
+    commands: argparse._SubParsersAction[CommandLineParser],
+    common: list[CommandLineParser],
+    scripted: list[CommandLineParser],
+) -> None:
+    """`relance bank import|review|accept|set-aside`: bank statements and their lines."""
+    bank = commands.add_parser("bank", parents=common, help="bank statements: who paid")
+    bank_commands = bank.add_subparsers(dest="bank_command", metavar="ACTION", required=True)
+    imported = bank_commands.add_parser(
+        "import", parents=scripted, help="import statements: record the certain payments"
+    )
+    imported.add_argument("files", nargs="+", metavar="FILE", help="camt, MT940, OFX or CSV")
+    imported.add_argument("--dry-run", action="store_true", help="show what it would do")
+    imported.add_argument(
+        "--mapping", metavar="FILE", default="", help="TOML [columns] for an unknown CSV"
+    )
+    imported.set_defaults(handler=_handler("bank", "bank_import"))
+    review = bank_commands.add_parser(
+        "review", parents=scripted, help="the lines waiting for review, with proposals"
+    )
+    review.set_defaults(handler=_handler("bank", "bank_review"))
+    accept = bank_commands.add_parser(
+        "accept", parents=scripted, help="record a waiting line (its best proposal by default)"
+    )
+    accept.add_argument("line", metavar="LINE", help="as `bank review` numbers it")
+    accept.add_argument("--client", metavar="C", default="", help="client id or exact name")
+    accept.add_argument(
+        "--invoice",
+        metavar="NUMBER",
+        action="append",
+        default=[],
+        help="pay this one first (repeat to pick several, in order)",
+    )
+    accept.set_defaults(handler=_handler("bank", "bank_accept"))
+    aside = bank_commands.add_parser(
+        "set-aside", parents=scripted, help="a waiting line that is no client payment"
+    )
+    aside.add_argument("line", metavar="LINE", help="as `bank review` numbers it")
+    aside.set_defaults(handler=_handler("bank", "bank_set_aside"))
 
 
 def _dossier_command(

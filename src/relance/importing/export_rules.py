@@ -11,7 +11,7 @@ from relance.services.validation import NAME_MAX, Form
 
 # One-line fields, as the CLI and the forms take them: no control characters, a bounded length.
 LINE_COLUMNS = {
-    "clients": ("name", "company_id", "region"),
+    "clients": ("name", "company_id", "vat_id", "country", "region"),
     "contacts": ("name", "role", "email", "phone", "phone_wrong", "email_bounced"),
     "invoices": ("number",),
     "payments": ("method", "reference"),
