@@ -391,7 +391,7 @@ def test_reminder_opens_on_the_draft_and_sends_the_edited_text(
     app = run_modal(book, today, lambda: ReminderModal(acme, HOSTILE_NAME), scenario)
     assert shown_on_open["subject"] == draft.subject
     assert shown_on_open["body"] == draft.body
-    assert shown_on_open["to"] == "compta@acme.example"
+    assert shown_on_open["to"] == "Jeanne Roux <compta@acme.example>"
     assert app.results[0] is not None
     subject = f"{draft.subject} [urgent]"
     body = f"PS: call me.\n{draft.body}"
