@@ -885,7 +885,7 @@ class MainScreen(Screen[None]):
         from relance.tui.outbox_screen import OutboxScreen
 
         return key_help(
-            [ClientTable, MainScreen, OutboxScreen, ContactsScreen, RelanceApp], remapped
+            [ClientTable, MainScreen, OutboxScreen, RelanceApp, ContactsScreen], remapped
         )
 
     def action_quit(self) -> None:
