@@ -336,3 +336,25 @@ def test_contacts_screen_at_80x24(
         await open_contacts(pilot)
 
     assert snap_compare(app, terminal_size=NARROW, run_before=opened)
+
+
+@run_async
+async def test_a_contact_typed_as_markup_is_shown_literally(
+    book: SqliteDatabase, tmp_path: Path, today: date
+) -> None:
+    client_id = brun(today)
+    at = datetime.combine(today, time(8, 30))
+    add_contact(
+        client_id,
+        ContactInput(name="[bold red]Boss[/]", role="[b]cfo", address="1 [i]rue[/i]"),
+        at,
+    )
+    app = app_for(book, tmp_path, today)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await open_contacts(pilot)
+        await pilot.press("down", "down")
+        assert rows(app)[2][0] == "[bold red]Bos…"
+        text = screen_text(app)
+        assert "[bold red]Boss[/]" in text
+        assert "[b]cfo" in text
+        assert "1 [i]rue[/i]" in text
