@@ -12,6 +12,7 @@ from textual.binding import Binding
 import relance.tui.app
 import relance.tui.client_detail
 import relance.tui.client_table
+import relance.tui.contacts_screen
 import relance.tui.help_screen
 import relance.tui.import_screen
 import relance.tui.main_screen
@@ -26,6 +27,7 @@ TUI_MODULES = [
     relance.tui.app,
     relance.tui.client_detail,
     relance.tui.client_table,
+    relance.tui.contacts_screen,
     relance.tui.help_screen,
     relance.tui.import_screen,
     relance.tui.main_screen,

@@ -22,6 +22,8 @@ from relance.delivery.outbox import Outbox
 from relance.domain.working_days import next_working_day
 from relance.services import clients, invoices
 from relance.services.calls import OUTCOMES
+from relance.services.contact_details import ContactInput, add_contact
+from relance.services.contact_marks import mark_contact
 from relance.services.drafting import draft_reminder
 from relance.services.plans import default_first_date
 from relance.services.results import ActionResult
@@ -133,6 +135,25 @@ def test_call_form_shows_the_numbers_to_call(
     run_modal(book, today, lambda: CallModal(with_phone, "Garage Petit"), scenario)
     run_modal(book, today, lambda: CallModal(without, "Sans Téléphone"), scenario)
     assert seen == ["M. Petit: 06 11 22 33 44", "no phone number"]
+
+
+def test_call_form_lists_every_number_the_next_to_try_first(
+    book: SqliteDatabase, at: datetime, today: date
+) -> None:
+    """A number marked wrong is still listed, said so, after the number to try next."""
+    client_id = clients.add_client(
+        "Garage Petit", at, phone="06 11 22 33 44", contact_name="M. Petit"
+    ).client_id
+    add_contact(client_id, ContactInput(name="Mme Roux", phone="06 55 66 77 88"), at)
+    add_contact(client_id, ContactInput(name="Accounts", email="ap@petit.fr"), at)
+    mark_contact(client_id, "M. Petit", "wrong-number", at, "a bakery answered")
+    seen: list[str] = []
+
+    async def scenario(app: ModalHostApp, pilot: Pilot[None], modal: ActionModal) -> None:
+        seen.append(shown(modal, "#field-numbers"))
+
+    run_modal(book, today, lambda: CallModal(client_id, "Garage Petit"), scenario)
+    assert seen == ["Mme Roux: 06 55 66 77 88 · M. Petit: 06 11 22 33 44 (wrong number)"]
 
 
 def test_call_default_is_no_answer_and_saves_at_once(
@@ -370,7 +391,7 @@ def test_reminder_opens_on_the_draft_and_sends_the_edited_text(
     app = run_modal(book, today, lambda: ReminderModal(acme, HOSTILE_NAME), scenario)
     assert shown_on_open["subject"] == draft.subject
     assert shown_on_open["body"] == draft.body
-    assert shown_on_open["to"] == "compta@acme.example"
+    assert shown_on_open["to"] == "Jeanne Roux <compta@acme.example>"
     assert app.results[0] is not None
     subject = f"{draft.subject} [urgent]"
     body = f"PS: call me.\n{draft.body}"

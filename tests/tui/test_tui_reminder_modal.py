@@ -97,7 +97,7 @@ def test_opens_on_the_rendered_draft_with_its_step(
     app = run_modal(book, today, config, client_id, scenario)
     assert seen["subject"] == draft.subject == "Factures impayées (2) — 2 000,50 €"
     assert seen["body"] == draft.body
-    assert seen["to"] == "compta@roux.example"
+    assert seen["to"] == "Jeanne Roux <compta@roux.example>"
     assert seen["step"] == "courteous email · template courteous (fr)"
     assert seen["focus"] == "field-subject"
     assert seen["script shown"] == "False"

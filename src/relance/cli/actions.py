@@ -136,6 +136,7 @@ def call(ctx: Context) -> int:
         note=args.note,
         promised_amount=args.amount,
         promised_on=args.on,
+        contact=args.contact,
     )
     return report(ctx, result)
 

@@ -214,6 +214,12 @@ def build_parser() -> CommandLineParser:
     call.add_argument("--amount", metavar="A", default="", help="promised amount")
     call.add_argument("--on", metavar="DATE", action=_GivenDate, default="", help="promised date")
     call.add_argument("--note", metavar="T", default="")
+    call.add_argument(
+        "--contact",
+        metavar="CONTACT",
+        default="",
+        help="who was called (default: the first number not marked wrong)",
+    )
     call.set_defaults(handler=_handler("actions", "call"))
 
     remind = commands.add_parser(

@@ -35,6 +35,11 @@ _LABELS = {
 }
 
 
+# What a wrong number leaves to do once no other number is known; with one, the next action
+# is to call that contact instead (domain/policy.py).
+FIND_CONTACT_DETAILS = "find contact details"
+
+
 @dataclass(frozen=True)
 class FollowUp:
     """The action a call outcome schedules, and when."""
@@ -58,7 +63,7 @@ _FOLLOW_UPS: dict[CallOutcome, tuple[str, int]] = {
     CallOutcome.NO_ANSWER: ("call again", 1),
     CallOutcome.VOICEMAIL: ("call again", 2),
     CallOutcome.DISPUTE: ("resolve dispute", 7),
-    CallOutcome.WRONG_NUMBER: ("find contact details", 0),
+    CallOutcome.WRONG_NUMBER: (FIND_CONTACT_DETAILS, 0),
     CallOutcome.SAYS_PAID: ("check payment received", 3),
     CallOutcome.REFUSED: ("formal notice", 1),
 }

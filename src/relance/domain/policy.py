@@ -19,7 +19,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from relance.domain.calls import CallOutcome
+from relance.domain.calls import FIND_CONTACT_DETAILS, CallOutcome
 from relance.domain.ladder import DEFAULT_LADDERS, Anchor, Ladder, ladder_name
 from relance.domain.working_days import next_working_day, previous_working_day
 
@@ -104,6 +104,8 @@ class ClientState:
     follow_up_on: date | None = None
     broken_promise_due_on: date | None = None
     dispute_resolved_on: date | None = None
+    # After a wrong number: the next contact whose number is not known wrong (who, number).
+    next_callable: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -242,10 +244,17 @@ def _ladder_action(
     # unanswered calls in a row: then the ladder moves on to its next step.
     retries_left = _unanswered_in_a_row(state.contacts) < MAX_UNANSWERED_CALLS
     if state.follow_up_action and state.follow_up_on is not None and retries_left:
+        if state.follow_up_action == FIND_CONTACT_DETAILS and state.next_callable is not None:
+            return _call_next_contact(state, state.follow_up_on, len(done) + 1, total)
         reason = (
             f"{state.follow_up_action} — follow-up of the {state.last_contact_kind or 'contact'}"
             f" on {_iso(state.last_contact_on)}, before step {len(done) + 1} of {total}"
         )
+        if state.follow_up_action == FIND_CONTACT_DETAILS:
+            reason = (
+                f"{FIND_CONTACT_DETAILS} — the number called on {_iso(state.last_contact_on)}"
+                f" was wrong and no other number is known, before step {len(done) + 1} of {total}"
+            )
         return NextAction(state.follow_up_action, state.follow_up_on, len(done) + 1, reason)
     # The snooze is part of the floor here, so a step it pushes into the year-end still moves.
     snoozed = ""
@@ -268,6 +277,18 @@ def _ladder_action(
         f"step {len(done) + 1} of {total}{snoozed}{moved}"
     )
     return NextAction(step.label, on, len(done) + 1, reason)
+
+
+def _call_next_contact(state: ClientState, on: date, step: int, total: int) -> NextAction:
+    """After a wrong number, call the client's next number before looking for other details."""
+    assert state.next_callable is not None
+    who, number = state.next_callable
+    action = f"call {who}"
+    reason = (
+        f"{action} at {number} — the number called on {_iso(state.last_contact_on)} was wrong,"
+        f" try the next contact before step {step} of {total}"
+    )
+    return NextAction(action, on, step, reason)
 
 
 def _unanswered_in_a_row(contacts: tuple[Contacted, ...]) -> int:

@@ -68,6 +68,23 @@ def contact_record(contact: ContactDetails) -> dict[str, Any]:
     }
 
 
+def record_contact_event(
+    client_id: int, summary: str, at: datetime, outcome: str, author: str = BY_USER
+) -> int:
+    """Write the history line of a change to the client's contacts and recompute its next action."""
+    event_id = record_event(
+        client_id,
+        CONTACT_KIND,
+        summary,
+        at,
+        direction="internal",
+        outcome=outcome,
+        author=author,
+    )
+    refresh_client_summary(client_id)
+    return event_id
+
+
 def list_contacts(client_id: int) -> list[ContactDetails]:
     """Every contact of the client, the billing contact first."""
     with transaction():
@@ -148,18 +165,9 @@ def add_contact(client_id: int, typed: ContactInput, at: datetime) -> ActionResu
         contact_id = insert_contact(client_id, values)
         if values["is_billing"]:
             clear_other_billing(client_id, contact_id)
-        added = _one(client_id, contact_id)
+        added = contact_now(client_id, contact_id)
         summary = f"contact added: {_described(added)}"
-        event_id = record_event(
-            client_id,
-            CONTACT_KIND,
-            summary,
-            at,
-            direction="internal",
-            outcome="added",
-            author=BY_USER,
-        )
-        refresh_client_summary(client_id)
+        event_id = record_contact_event(client_id, summary, at, "added")
     return ActionResult(client_id, f"{client.name}: {summary}", event_id, contact_record(added))
 
 
@@ -187,18 +195,9 @@ def set_contact(client_id: int, reference: str, typed: ContactInput, at: datetim
             clear_other_billing(client_id, before.contact_id)
         # A mark belongs to the number or address it was made on, not to its replacement.
         marks_cleared = _drop_stale_marks(before, values)
-        after = _one(client_id, before.contact_id)
+        after = contact_now(client_id, before.contact_id)
         summary = f"contact {before.label} changed: {', '.join(changes + marks_cleared)}"
-        event_id = record_event(
-            client_id,
-            CONTACT_KIND,
-            summary,
-            at,
-            direction="internal",
-            outcome="changed",
-            author=BY_USER,
-        )
-        refresh_client_summary(client_id)
+        event_id = record_contact_event(client_id, summary, at, "changed")
     return ActionResult(client_id, f"{client.name}: {summary}", event_id, contact_record(after))
 
 
@@ -218,16 +217,7 @@ def remove_contact(
         delete_contact(gone.contact_id)
         left_with_email = [c for c in contacts if c.contact_id != gone.contact_id and c.email]
         summary = f"contact removed: {_described(gone)}"
-        event_id = record_event(
-            client_id,
-            CONTACT_KIND,
-            summary,
-            at,
-            direction="internal",
-            outcome="removed",
-            author=BY_USER,
-        )
-        refresh_client_summary(client_id)
+        event_id = record_contact_event(client_id, summary, at, "removed")
     waiting = _waiting_for(outbox, client_id, gone.email) if gone.email else []
     told = summary
     if waiting:
@@ -262,8 +252,8 @@ def _waiting_for(outbox: Path | None, client_id: int, address: str) -> list[str]
     ]
 
 
-def _one(client_id: int, contact_id: int) -> ContactDetails:
-    """A contact just written, read back."""
+def contact_now(client_id: int, contact_id: int) -> ContactDetails:
+    """A contact as it stands after a change, read back."""
     return next(c for c in client_contacts(client_id) if c.contact_id == contact_id)
 
 

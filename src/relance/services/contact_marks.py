@@ -10,18 +10,16 @@ from datetime import datetime
 
 from relance.services.contact_details import (
     BY_OUTBOX,
-    BY_USER,
-    CONTACT_KIND,
+    contact_now,
     contact_record,
     find_contact,
+    record_contact_event,
 )
 from relance.services.results import ActionResult
 from relance.services.validation import Form, InvalidInput
 from relance.store.contacts import ContactDetails, client_contacts, set_email_mark, set_phone_mark
 from relance.store.database import transaction
-from relance.store.history import record_event
 from relance.store.lookup import get_client
-from relance.store.triage_index import refresh_client_summary
 
 WRONG_NUMBER = "wrong-number"
 BOUNCED = "bounced"
@@ -42,9 +40,8 @@ def mark_contact(
         client = get_client(client_id)
         contact = find_contact(client_contacts(client_id), reference)
         summary = _apply_mark(contact, picked, why)
-        event_id = _log(client_id, summary, at, f"marked-{picked}", BY_USER)
-        refresh_client_summary(client_id)
-        after = _reread(client_id, contact.contact_id)
+        event_id = record_contact_event(client_id, summary, at, f"marked-{picked}")
+        after = contact_now(client_id, contact.contact_id)
     return ActionResult(client_id, f"{client.name}: {summary}", event_id, contact_record(after))
 
 
@@ -66,9 +63,8 @@ def clear_mark(client_id: int, reference: str, mark: str, at: datetime) -> Actio
                 raise InvalidInput.one("mark", f"{contact.label}'s address is not marked bounced")
             set_email_mark(contact.contact_id, None)
             summary = f"{contact.label}'s address {contact.email} no longer marked bounced"
-        event_id = _log(client_id, summary, at, f"cleared-{picked}", BY_USER)
-        refresh_client_summary(client_id)
-        after = _reread(client_id, contact.contact_id)
+        event_id = record_contact_event(client_id, summary, at, f"cleared-{picked}")
+        after = contact_now(client_id, contact.contact_id)
     return ActionResult(client_id, f"{client.name}: {summary}", event_id, contact_record(after))
 
 
@@ -86,9 +82,9 @@ def mark_bounced_addresses(client_id: int, refusals: dict[str, str], at: datetim
             if reply is None or contact.email_bounced is not None:
                 continue
             summary = _apply_mark(contact, BOUNCED, reply)
-            events.append(_log(client_id, summary, at, f"marked-{BOUNCED}", BY_OUTBOX))
-        if events:
-            refresh_client_summary(client_id)
+            events.append(
+                record_contact_event(client_id, summary, at, f"marked-{BOUNCED}", BY_OUTBOX)
+            )
     return events
 
 
@@ -108,21 +104,3 @@ def _apply_mark(contact: ContactDetails, mark: str, reason: str) -> str:
         raise InvalidInput.one("mark", f"{contact.label}'s address is already marked bounced")
     set_email_mark(contact.contact_id, reason or NO_REASON)
     return f"{contact.label}'s address {contact.email} marked bounced{because}"
-
-
-def _log(client_id: int, summary: str, at: datetime, outcome: str, author: str) -> int:
-    """The history line of a mark set or cleared."""
-    return record_event(
-        client_id,
-        CONTACT_KIND,
-        summary,
-        at,
-        direction="internal",
-        outcome=outcome,
-        author=author,
-    )
-
-
-def _reread(client_id: int, contact_id: int) -> ContactDetails:
-    """The contact as it stands after the change."""
-    return next(c for c in client_contacts(client_id) if c.contact_id == contact_id)

@@ -21,7 +21,7 @@ class PostalContact:
 
 @dataclass(frozen=True)
 class ContactDetails:
-    """One contact as the forms, the command line and the next action read it."""
+    """One contact as the detail pane, the forms, the command line and the next action read it."""
 
     contact_id: int
     name: str

@@ -10,11 +10,11 @@ from peewee import JOIN, fn
 
 from relance.domain.dates import days_overdue
 from relance.domain.reasons import reason_today
+from relance.store.contacts import ContactDetails, client_contacts
 from relance.store.lookup import ClientNotFound
 from relance.store.models import (
     Allocation,
     Client,
-    Contact,
     ContactEvent,
     Instalment,
     Invoice,
@@ -25,24 +25,6 @@ from relance.store.models import (
 from relance.store.promises import BrokenPromise, promise_status, promise_to_follow_up
 from relance.store.steps import undelivered_note
 from relance.store.triage_index import client_profile
-
-
-@dataclass(frozen=True)
-class ContactRow:
-    """A person or address at the client."""
-
-    name: str
-    role: str
-    email: str
-    phone: str
-    address: str
-    is_billing: bool
-    language: str = ""
-    # None when unmarked; else why the number is wrong or the address bounced.
-    phone_wrong: str | None = None
-    email_bounced: str | None = None
-    # Left out of comparisons: a row is the same contact whatever id the book gave it.
-    contact_id: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
@@ -177,7 +159,7 @@ class ClientDetail:
     next_action_reason: str
     profile_override: str | None
     profile_reasons: tuple[str, ...]
-    contacts: list[ContactRow]
+    contacts: list[ContactDetails]
     invoices: list[InvoiceRow]
     history: list[EventRow]
     payments: list[PaymentRow]
@@ -250,21 +232,7 @@ def client_detail(client_id: int, today: date) -> ClientDetail:
         next_action_reason=reason_today(client.next_action_reason, client.next_action_on, today),
         profile_override=client.profile_override,
         profile_reasons=_profile_reasons(client_id, client.profile_override),
-        contacts=[
-            ContactRow(
-                c.name,
-                c.role,
-                c.email,
-                c.phone,
-                c.address,
-                c.is_billing,
-                c.language,
-                c.phone_wrong,
-                c.email_bounced,
-                c.id,
-            )
-            for c in client.contacts.order_by(Contact.is_billing.desc(), Contact.id)
-        ],
+        contacts=client_contacts(client_id),
         invoices=invoices,
         history=[
             EventRow(

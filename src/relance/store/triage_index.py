@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from relance.domain.calls import FIND_CONTACT_DETAILS
 from relance.domain.ladder import STEP_KINDS, WRITTEN_KINDS, country_of
 from relance.domain.policy import (
     DEFAULT_POLICY,
@@ -134,6 +135,13 @@ SELECT
     (SELECT COUNT(*) FROM promise pr WHERE pr.client_id = ?1 AND pr.status = 'kept')
 """
 
+# The contact to call after a wrong number: billing first, a number nobody found wrong.
+_NEXT_CALLABLE_SQL = """
+SELECT name, email, phone FROM contact
+WHERE client_id = ? AND trim(phone) != '' AND phone_wrong IS NULL
+ORDER BY is_billing DESC, id LIMIT 1
+"""
+
 POLICY_SETTING = "policy_fingerprint"
 _FINGERPRINT_SQL = "SELECT value FROM book_setting WHERE key = ?"
 _SAVE_FINGERPRINT_SQL = """
@@ -236,8 +244,21 @@ def client_standing(
         follow_up_on=follow_up_on,
         broken_promise_due_on=stored_day_or_none(broken_due),
         dispute_resolved_on=resolved_on,
+        # Read only when a wrong number asks for it: this runs in every write transaction.
+        next_callable=next_callable(client_id)
+        if follow_up_action == FIND_CONTACT_DETAILS
+        else None,
     )
     return state, classification
+
+
+def next_callable(client_id: int) -> tuple[str, str] | None:
+    """Who to call next and at which number, or None when no number is left to try."""
+    row = database.execute_sql(_NEXT_CALLABLE_SQL, (client_id,)).fetchone()
+    if row is None:
+        return None
+    name, email, phone = (str(value).strip() for value in row)
+    return (name or email or phone), phone
 
 
 def client_profile(client_id: int) -> Classification:

@@ -68,6 +68,7 @@ CLIENT_ACTIONS = frozenset(
     {
         "log_call",
         "log_contact",
+        "edit_contacts",
         "send_reminder",
         "write_letter",
         "propose_plan",
@@ -180,6 +181,14 @@ class MainScreen(Screen[None]):
             show=False,
             id="log_contact",
             tooltip="log a visit, letter, text or legal step, or a promise by e-mail",
+        ),
+        Binding(
+            "e",
+            "edit_contacts",
+            "Contacts",
+            show=False,
+            id="edit_contacts",
+            tooltip="the client's contacts: add, edit, remove, mark a number wrong or bounced",
         ),
         Binding(
             "r",
@@ -872,9 +881,12 @@ class MainScreen(Screen[None]):
     def key_help_for(remapped: dict[str, str]) -> list[KeyHelp]:
         """The key table of the list, this screen, the outbox and the app, with these remapped."""
         from relance.tui.app import RelanceApp
+        from relance.tui.contacts_screen import ContactsScreen
         from relance.tui.outbox_screen import OutboxScreen
 
-        return key_help([ClientTable, MainScreen, OutboxScreen, RelanceApp], remapped)
+        return key_help(
+            [ClientTable, MainScreen, OutboxScreen, RelanceApp, ContactsScreen], remapped
+        )
 
     def action_quit(self) -> None:
         """Leave relance."""
@@ -943,6 +955,20 @@ class MainScreen(Screen[None]):
         from relance.tui.modals.contact import ContactModal
 
         self._open_client_form(ContactModal)
+
+    def action_edit_contacts(self) -> None:
+        """Open the highlighted client's contacts; the list is read again if one changed."""
+        from relance.tui.contacts_screen import ContactsScreen
+
+        row = self.current
+        if row is None:
+            return
+
+        def back(changed: bool | None) -> None:
+            if changed:
+                self._reload_keeping_cursor()
+
+        self.app.push_screen(ContactsScreen(row.client_id, row.name), back)
 
     def action_send_reminder(self) -> None:
         """Send a reminder to the highlighted client; at a letter step, write the letter."""

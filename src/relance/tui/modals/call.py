@@ -15,7 +15,7 @@ from textual.worker import Worker, WorkerState
 from relance.domain.calls import CallOutcome
 from relance.literal import one_line
 from relance.services.calls import OUTCOMES, log_call
-from relance.store.contacts import phone_numbers
+from relance.store.contacts import ContactDetails, client_contacts
 from relance.tui.db_thread import in_db_thread
 from relance.tui.modals.base import ActionModal, SaveCall
 from relance.tui.modals.choice import Choice
@@ -24,6 +24,26 @@ DEFAULT_OUTCOME = CallOutcome.NO_ANSWER.value
 PROMISED = CallOutcome.PROMISED.value
 PROMISE_FIELDS = ("amount", "on")
 NUMBERS_GROUP = "numbers"
+
+
+def numbers_to_call(contacts: list[ContactDetails]) -> list[ContactDetails]:
+    """The contacts with a phone: the next one to try first, the numbers marked wrong last."""
+    with_phone = [contact for contact in contacts if contact.phone.strip()]
+    return sorted(with_phone, key=lambda contact: not contact.callable)
+
+
+def numbers_line(contacts: list[ContactDetails]) -> Text:
+    """Each number as "Name: number", a wrong one said so, shown literally."""
+    line = Text()
+    for contact in numbers_to_call(contacts):
+        if line:
+            line.append(" · ")
+        name = contact.name.strip()
+        number = contact.phone.strip()
+        line.append(one_line(f"{name}: {number}" if name else number))
+        if not contact.callable:
+            line.append(" (wrong number)", style="bold")
+    return line or Text("no phone number", "italic")
 
 
 class CallModal(ActionModal):
@@ -45,19 +65,15 @@ class CallModal(ActionModal):
     def on_mount(self) -> None:
         """Read the numbers to call in a worker, so the form opens at once."""
         super().on_mount()
-        read = partial(in_db_thread, phone_numbers, self.client)
+        read = partial(in_db_thread, client_contacts, self.client)
         self.run_worker(read, thread=True, group=NUMBERS_GROUP)
 
     @on(Worker.StateChanged)
     def numbers_read(self, event: Worker.StateChanged) -> None:
-        """Show the numbers read, or say there are none."""
+        """Show every number with its mark, or say there are none."""
         if event.worker.group != NUMBERS_GROUP or event.state is not WorkerState.SUCCESS:
             return
-        numbers = event.worker.result or ()
-        shown = (
-            Text(one_line(" · ".join(numbers))) if numbers else Text("no phone number", "italic")
-        )
-        self.query_one("#field-numbers", Static).update(shown)
+        self.query_one("#field-numbers", Static).update(numbers_line(event.worker.result or []))
 
     def compose_fields(self) -> ComposeResult:
         """The numbers to call, the outcome list, then the promise, who answered and a note."""

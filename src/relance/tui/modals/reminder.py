@@ -13,11 +13,11 @@ import shlex
 import subprocess
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import partial
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, cast
 
 from rich.text import Text
 from textual import on
@@ -32,11 +32,13 @@ from relance.messages.rendering import SUBJECT_PREFIX, TemplateError
 from relance.services.drafting import Draft, call_script, draft_reminder, sms_text
 from relance.services.reminders import reminder_recipients, send_reminder
 from relance.services.validation import InvalidInput
+from relance.store.contacts import ContactDetails, client_contacts
 from relance.store.errors import StoreError
 from relance.tui.db_thread import in_db_thread
-from relance.tui.modals.base import ActionModal, SaveCall
+from relance.tui.modals.base import ActionModal, SaveCall, key_hints
 
 DRAFT_GROUP = "draft"
+CONTACTS_GROUP = "recipients"
 FALLBACK_EDITOR = "vi"
 SCRIPT_TITLES = {"phone": "Call script", "sms": "SMS text"}
 SCRIPT_HINTS = {
@@ -53,6 +55,28 @@ class ReminderDraft:
     recipients: list[str]
     # The call script of a phone step or the text of an SMS step; "" for written steps.
     script: str = ""
+    # The client's contacts, to name the recipients and offer the others.
+    contacts: list[ContactDetails] = field(default_factory=list)
+
+
+def addressed(address: str, contacts: list[ContactDetails]) -> str:
+    """An address with the name of the contact it belongs to: "Jeanne Dupont <j@d.fr>"."""
+    owner = next((c for c in contacts if c.email == address and c.name.strip()), None)
+    return f"{owner.name.strip()} <{address}>" if owner is not None else address
+
+
+def recipient_choices(draft: ReminderDraft) -> list[int | None]:
+    """What ctrl+t cycles through: the usual recipients (None), then each other good address."""
+    choices: list[int | None] = [None]
+    for contact in draft.contacts:
+        if contact.writable and [contact.email] != draft.recipients:
+            choices.append(contact.contact_id)
+    return choices
+
+
+def read_recipients(client_id: int) -> tuple[list[str], list[ContactDetails]]:
+    """The usual recipients of a reminder and the client's contacts, as they stand now."""
+    return reminder_recipients(client_id), client_contacts(client_id)
 
 
 def load_draft(client_id: int, today: date, config: Config) -> ReminderDraft:
@@ -63,7 +87,8 @@ def load_draft(client_id: int, today: date, config: Config) -> ReminderDraft:
         script = call_script(client_id, today, config)
     elif message.channel == "sms":
         script = sms_text(client_id, today, config)
-    return ReminderDraft(message, reminder_recipients(client_id), script)
+    recipients, contacts = read_recipients(client_id)
+    return ReminderDraft(message, recipients, script, contacts)
 
 
 def draft_in_thread(load: Callable[[], ReminderDraft]) -> ReminderDraft | str:
@@ -101,12 +126,29 @@ class ReminderModal(ActionModal):
     """The reminder form: opens on the drafted message, ``ctrl+s`` sends it."""
 
     ACTION_TITLE = "Send a reminder"
-    EXTRA_HINTS = (("ctrl+e", "$EDITOR"),)
+    EXTRA_HINTS = (("ctrl+e", "$EDITOR"), ("ctrl+t", "to"), ("ctrl+o", "contacts"))
 
     BINDINGS: ClassVar[list[BindingType]] = [
         # ctrl+e works from the text fields too, where it would otherwise move to the line end.
         Binding("ctrl+e", "edit_in_editor", "Edit in $EDITOR", priority=True),
         Binding("e", "edit_in_editor", "Edit in $EDITOR", id="reminder_editor"),
+        # Priority, so they work while the subject or the body has the focus.
+        Binding(
+            "ctrl+t",
+            "next_recipient",
+            "Another contact",
+            priority=True,
+            id="reminder_recipient",
+            tooltip="reminder: send it to the client's next contact instead",
+        ),
+        Binding(
+            "ctrl+o",
+            "open_contacts",
+            "Contacts",
+            priority=True,
+            id="reminder_contacts",
+            tooltip="reminder: open the client's contacts to add or fix an address",
+        ),
     ]
 
     DEFAULT_CSS = """
@@ -139,6 +181,10 @@ class ReminderModal(ActionModal):
         width: 1fr;
         padding: 0 1;
     }
+    ReminderModal #to-others {
+        color: $text-muted;
+        padding-left: 14;
+    }
     ReminderModal #draft-status {
         color: $text-muted;
         padding-left: 14;
@@ -168,10 +214,15 @@ class ReminderModal(ActionModal):
         super().__init__(client_id, client_name)
         self.draft: ReminderDraft | None = None
         self.refusal = ""
+        # The contact picked with ctrl+t; None sends to the usual recipients.
+        self.to_contact: int | None = None
+        # Whether the refusal is only for want of an address (an added contact lifts it).
+        self.no_address = False
 
     def compose_fields(self) -> ComposeResult:
         """Recipients, step, subject and body, filled in once the draft is rendered."""
         yield from self.field("to", "To", Static("…", id="field-to"), tight=True)
+        yield Static("", id="to-others")
         yield from self.field("step", "Step", Static("…", id="field-step"), tight=True)
         yield Static("Drafting the reminder…", id="draft-status")
         yield from self.field(
@@ -220,19 +271,88 @@ class ReminderModal(ActionModal):
             self.query_one("#script-title", Label).update(Text(f"{title} — {hint}"))
             self.query_one("#script", TextArea).load_text(draft.script)
             self.set_class(True, "-scripted")
-        status = self.query_one("#draft-status", Static)
-        if draft.recipients:
-            self.query_one("#field-to", Static).update(Text(one_line(", ".join(draft.recipients))))
-            status.update("edit here or in $EDITOR (ctrl+e); ctrl+s sends it")
-            status.display = True
-        else:
-            self.query_one("#field-to", Static).update(Text("no e-mail address", style="italic"))
-            name = one_line(self.client_name)
-            self.show_draft_refused(f"{name} has no e-mail address; add one to a contact")
+        self.show_recipients()
 
-    def show_draft_refused(self, reason: str) -> None:
+    def show_recipients(self) -> None:
+        """Say who the message goes to, the other contacts offered and the bounced addresses."""
+        draft = self.draft
+        assert draft is not None
+        status = self.query_one("#draft-status", Static)
+        to = self.query_one("#field-to", Static)
+        picked = next((c for c in draft.contacts if c.contact_id == self.to_contact), None)
+        others = self.query_one("#to-others", Static)
+        choices = recipient_choices(draft)
+        bounced = [c.email for c in draft.contacts if c.email and c.email_bounced is not None]
+        line = Text()
+        if len(choices) > 1:
+            line.append("ctrl+t another contact", style="bold")
+        if bounced:
+            line.append(" · " if line else "")
+            line.append_text(Text(one_line("bounced, not offered: " + ", ".join(bounced))))
+        others.update(line)
+        others.display = bool(line)
+        if picked is not None:
+            to.update(Text(one_line(addressed(picked.email, draft.contacts))))
+        elif draft.recipients:
+            names = [addressed(address, draft.contacts) for address in draft.recipients]
+            to.update(Text(one_line(", ".join(names))))
+        else:
+            to.update(Text("no e-mail address", style="italic"))
+            name = one_line(self.client_name)
+            self.show_draft_refused(
+                f"{name} has no e-mail address; add one to a contact (ctrl+o)", no_address=True
+            )
+            return
+        if self.refusal and self.no_address:
+            # An address was added since: the reminder can go.
+            self.refusal = ""
+            self.no_address = False
+            self.show_form_error("")
+            self.set_class(False, "-refused")
+            self.query_one("#hints", Static).update(self.hint_line())
+        status.update("edit here or in $EDITOR (ctrl+e); ctrl+s sends it")
+        status.display = True
+
+    def action_next_recipient(self) -> None:
+        """Send to the next contact with a good address, then back to the usual recipients."""
+        if self.draft is None or self.saving:
+            return
+        choices = recipient_choices(self.draft)
+        at = choices.index(self.to_contact) if self.to_contact in choices else 0
+        self.to_contact = choices[(at + 1) % len(choices)]
+        self.show_recipients()
+
+    def action_open_contacts(self) -> None:
+        """Open the client's contacts; back here, who the message goes to is read again."""
+        if self.saving:
+            return
+        from relance.tui.contacts_screen import ContactsScreen
+
+        self.app.push_screen(ContactsScreen(self.client, self.client_name), self._contacts_closed)
+
+    def _contacts_closed(self, changed: bool | None) -> None:
+        """Read the recipients again when a contact changed."""
+        if changed and self.draft is not None:
+            read = partial(in_db_thread, read_recipients, self.client)
+            self.run_worker(read, thread=True, group=CONTACTS_GROUP)
+
+    @on(Worker.StateChanged)
+    def recipients_read(self, event: Worker.StateChanged) -> None:
+        """Show who the message goes to now."""
+        if event.worker.group != CONTACTS_GROUP or event.state is not WorkerState.SUCCESS:
+            return
+        if self.draft is None:
+            return
+        recipients, contacts = cast("tuple[list[str], list[ContactDetails]]", event.worker.result)
+        self.draft = replace(self.draft, recipients=recipients, contacts=contacts)
+        if self.to_contact not in recipient_choices(self.draft):
+            self.to_contact = None
+        self.show_recipients()
+
+    def show_draft_refused(self, reason: str, *, no_address: bool = False) -> None:
         """Say why no reminder can be sent; ctrl+s stays harmless."""
         self.refusal = reason
+        self.no_address = no_address
         self.show_form_error(f"Nothing to send: {reason}")
         self.query_one("#draft-status", Static).display = False
         if self.draft is None:
@@ -243,13 +363,15 @@ class ReminderModal(ActionModal):
 
     def hint_line(self) -> Text:
         """Without a message to send, only escape means anything."""
+        if self.refusal and self.no_address:
+            return key_hints(("ctrl+o", "contacts"), ("esc", "close"))
         if self.refusal:
             return Text.assemble(("esc", "bold"), " close")
         return super().hint_line()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The editor only opens on a drafted message."""
-        if action == "edit_in_editor":
+        if action in ("edit_in_editor", "next_recipient"):
             return self.draft is not None and not self.saving
         return super().check_action(action, parameters)
 
@@ -303,4 +425,5 @@ class ReminderModal(ActionModal):
             host.outbox,
             subject=self.value_of("subject"),
             body=self.value_of("body"),
+            to_contact=self.to_contact,
         )
