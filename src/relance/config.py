@@ -61,6 +61,16 @@ class SmtpSettings:
     sender: str = ""
 
 
+THANK_YOU_CHOICES = ("ask", "always", "never")
+
+
+@dataclass(frozen=True)
+class MessageSettings:
+    """``[messages]``: whether a payment that settles an invoice sends the thank-you message."""
+
+    thank_you: str = "ask"
+
+
 @dataclass(frozen=True)
 class Config:
     """Everything the config file can set, with defaults for what it leaves out."""
@@ -71,6 +81,7 @@ class Config:
     keys: dict[str, str] = field(default_factory=dict)
     law: LawSettings = field(default_factory=LawSettings)
     smtp: SmtpSettings | None = None
+    messages: MessageSettings = field(default_factory=MessageSettings)
     raw: dict[str, Any] = field(default_factory=dict)
 
 
@@ -96,6 +107,7 @@ def load_config(path: Path | None = None) -> Config:
         keys=_keys(raw.get("keys", {}), target),
         law=_law(raw.get("law", {}), target),
         smtp=_smtp(raw.get("smtp"), target),
+        messages=_messages(raw.get("messages", {}), target),
         raw=raw,
     )
 
@@ -106,6 +118,7 @@ TOP_LEVEL_KEYS = frozenset(
 )
 CREDITOR_KEYS = frozenset({"name", "address", "email", "phone", "company_number", "siret", "iban"})
 LAW_KEYS = frozenset({"default_jurisdiction", "court_costs"})
+MESSAGES_KEYS = frozenset({"thank_you"})
 LETTERS_KEYS = frozenset({"deadline_days", "font", "font_bold"})
 # Hosts where a password sent without encryption never leaves the machine.
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
@@ -203,6 +216,20 @@ def _law(section: Any, path: Path) -> LawSettings:
         except AmountError as error:
             raise ConfigError(f"config file {path}: law.court_costs.{route}: {error}") from None
     return LawSettings(default.strip().lower(), costs)
+
+
+def _messages(section: Any, path: Path) -> MessageSettings:
+    """Read ``[messages]``: ``thank_you`` is ask, always or never."""
+    if not isinstance(section, dict):
+        raise ConfigError(f"config file {path}: [messages] must be a table")
+    _refuse_unknown(section, MESSAGES_KEYS, "messages.", path)
+    choice = _string(section.get("thank_you", "ask"), "messages.thank_you", path).strip().lower()
+    if choice not in THANK_YOU_CHOICES:
+        raise ConfigError(
+            f"config file {path}: messages.thank_you must be one of"
+            f" {', '.join(THANK_YOU_CHOICES)}, not {choice!r}"
+        )
+    return MessageSettings(choice)
 
 
 def _smtp(section: Any, path: Path) -> SmtpSettings | None:

@@ -18,7 +18,7 @@ from relance.store.database import transaction
 from relance.store.errors import StoreError
 from relance.store.history import record_event
 from relance.store.reminded import message_logged
-from relance.store.steps import DELIVERY_KIND, QUEUED
+from relance.store.steps import DELIVERY_KIND, DISCARDED, QUEUED
 from relance.store.triage_index import refresh_client_summary
 
 NO_SMTP = "no [smtp] configured"
@@ -97,7 +97,7 @@ def deliver_claimed(
         if log_failure or held:
             # A permanent refusal is always told: it stays in the outbox until the user acts.
             where = HELD if held else "still queued in the outbox"
-            summary = f"reminder not sent to {', '.join(entry.recipients)}, {where}: {reason}"
+            summary = f"{_word(entry)} not sent to {', '.join(entry.recipients)}, {where}: {reason}"
             event_id = _log_delivery(entry, at, "queued", summary)
         return _delivery(entry, "failed", reason, event_id=event_id, held=held)
     except BaseException:
@@ -109,7 +109,7 @@ def deliver_claimed(
     # the server may get it twice (with the same Message-ID, which mail readers fold into one).
     outbox.mark_sent(entry.name, at)
     delivered_to = [who for who in entry.recipients if who not in refused]
-    summary = f"reminder sent to {', '.join(delivered_to)} by {session.settings.host}"
+    summary = f"{_word(entry)} sent to {', '.join(delivered_to)} by {session.settings.host}"
     if refused:
         summary += f"; refused by the server: {', '.join(refused)}"
     event_id = _log_delivery(entry, at, "sent", summary)
@@ -231,11 +231,11 @@ def discard_message(root: Path, name: str, at: datetime) -> ActionResult:
     with outbox.locked():
         entry = _waiting_entry(outbox, name)
         event_id = _log_outbox_event(
-            entry, at, "discarded", f"reminder discarded from the outbox: {entry.subject}"
+            entry, at, DISCARDED, f"{_word(entry)} discarded from the outbox: {entry.subject}"
         )
         outbox.withdraw(name)
     return ActionResult(
-        entry.client_id, f"{entry.client}: reminder discarded: {entry.subject}", event_id, {}
+        entry.client_id, f"{entry.client}: {_word(entry)} discarded: {entry.subject}", event_id, {}
     )
 
 
@@ -251,7 +251,7 @@ def redirect_message(
     outbox = Outbox(root)
     with outbox.locked():
         entry = _waiting_entry(outbox, name)
-        summary = f"reminder redirected from {', '.join(entry.recipients)} to {clean}, queued"
+        summary = f"{_word(entry)} redirected from {', '.join(entry.recipients)} to {clean}, queued"
         event_id = _log_outbox_event(entry, at, QUEUED, summary)
         outbox.readdress(name, (clean,))
         moved = outbox.entry(name)
@@ -263,7 +263,7 @@ def redirect_message(
             if session is not None:
                 session.close()
     result = ActionResult(
-        entry.client_id, f"{entry.client}: reminder redirected to {clean}", event_id, {}
+        entry.client_id, f"{entry.client}: {_word(entry)} redirected to {clean}", event_id, {}
     )
     return result, delivery
 
@@ -281,7 +281,7 @@ def _log_outbox_event(entry: OutboxEntry, at: datetime, outcome: str, summary: s
     with transaction():
         event_id = record_event(
             entry.client_id,
-            DELIVERY_KIND,
+            entry.news_kind,
             summary,
             at,
             channel="email",
@@ -290,3 +290,8 @@ def _log_outbox_event(entry: OutboxEntry, at: datetime, outcome: str, summary: s
         )
         refresh_client_summary(entry.client_id)
     return event_id
+
+
+def _word(entry: OutboxEntry) -> str:
+    """What the history calls the message: a reminder, or a message of the user's choosing."""
+    return "reminder" if entry.news_kind == DELIVERY_KIND else "message"

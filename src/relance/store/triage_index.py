@@ -25,7 +25,7 @@ from relance.domain.profile import (
     effective_profile,
 )
 from relance.store.models import database
-from relance.store.steps import step_event_sql, step_kind_sql
+from relance.store.steps import OUTBOX_OUTCOMES, step_event_sql, step_kind_sql
 from relance.store.stored_dates import stored_day, stored_day_or_none
 
 # Kinds of history event that count as having been in touch with the client.
@@ -99,7 +99,8 @@ SELECT e.follow_up_action, e.follow_up_on, date(e.happened_at), {step_kind_sql("
 FROM contact_event e
 WHERE e.client_id = ?1 AND e.happened_at >= ?2
   AND ({step_event_sql("e")} OR (e.kind IN {_in_list(CONTACT_KINDS)}
-       AND e.direction != 'internal' AND NOT (e.kind = 'email' AND e.outcome = 'queued')))
+       AND e.direction != 'internal'
+       AND NOT (e.kind = 'email' AND e.outcome IN {_in_list(OUTBOX_OUTCOMES)})))
 ORDER BY e.happened_at DESC, e.id DESC LIMIT 1
 """
 
