@@ -16,7 +16,7 @@ from relance.services import drafting
 from relance.services.outbox import NO_SMTP, Delivery, deliver_claimed, smtp_session
 from relance.services.results import ActionResult
 from relance.services.validation import Form, InvalidInput
-from relance.store.contacts import email_addresses
+from relance.store.contacts import client_contacts
 from relance.store.database import transaction
 from relance.store.history import record_event
 from relance.store.invoices import overdue_total
@@ -45,11 +45,18 @@ class AlreadyReminded(InvalidInput):
         super().__init__({"to": f"{client} was already reminded today; nothing was sent"})
 
 
-def reminder_recipients(client_id: int) -> list[str]:
-    """The billing contact's address, else every other contact's."""
-    addresses = email_addresses(client_id)
-    billing = [address for address, is_billing in addresses if is_billing]
-    return billing or [address for address, _ in addresses]
+def reminder_recipients(client_id: int, contact_id: int | None = None) -> list[str]:
+    """The picked contact's address; else the billing contact's, else every other contact's.
+
+    An address the server refused for good (marked bounced) is left out, so the next reminder
+    goes to the client's other addresses; a contact picked by hand is written to as asked.
+    """
+    contacts = client_contacts(client_id)
+    if contact_id is not None:
+        return [c.email for c in contacts if c.contact_id == contact_id and c.email]
+    usable = [c for c in contacts if c.writable]
+    billing = [c.email for c in usable if c.is_billing]
+    return billing or [c.email for c in sorted(usable, key=lambda c: c.contact_id)]
 
 
 def send_reminder(
@@ -62,6 +69,7 @@ def send_reminder(
     body: str | None = None,
     session: SmtpSession | None = None,
     sent_by_hand: bool = False,
+    to_contact: int | None = None,
 ) -> ActionResult:
     """Queue the reminder (as drafted, or as edited) in the outbox, log it, then try to send it.
 
@@ -72,6 +80,7 @@ def send_reminder(
     shares one connection to the server between the reminders of a batch; without it, one is
     opened for this message. With no ``[smtp]``, the reminder counts only once the user says
     it went: ``sent_by_hand`` says so at once, else ``confirm_sent`` does later.
+    ``to_contact`` writes to that contact instead of the usual ones.
     """
     draft = drafting.draft_reminder(client_id, at.date(), config)
     return write_and_send(
@@ -86,6 +95,7 @@ def send_reminder(
         ),
         session=session,
         sent_by_hand=sent_by_hand,
+        to_contact=to_contact,
     )
 
 
@@ -122,6 +132,7 @@ def write_and_send(
     *,
     session: SmtpSession | None = None,
     sent_by_hand: bool = False,
+    to_contact: int | None = None,
 ) -> ActionResult:
     """Write a message to the outbox and log it in one go, then hand it to ``[smtp]``."""
     kind = outgoing.kind
@@ -129,10 +140,12 @@ def write_and_send(
     final_subject = form.line("subject", outgoing.subject, required=True)
     final_body = form.text("body", outgoing.body, required=True)
     form.check()
-    recipients = reminder_recipients(client_id)
+    recipients = reminder_recipients(client_id, to_contact)
     client = get_client(client_id)
+    if not recipients and to_contact is not None:
+        raise InvalidInput.one("to", "the contact picked has no e-mail address")
     if not recipients:
-        raise InvalidInput.one("to", f"{client.name} has no e-mail address; add one to a contact")
+        raise InvalidInput.one("to", _no_address(client_id, client.name))
     if sent_by_hand and config.smtp is not None:
         raise InvalidInput.one("sent", "[smtp] is configured: relance sends it, not you")
     sender = message_sender(config)
@@ -268,6 +281,17 @@ def file_as_sent(box: Outbox, name: str, at: datetime) -> None:
     """Move a message the user sent by hand out of the queue, into the sent ones."""
     if box.claim(name) is not None:
         box.mark_sent(name, at)
+
+
+def _no_address(client_id: int, name: str) -> str:
+    """Why a client cannot be written to: no address at all, or only bounced ones."""
+    bounced = [c.email for c in client_contacts(client_id) if c.email_bounced is not None]
+    if bounced:
+        return (
+            f"{name}'s only e-mail addresses bounced ({', '.join(bounced)}); add another to a"
+            " contact, or clear the mark (`relance contact clear-mark`)"
+        )
+    return f"{name} has no e-mail address; add one to a contact (`relance contact add`)"
 
 
 def _fate(delivery: Delivery, outbox: Path, kind: MessageKind) -> str:
