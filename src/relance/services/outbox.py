@@ -21,12 +21,12 @@ from relance.store.database import transaction
 from relance.store.errors import StoreError
 from relance.store.history import record_event
 from relance.store.reminded import message_logged
-from relance.store.steps import DELIVERY_KIND, DISCARDED, QUEUED
+from relance.store.steps import DELIVERY_KIND, DISCARDED, QUEUED, REFUSED_FOR_GOOD
 from relance.store.triage_index import refresh_client_summary
 
 NO_SMTP = "no [smtp] configured"
 # Told with a permanent refusal: what the user can do, since relance will not try it again.
-HELD = "refused for good: discard it, send it again or redirect it to another address"
+HELD = f"{REFUSED_FOR_GOOD}: discard it, send it again or redirect it to another address"
 # The states of a message that still waits for the user or the server.
 WAITING = ("queued", "failed", "refused")
 

@@ -32,6 +32,20 @@ CHOSEN_MESSAGE_KIND = "message"
 CHOSEN_DELIVERY_KIND = "message-outbox"
 # Call outcomes that never reached anybody: tried, but not a contact to cite.
 UNREACHED_CALL_OUTCOMES = ("no-answer", "wrong-number")
+# Said in the delivery news of a message the server refused for good (a 5xx answer).
+REFUSED_FOR_GOOD = "refused for good"
+# How the dossier marks an outgoing contact that never reached the client.
+ATTEMPT_WORDS = {
+    "no-answer": "attempt: no answer",
+    "wrong-number": "attempt: wrong number",
+    "refused": "attempt: refused by the server",
+    "failed": "attempt: not sent, the server did not take it",
+    "discarded": "attempt: discarded, never sent",
+    "unconfirmed": "attempt: not confirmed as sent",
+    "waiting": "attempt: waiting in the outbox, not sent",
+}
+# The kinds of step a message or a letter cites as an earlier reminder, once it reached the client.
+CITED_KINDS = ("email", "letter", "sms", "call")
 
 
 def _in_list(values: tuple[str, ...]) -> str:
@@ -215,3 +229,37 @@ def unconfirmed_reminder(client_id: int) -> tuple[int, str] | None:
     if not message_id or reminder_news(client_id, latest.id, str(latest.body)) is not None:
         return None
     return int(latest.id), message_id
+
+
+def attempt_marks(client_id: int) -> dict[int, str]:
+    """Each outgoing call or reminder that never reached the client, by event id, with why."""
+    calls = ContactEvent.select(ContactEvent.id, ContactEvent.outcome).where(
+        (ContactEvent.client == client_id)
+        & (ContactEvent.kind == "call")
+        & (ContactEvent.direction == "out")
+        & ContactEvent.outcome.in_(UNREACHED_CALL_OUTCOMES)
+    )
+    marks = {int(row.id): ATTEMPT_WORDS[str(row.outcome)] for row in calls}
+    reminders = ContactEvent.select(ContactEvent.id, ContactEvent.outcome, ContactEvent.body).where(
+        (ContactEvent.client == client_id)
+        & (ContactEvent.kind == "email")
+        & (ContactEvent.direction == "out")
+        & ContactEvent.outcome.in_(OUTBOX_OUTCOMES)
+    )
+    for row in reminders:
+        fate = _reminder_fate(client_id, int(row.id), str(row.outcome), str(row.body))
+        if fate is not None:
+            marks[int(row.id)] = ATTEMPT_WORDS[fate]
+    return marks
+
+
+def _reminder_fate(client_id: int, event_id: int, outcome: str, body: str) -> str | None:
+    """Why a reminder never reached the client (a key of ATTEMPT_WORDS); None once it left."""
+    news = reminder_news(client_id, event_id, body)
+    if news is None:
+        return "unconfirmed" if outcome == WRITTEN else "waiting"
+    if news.outcome == ACCEPTED:
+        return None
+    if news.outcome == DISCARDED:
+        return "discarded"
+    return "refused" if REFUSED_FOR_GOOD in str(news.summary) else "failed"

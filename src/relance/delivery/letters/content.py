@@ -88,6 +88,8 @@ class FormalNoticeContent:
     epc_payload: str = ""
     # Late invoices past their limitation date: named apart, never in the total claimed.
     time_barred: tuple[LetterInvoice, ...] = ()
+    # Earlier reminders of this episode that reached the client: the letter cites them only then.
+    earlier_reminders: int = 0
 
 
 @dataclass(frozen=True)
