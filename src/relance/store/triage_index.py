@@ -80,6 +80,11 @@ SELECT
      FROM promise p WHERE p.client_id = c.id ORDER BY p.made_on DESC, p.id DESC LIMIT 1),
     (SELECT e.happened_at FROM contact_event e
      WHERE e.client_id = c.id AND e.kind = 'dispute' AND e.outcome = 'off'
+     ORDER BY e.happened_at DESC, e.id DESC LIMIT 1),
+    (SELECT date(e.happened_at) FROM contact_event e
+     WHERE e.client_id = c.id AND e.kind = 'plan' AND e.outcome = 'proposed'
+       AND EXISTS (SELECT 1 FROM payment_plan pp
+                   WHERE pp.client_id = c.id AND pp.status = 'proposed')
      ORDER BY e.happened_at DESC, e.id DESC LIMIT 1)
 FROM client c WHERE c.id = ?1
 """
@@ -192,6 +197,7 @@ def client_standing(
         override,
         broken_due,
         resolved_at,
+        proposed_on,
     ) = row
     # The day a dispute was last resolved, once it no longer runs: the ladder resumes from it.
     resolved_on = (
@@ -230,6 +236,7 @@ def client_standing(
         snoozed_until=stored_day_or_none(snoozed),
         promise_check_on=_next_day(stored_day_or_none(promise_due)),
         plan_next_due_on=stored_day_or_none(plan_next),
+        plan_proposed_on=stored_day_or_none(proposed_on),
         contacts=contacts,
         last_contact_on=last_contact_on,
         last_contact_kind=last_kind,
