@@ -235,6 +235,12 @@ def test_a_promise_made_broken_and_followed_up(
     assert "promise to pay by 2026-10-20 broken" in record["reason"]
     # The reminder that follows it up: every view agrees there is nothing left to chase.
     on(monkeypatch, "2026-10-21", relance, "remind", "Roux")
+    follow_up = server.received[-1].message
+    assert follow_up["Subject"] == "Engagement de paiement non tenu — 1 200,00 €"
+    assert (
+        "le 12 octobre, vous vous étiez engagé à régler 1 200,00 € avant le 20 octobre"
+        in " ".join(follow_up.get_content().split())
+    )
     assert promise_views(monkeypatch, "2026-10-21", relance, "Roux") == (False,) * 4
     record = shown(monkeypatch, "2026-10-21", relance, "Roux")
     assert record["next_action"] == "formal notice"
