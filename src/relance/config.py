@@ -70,6 +70,16 @@ class SmtpSettings:
     sender: str = ""
 
 
+THANK_YOU_CHOICES = ("ask", "always", "never")
+
+
+@dataclass(frozen=True)
+class MessageSettings:
+    """``[messages]``: whether a payment that settles an invoice sends the thank-you message."""
+
+    thank_you: str = "ask"
+
+
 @dataclass(frozen=True)
 class Config:
     """Everything the config file can set, with defaults for what it leaves out."""
@@ -80,6 +90,7 @@ class Config:
     keys: dict[str, str] = field(default_factory=dict)
     law: LawSettings = field(default_factory=LawSettings)
     smtp: SmtpSettings | None = None
+    messages: MessageSettings = field(default_factory=MessageSettings)
     bank: BankSettings = field(default_factory=BankSettings)
     raw: dict[str, Any] = field(default_factory=dict)
 
@@ -106,6 +117,7 @@ def load_config(path: Path | None = None) -> Config:
         keys=_keys(raw.get("keys", {}), target),
         law=_law(raw.get("law", {}), target),
         smtp=_smtp(raw.get("smtp"), target),
+        messages=_messages(raw.get("messages", {}), target),
         bank=_bank(raw.get("bank", {}), target),
         raw=raw,
     )
@@ -119,6 +131,7 @@ CREDITOR_KEYS = frozenset(
     {"name", "address", "email", "phone", "company_number", "siret", "iban", "bic"}
 )
 LAW_KEYS = frozenset({"default_jurisdiction", "court_costs"})
+MESSAGES_KEYS = frozenset({"thank_you"})
 BANK_KEYS = frozenset({"tolerance"})
 LETTERS_KEYS = frozenset({"deadline_days", "font", "font_bold"})
 # Hosts where a password sent without encryption never leaves the machine.
@@ -248,6 +261,20 @@ def _law(section: Any, path: Path) -> LawSettings:
         except AmountError as error:
             raise ConfigError(f"config file {path}: law.court_costs.{route}: {error}") from None
     return LawSettings(default.strip().lower(), costs)
+
+
+def _messages(section: Any, path: Path) -> MessageSettings:
+    """Read ``[messages]``: ``thank_you`` is ask, always or never."""
+    if not isinstance(section, dict):
+        raise ConfigError(f"config file {path}: [messages] must be a table")
+    _refuse_unknown(section, MESSAGES_KEYS, "messages.", path)
+    choice = _string(section.get("thank_you", "ask"), "messages.thank_you", path).strip().lower()
+    if choice not in THANK_YOU_CHOICES:
+        raise ConfigError(
+            f"config file {path}: messages.thank_you must be one of"
+            f" {', '.join(THANK_YOU_CHOICES)}, not {choice!r}"
+        )
+    return MessageSettings(choice)
 
 
 def _bank(section: Any, path: Path) -> BankSettings:

@@ -25,7 +25,9 @@ PROMISE = Marker("P", "promise", "open promise to pay")
 PLAN = Marker("$", "plan", "payment plan proposed or running")
 SNOOZED = Marker("Z", "snoozed", "snoozed until a date")
 UNDELIVERED = Marker(
-    "@", "not sent", "latest reminder not accepted by the server (refused, failed or waiting)"
+    "@",
+    "not sent",
+    "latest reminder not sent: refused, failed, waiting, or written and not confirmed as sent",
 )
 MARKERS = (DISPUTE, BROKEN_PROMISE, PROMISE, PLAN, SNOOZED, UNDELIVERED)
 

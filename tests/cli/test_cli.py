@@ -523,6 +523,7 @@ def test_today_json_is_sorted_by_days_overdue(relance: Relance) -> None:
         "broken_promise": False,
         "plan": False,
         "next_instalment_on": None,
+        "undelivered": False,
         "bank_lines_to_review": 0,
     }
 

@@ -52,7 +52,8 @@ def test_without_smtp_remind_says_where_and_retry_fails(
     run = ok(relance("remind", "1"))
     assert run.out == (
         f"Durand [b]SARL[/b]: reminder for €1,200.00 written to the outbox {outbox}"
-        " (no [smtp] configured)\n"
+        " (no [smtp] configured): send it yourself, then confirm it went"
+        " (`relance reminder confirm CLIENT`); until then it does not count\n"
     )
     listing = ok(relance("outbox", "list")).out
     assert "queued" in listing and "Durand [b]SARL[/b]" in listing

@@ -114,6 +114,9 @@ def test_save_setting_over_a_stale_temporary_file(tmp_path: Path) -> None:
         ("keys = 'x'\n", r"\[keys\] must be a table"),
         ("[keys]\nlog_call = 1\n", "keys.log_call must be a string"),
         ("[keys]\ncall = 'l'\n", r"\[keys\] names no binding 'call'"),
+        ("[messages]\nthank_you = 'sometimes'\n", "messages.thank_you must be one of ask"),
+        ("[messages]\nthank_you = true\n", "messages.thank_you must be a string"),
+        ("[messages]\nthanks = 'ask'\n", "unknown setting messages.thanks"),
     ],
 )
 def test_broken_config_raises_config_error(tmp_path: Path, text: str, message: str) -> None:
@@ -121,6 +124,13 @@ def test_broken_config_raises_config_error(tmp_path: Path, text: str, message: s
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError, match=message):
         load_config(path)
+
+
+def test_thank_you_setting(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    assert load_config(path).messages.thank_you == "ask"
+    path.write_text("[messages]\nthank_you = 'Always'\n", encoding="utf-8")
+    assert load_config(path).messages.thank_you == "always"
 
 
 def test_unreadable_config(tmp_path: Path) -> None:

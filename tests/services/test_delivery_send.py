@@ -14,6 +14,7 @@ import pytest
 
 from relance.config import Config
 from relance.delivery.mime import recorded_headers
+from relance.delivery.outbox import Outbox
 from relance.services import reminders
 from relance.services.clients import add_client
 from relance.services.drafting import draft_reminder
@@ -21,6 +22,7 @@ from relance.services.invoices import add_invoice
 from relance.services.reminders import send_reminder
 from relance.services.validation import InvalidInput
 from relance.store.models import Client, Contact, ContactEvent
+from relance.store.steps import UNCONFIRMED_NOTE, undelivered_note
 from reminder_fixtures import CREDITOR, owing_client
 
 
@@ -55,7 +57,8 @@ def test_without_smtp_the_reminder_is_queued_and_logged_in_full(
     assert stat.S_IMODE(outbox.stat().st_mode) == 0o700
     assert result.summary == (
         f"Atelier Brun: reminder for €1,034.56 written to the outbox {outbox}"
-        " (no [smtp] configured)"
+        " (no [smtp] configured): send it yourself, then confirm it went"
+        " (`relance reminder confirm CLIENT`); until then it does not count"
     )
     message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
     [sender] = message["From"].addresses
@@ -91,9 +94,27 @@ def test_without_smtp_the_reminder_is_queued_and_logged_in_full(
     }
     # No delivery was tried, so there is no delivery event.
     assert ContactEvent.select().where(ContactEvent.kind == "outbox").count() == 0
+    # Written for the user to send, it is no step until the user says it went.
+    client = Client.get_by_id(client_id)
+    assert (client.next_action, client.ladder_step) == ("courteous email", 1)
+    assert undelivered_note(client_id) == UNCONFIRMED_NOTE
+    confirmed = reminders.confirm_sent(client_id, at, outbox)
+    assert confirmed.record == {"message_id": message["Message-ID"], "status": "sent"}
+    news = ContactEvent.get_by_id(confirmed.event_id)
+    assert (news.kind, news.outcome, news.body) == (
+        "outbox",
+        "sent",
+        f"Message-ID: {message['Message-ID']}",
+    )
+    assert undelivered_note(client_id) is None
+    # Filed among the sent: a server configured later never sends it again.
+    [entry] = Outbox(outbox).entries()
+    assert entry.state == "sent"
     client = Client.get_by_id(client_id)
     # One step of the ladder done; the next 5 days after this contact (Saturday → Monday).
     assert (client.next_action, client.next_action_on) == ("second email", date(2026, 11, 30))
+    with pytest.raises(InvalidInput, match="no reminder waiting for you to confirm"):
+        reminders.confirm_sent(client_id, at, outbox)
 
 
 def test_the_edited_text_is_what_is_sent(

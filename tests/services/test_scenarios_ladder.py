@@ -235,6 +235,12 @@ def test_a_promise_made_broken_and_followed_up(
     assert "promise to pay by 2026-10-20 broken" in record["reason"]
     # The reminder that follows it up: every view agrees there is nothing left to chase.
     on(monkeypatch, "2026-10-21", relance, "remind", "Roux")
+    follow_up = server.received[-1].message
+    assert follow_up["Subject"] == "Engagement de paiement non tenu — 1 200,00 €"
+    assert (
+        "le 12 octobre, vous vous étiez engagé à régler 1 200,00 € avant le 20 octobre"
+        in " ".join(follow_up.get_content().split())
+    )
     assert promise_views(monkeypatch, "2026-10-21", relance, "Roux") == (False,) * 4
     record = shown(monkeypatch, "2026-10-21", relance, "Roux")
     assert record["next_action"] == "formal notice"
@@ -284,3 +290,50 @@ def test_an_imported_invoice_takes_the_credit_first(
         "0.00",
     )
     assert record["next_action"] == "courteous email"
+
+
+def test_a_plan_proposed_sent_accepted_then_an_instalment_missed(
+    server: SmtpServer, relance: Relance, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    owing(relance, "Lemoine", amount="900.00")
+    # Week 0: proposed and sent at once; the ladder waits for the answer.
+    run = on(
+        monkeypatch,
+        "2026-10-15",
+        relance,
+        "plan",
+        "propose",
+        "Lemoine",
+        "--instalments",
+        "3",
+        "--first",
+        "2026-11-02",
+        "--send",
+        "--json",
+    ).json()
+    assert (run["status"], run["sent"]["status"]) == ("proposed", "sent")
+    [proposal] = server.received
+    assert proposal.message["Subject"] == "Proposition d'échéancier — 900,00 €"
+    assert "900,00 € en 3 versements, chaque mois" in proposal.message.get_content()
+    action, _, reason = next_of(shown(monkeypatch, "2026-10-20", relance, "Lemoine"))
+    assert action == "follow up plan proposal"
+    assert "plan proposed" in reason
+    # Accepted: the plan holds the ladder; the reminder is the instalment notice.
+    on(monkeypatch, "2026-10-22", relance, "plan", "accept", "Lemoine")
+    record = shown(monkeypatch, "2026-10-30", relance, "Lemoine")
+    assert record["next_action"] == "instalment notice"
+    assert "the plan holds the ladder" in record["reason"]
+    on(monkeypatch, "2026-10-30", relance, "remind", "Lemoine")
+    notice = server.received[-1].message
+    assert notice["Subject"] == "Prochaine échéance de votre plan de paiement — 300,00 €"
+    assert "d'un montant de 300,00 €, est fixée au 2 novembre" in notice.get_content()
+    # The first instalment never comes: the next reminder says so, and threatens nothing more.
+    action, day, _ = next_of(shown(monkeypatch, "2026-11-03", relance, "Lemoine"))
+    assert (action, day) == ("instalment missed", "2026-11-03")
+    on(monkeypatch, "2026-11-03", relance, "remind", "Lemoine")
+    missed = server.received[-1].message
+    assert missed["Subject"] == "Échéance impayée — 300,00 €"
+    text = missed.get_content()
+    assert "l'échéance du 2 novembre 2026 de votre plan de paiement" in text
+    assert "mise en demeure" not in text.lower()
+    assert len(server.received) == 3

@@ -88,3 +88,45 @@ def test_refused_then_redirected_reminder(book: SqliteDatabase, tmp_path: Path) 
         body = drafting.draft_reminder(client_id, later, config).body
         cited = next(line for line in body.splitlines() if line.startswith("We reminded you"))
         assert cited == "We reminded you on 9 November 2026 (e-mail)."
+
+
+def test_the_marker_follows_the_latest_reminder_only(book: SqliteDatabase, tmp_path: Path) -> None:
+    outbox = tmp_path / "outbox"
+    start = date(2026, 11, 2)
+    client_id = owing_client(moment(start), language="en")
+    with smtp_server() as server:
+        smtp = SmtpSettings(host="127.0.0.1", port=server.port, security="none")
+        config = Config(path=tmp_path / "config.toml", creditor=CREDITOR, smtp=smtp)
+
+        # Week 1: the server is busy; the reminder stays queued and marks the row.
+        server.collector.refuse = "451 4.3.2 try again later"
+        first = send_reminder(client_id, moment(start), config, outbox)
+        assert first.record["status"] == "failed"
+        assert state(client_id) == ("courteous email", 1)
+        assert UNDELIVERED.letter in row_letters(client_id, start)
+
+        # Week 2: a new reminder is accepted; the older one still waits, but the row is clear.
+        server.collector.refuse = ""
+        second_day = date(2026, 11, 9)
+        second = send_reminder(client_id, moment(second_day), config, outbox)
+        assert second.record["status"] == "sent"
+        assert state(client_id) == ("second email", 2)
+        assert UNDELIVERED.letter not in row_letters(client_id, second_day)
+        assert undelivered_note(client_id) is None
+
+        # The next day a retry of the older message is refused for good: news of that older
+        # message only, so the row stays clear and the ladder where it was.
+        server.collector.refuse = "554 5.7.1 rejected"
+        retried_day = date(2026, 11, 10)
+        [retried] = retry_outbox(outbox, config, moment(retried_day))
+        assert (retried.status, retried.held) == ("failed", True)
+        assert retried.name == Path(str(first.record["file"])).name
+        assert UNDELIVERED.letter not in row_letters(client_id, retried_day)
+        assert undelivered_note(client_id) is None
+        assert state(client_id) == ("second email", 2)
+
+        # Only the accepted reminder is cited by the next one.
+        later = date(2026, 11, 23)
+        body = drafting.draft_reminder(client_id, later, config).body
+        cited = next(line for line in body.splitlines() if line.startswith("We reminded you"))
+        assert cited == "We reminded you on 9 November 2026 (e-mail)."

@@ -47,7 +47,7 @@ def perform(client_id: int, action: str, on: date, outbox: Path) -> None:
     for channel in channels:
         if channel is Channel.EMAIL:
             config = Config(path=outbox / "config.toml", creditor=CREDITOR)
-            reminders.send_reminder(client_id, moment(on), config, outbox)
+            reminders.send_reminder(client_id, moment(on), config, outbox, sent_by_hand=True)
         elif channel is Channel.PHONE:
             calls.log_call(client_id, "voicemail", moment(on))
         else:

@@ -75,6 +75,7 @@ def test_payment_goes_to_the_oldest_invoices_first(client_id: int, at: datetime)
             {"invoice": "F-2", "amount": "150.00"},
         ],
         "credit": "0.00",
+        "settled": ["F-1"],
         "events": [],
     }
 

@@ -60,7 +60,7 @@ def test_second_reminder_is_the_next_step(
 ) -> None:
     client_id = owing_client(at)
     config = config_with(tmp_path)
-    send_reminder(client_id, at, config, outbox)
+    send_reminder(client_id, at, config, outbox, sent_by_hand=True)
     draft = draft_reminder(client_id, at.date(), config)
     assert (draft.template, draft.step_label) == ("second", "second email")
     assert draft.subject == "Nouvelle relance : 2 factures impayées — 1 034,56 €"

@@ -154,6 +154,10 @@ async def test_r_sends_the_reminder_shown(
         subject = modal.query_one("#field-subject", Input).value
         assert "F-2026-031" in modal.value_of("body")
         await save(pilot)
+        # No [smtp]: the app asks whether the user sent it; n leaves it uncounted.
+        assert type(app.screen).__name__ == "AskModal"
+        await pilot.press("n")
+        await settle(pilot)
         assert current_id(app) == dupont
     event = detail(dupont, today).history[0]
     assert event.kind == "email"
@@ -204,6 +208,10 @@ async def test_dollar_records_a_payment_and_the_cursor_follows_the_client(
         await pilot.press("tab", "tab")
         await type_text(pilot, "transfer")
         await save(pilot)
+        # It settles the invoice: the thank-you is offered; n sends nothing.
+        assert type(app.screen).__name__ == "AskModal"
+        await pilot.press("n")
+        await settle(pilot)
         assert current_id(app) == dupont
         assert row_index(app, dupont) > 0
         assert main_screen(app).query_one(ClientTable).cursor_row == row_index(app, dupont)

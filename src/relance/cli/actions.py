@@ -11,6 +11,12 @@ from relance.cli.remind_due import remind_due_command
 from relance.domain.jurisdictions import default_jurisdiction
 from relance.paths import outbox_path
 from relance.services.calls import log_call
+from relance.services.chosen_message import (
+    THANK_YOU,
+    send_chosen_message,
+    should_ask_thank_you,
+    thank_you_wanted,
+)
 from relance.services.clients import (
     add_client,
     add_note,
@@ -24,7 +30,7 @@ from relance.services.invoices import add_invoice
 from relance.services.payments import record_payment, reverse_payment
 from relance.services.plans import INCLUDED, WAIVED, answer_plan, propose_plan
 from relance.services.profile import set_profile_override
-from relance.services.reminders import reminder_recipients, send_reminder
+from relance.services.reminders import confirm_sent, reminder_recipients, send_reminder
 from relance.services.results import ActionResult
 
 
@@ -94,11 +100,15 @@ def invoice_add(ctx: Context) -> int:
 
 
 def payment_add(ctx: Context) -> int:
-    """`relance payment add`."""
+    """`relance payment add`: with ``--thank-you`` (or ``thank_you = "always"``) thanks too."""
     args = ctx.args
-    ctx.open_book()
+    path = ctx.open_book()
+    client_id = ctx.client_id()
+    # Checked first, so a payment whose thank-you cannot go is not recorded either.
+    if args.thank_you and not reminder_recipients(client_id):
+        raise BadInput("--thank-you: the client has no e-mail address; add one to a contact")
     result = record_payment(
-        ctx.client_id(),
+        client_id,
         args.amount,
         ctx.now(),
         received_on=args.on,
@@ -106,7 +116,20 @@ def payment_add(ctx: Context) -> int:
         reference=args.reference,
         invoice_numbers=args.invoice,
     )
-    return report(ctx, result)
+    thanks = None
+    if thank_you_wanted(ctx.config, result, args.thank_you):
+        thanks = send_chosen_message(client_id, THANK_YOU, ctx.now(), ctx.config, outbox_path(path))
+    if args.json:
+        record = {**result.record, "thank_you": action_record(thanks) if thanks else None}
+        return report(ctx, replace(result, record=record))
+    ctx.out.line(result.summary)
+    if thanks is not None:
+        ctx.out.line(thanks.summary)
+    elif args.thank_you is None and should_ask_thank_you(ctx.config, result):
+        settled = ", ".join(result.record["settled"])
+        ctx.out.line(f"{settled} settled: --thank-you sends the thank-you message")
+    # The thank-you was asked for and the server did not take it: scripts must notice.
+    return NOT_SENT_STATUS if thanks and thanks.record.get("status") == "failed" else 0
 
 
 def payment_reverse(ctx: Context) -> int:
@@ -156,8 +179,14 @@ def remind(ctx: Context) -> int:
     config = ctx.config
     path = ctx.open_book()
     client_id = ctx.client_id()
+    if ctx.args.sent and config.smtp is not None:
+        raise BadInput("--sent is for a reminder you send yourself; [smtp] is configured")
+    if ctx.args.sent and ctx.args.dry_run:
+        raise BadInput("give --sent or --dry-run, not both")
     if not ctx.args.dry_run:
-        result = send_reminder(client_id, ctx.now(), config, outbox_path(path))
+        result = send_reminder(
+            client_id, ctx.now(), config, outbox_path(path), sent_by_hand=ctx.args.sent
+        )
         status = report(ctx, result)
         # The server refused it or could not be reached: cron and scripts must notice.
         return NOT_SENT_STATUS if result.record.get("status") == "failed" else status
@@ -183,6 +212,12 @@ def remind(ctx: Context) -> int:
     ctx.out.line("")
     ctx.out.block(draft.body)
     return 0
+
+
+def reminder_confirm(ctx: Context) -> int:
+    """`relance reminder confirm CLIENT`: the reminder written with no [smtp] went."""
+    path = ctx.open_book()
+    return report(ctx, confirm_sent(ctx.client_id(), ctx.now(), outbox_path(path)))
 
 
 def plan_propose(ctx: Context) -> int:

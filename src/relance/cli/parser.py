@@ -199,6 +199,13 @@ def build_parser() -> CommandLineParser:
     )
     payment_add.add_argument("--method", metavar="M", default="")
     payment_add.add_argument("--reference", metavar="R", default="")
+    payment_add.add_argument(
+        "--thank-you",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="send the thank-you message when it settles an invoice"
+        " (default: [messages] thank_you)",
+    )
     payment_add.set_defaults(handler=_handler("actions", "payment_add"))
     payment_reverse = payment_commands.add_parser(
         "reverse", parents=scripted, help="reverse a payment (a bounced transfer)"
@@ -232,7 +239,23 @@ def build_parser() -> CommandLineParser:
         "--due", action="store_true", help="every e-mail reminder due today (for cron)"
     )
     remind.add_argument("--dry-run", action="store_true", help="show it, write nothing")
+    remind.add_argument(
+        "--sent",
+        action="store_true",
+        help="no [smtp]: you send it yourself now, so it counts at once",
+    )
     remind.set_defaults(handler=_handler("actions", "remind"))
+    reminder = commands.add_parser("reminder", parents=common, help="reminders sent by hand")
+    reminder_commands = reminder.add_subparsers(
+        dest="reminder_command", metavar="ACTION", required=True
+    )
+    confirm = reminder_commands.add_parser(
+        "confirm",
+        parents=scripted,
+        help="you sent the reminder written with no [smtp]: it counts from today",
+    )
+    _client_argument(confirm)
+    confirm.set_defaults(handler=_handler("actions", "reminder_confirm"))
 
     plan = commands.add_parser("plan", parents=common, help="payment plan commands")
     plan_commands = plan.add_subparsers(dest="plan_command", metavar="ACTION", required=True)

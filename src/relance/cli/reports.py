@@ -56,6 +56,7 @@ def triage_record(row: TriageRow, today: date) -> dict[str, Any]:
         "broken_promise": row.broken_promise,
         "plan": row.has_plan,
         "next_instalment_on": _iso(row.next_instalment_on),
+        "undelivered": row.undelivered,
     }
 
 
@@ -320,6 +321,10 @@ def _status_line(detail: ClientDetail, today: date) -> Text:
         pieces.append(action)
     if detail.next_action_reason:
         pieces.append(literal(detail.next_action_reason, keep_newlines=False))
+    if detail.undelivered is not None:
+        # The latest reminder did not leave: said here, as the app's detail says it.
+        note = literal(detail.undelivered, keep_newlines=False)
+        pieces.append(Text("NOT SENT: ", style="bold") + note)
     return Text(SEPARATOR).join(pieces)
 
 

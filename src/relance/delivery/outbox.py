@@ -41,6 +41,8 @@ FOLDERS = ("tmp", "new", "cur", "sending", "state")
 DAMAGED = "damaged"
 SEEN_SUFFIX = ":2,S"
 LOCK_NAME = ".lock"
+# The history kind of a reminder's delivery news (store.steps.DELIVERY_KIND says the same).
+REMINDER_NEWS = "outbox"
 # Long enough for another process to finish sending one message to a slow server.
 LOCK_TIMEOUT_SECONDS = 90.0
 LOCK_POLL_SECONDS = 0.05
@@ -68,6 +70,8 @@ class OutboxEntry:
     last_attempt: str = ""
     reason: str = ""
     sent_at: str = ""
+    # The history kind of its delivery news: a reminder's counts on the ladder, others not.
+    news_kind: str = REMINDER_NEWS
 
     def as_record(self) -> dict[str, Any]:
         """The entry as ``outbox list --json`` prints it."""
@@ -130,10 +134,19 @@ class Outbox:
         finally:
             os.close(fd)
 
-    def stage(self, mail: OutgoingMail, client_id: int, client: str, *, reason: str = "") -> str:
+    def stage(
+        self,
+        mail: OutgoingMail,
+        client_id: int,
+        client: str,
+        *,
+        reason: str = "",
+        news_kind: str = REMINDER_NEWS,
+    ) -> str:
         """Write a message into ``tmp/`` (flushed to disk) with its state file; return its name.
 
-        ``reason`` says why it will wait, when that is known already (no server configured).
+        ``reason`` says why it will wait, when that is known already (no server configured);
+        ``news_kind`` is the history kind its delivery news is logged under.
         """
         self._require_lock()
         if not all((self.root / folder).is_dir() for folder in FOLDERS):
@@ -154,6 +167,7 @@ class Outbox:
                 "last_attempt": "",
                 "reason": reason,
                 "sent_at": "",
+                "news_kind": news_kind,
             },
         )
         try:
@@ -403,6 +417,7 @@ def _entry(name: str, state: str, path: Path, data: dict[str, Any]) -> OutboxEnt
         last_attempt=str(data.get("last_attempt", "")),
         reason=str(data.get("reason", "")),
         sent_at=str(data.get("sent_at", "")),
+        news_kind=str(data.get("news_kind", REMINDER_NEWS)),
     )
 
 

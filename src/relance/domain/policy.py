@@ -97,6 +97,8 @@ class ClientState:
     snoozed_until: date | None = None
     promise_check_on: date | None = None
     plan_next_due_on: date | None = None
+    # The day a plan still waiting for the client's answer was proposed: it holds the ladder.
+    plan_proposed_on: date | None = None
     contacts: tuple[Contacted, ...] = ()
     last_contact_on: date | None = None
     last_contact_kind: str = ""
@@ -182,6 +184,11 @@ def _held_action(state: ClientState, policy: Policy, step: int) -> NextAction | 
         return NextAction("resolve dispute", on, step, f"resolve dispute — {why}")
     if state.plan_next_due_on is not None:
         return _instalment_action(state, policy, step, state.plan_next_due_on)
+    if state.plan_proposed_on is not None:
+        on = state.plan_proposed_on + timedelta(days=policy.plan_answer_days)
+        proposed = state.plan_proposed_on.isoformat()
+        why = f"plan proposed on {proposed}, the ladder waits for the answer"
+        return NextAction("follow up plan proposal", on, step, f"follow up plan proposal — {why}")
     if state.promise_check_on is not None:
         promised = state.promise_check_on - timedelta(days=1)
         why = f"promised to pay by {promised.isoformat()}, the ladder waits until the day after"

@@ -6,7 +6,7 @@ import csv
 import io
 import zipfile
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
@@ -28,6 +28,7 @@ from relance.store.detail import (
     PaymentRow,
     allocation_rows,
 )
+from relance.store.steps import CITED_KINDS, attempt_marks, contacts_to_cite
 
 README = "README.txt"
 STATEMENT = "statement.txt"
@@ -63,6 +64,10 @@ class DossierFacts:
     detail: ClientDetail
     claim: ClientClaim
     allocations: tuple[AllocationRow, ...]
+    # The contacts that reached the client (when, as what kind), oldest first.
+    reached: tuple[tuple[datetime, str], ...] = ()
+    # The outgoing calls and reminders that never reached the client, by event id, with why.
+    attempts: Mapping[int, str] = field(default_factory=dict)
 
 
 class DossierTargetExists(ValueError):
@@ -78,7 +83,15 @@ def read_dossier(
 ) -> DossierFacts:
     """Read one client's detail, claim and payment allocations as of ``today``."""
     detail, claim = detail_with_claim(client_id, today, court_costs=court_costs)
-    return DossierFacts(today, creditor, detail, claim, allocation_rows(client_id))
+    return DossierFacts(
+        today,
+        creditor,
+        detail,
+        claim,
+        allocation_rows(client_id),
+        reached=tuple(contacts_to_cite(client_id, date.min, CITED_KINDS)),
+        attempts=attempt_marks(client_id),
+    )
 
 
 def dossier_files(facts: DossierFacts, extra: Mapping[str, str]) -> dict[str, str]:
@@ -87,8 +100,8 @@ def dossier_files(facts: DossierFacts, extra: Mapping[str, str]) -> dict[str, st
         STATEMENT: statement_text(facts),
         INVOICES_CSV: invoices_csv(facts),
         PAYMENTS_CSV: payments_csv(facts),
-        HISTORY_CSV: history_csv(facts.detail),
-        HISTORY_TXT: history_text(facts.detail),
+        HISTORY_CSV: history_csv(facts.detail, facts.attempts),
+        HISTORY_TXT: history_text(facts.detail, facts.attempts),
         INTEREST_CSV: interest_csv(facts.claim),
         INTEREST_TXT: interest_text(facts.claim),
         **extra,
@@ -219,6 +232,7 @@ def readme_text(facts: DossierFacts, names: list[str]) -> str:
             if claim.verdict
             else "  worth it? no verdict: set typical costs in [law.court_costs] to compare"
         )
+    lines += ["", "CONTACTS", *contact_lines(facts)]
     lines += ["", "LEGAL BASIS", *legal_basis_lines(claim)]
     for warning in claim.warnings:
         lines.append(f"  warning: {warning}")
@@ -238,6 +252,18 @@ def readme_text(facts: DossierFacts, names: list[str]) -> str:
         "Text typed or sent (names, notes, reminders) is reproduced exactly as recorded.",
     ]
     return "\n".join(lines) + "\n"
+
+
+def contact_lines(facts: DossierFacts) -> list[str]:
+    """The reminders, calls and letters that reached the client; attempts are counted apart."""
+    lines = [f"  reached the client: {len(facts.reached)}"]
+    lines += [f"    {at.date().isoformat()}  {kind}" for at, kind in facts.reached]
+    if facts.attempts:
+        lines.append(
+            f"  attempts that did not reach the client (not counted above): {len(facts.attempts)}"
+            f", marked in {HISTORY_TXT} and {HISTORY_CSV}"
+        )
+    return lines
 
 
 def _identity_lines(*pairs: tuple[str, str]) -> list[str]:
@@ -419,8 +445,11 @@ def payments_csv(facts: DossierFacts) -> str:
     return _csv(header, rows)
 
 
-def history_csv(detail: ClientDetail) -> str:
-    """Every history event, oldest first, with the full text exactly as stored."""
+def history_csv(detail: ClientDetail, attempts: Mapping[int, str]) -> str:
+    """Every history event, oldest first, with the full text exactly as stored.
+
+    The ``attempt`` column marks an outgoing contact that never reached the client.
+    """
     rows = [
         [
             _moment(event.at),
@@ -433,6 +462,7 @@ def history_csv(detail: ClientDetail) -> str:
             event.follow_up_action,
             event.follow_up_on.isoformat() if event.follow_up_on else "",
             event.body,
+            attempts.get(event.event_id, ""),
         ]
         for event in _oldest_first(detail.history)
     ]
@@ -447,12 +477,13 @@ def history_csv(detail: ClientDetail) -> str:
         "follow_up",
         "follow_up_on",
         "text",
+        "attempt",
     ]
     return _csv(header, rows)
 
 
-def history_text(detail: ClientDetail) -> str:
-    """The history for reading: one block per event, the text sent in full."""
+def history_text(detail: ClientDetail, attempts: Mapping[int, str]) -> str:
+    """The history for reading: one block per event, the text sent in full, attempts marked."""
     lines = [f"History of {detail.name} (client #{detail.client_id}), oldest first", RULE]
     events = _oldest_first(detail.history)
     if not events:
@@ -460,6 +491,8 @@ def history_text(detail: ClientDetail) -> str:
     for event in events:
         facts = [event.kind]
         facts += [f"{name} {value}" for name, value in _event_facts(event) if value]
+        if event.event_id in attempts:
+            facts.append(attempts[event.event_id])
         lines.append(f"{_moment(event.at)}  {' · '.join(facts)}")
         lines.append(f"  {event.summary}")
         if event.amount is not None:

@@ -62,13 +62,13 @@ from relance.store.plans import (
     plan_schedule,
 )
 from relance.store.promises import BrokenPromise, broken_promise
-from relance.store.steps import contacts_to_cite
+from relance.store.steps import CITED_KINDS, contacts_to_cite
 from relance.store.stored_dates import stored_day
 from relance.store.triage_index import client_standing, open_position
 
 SMS_MAX_CHARS = 320
 # The history kinds that count as an earlier reminder in a message.
-REMINDER_KINDS = ("email", "letter", "sms", "call")
+REMINDER_KINDS = CITED_KINDS
 # The kinds whose step writes to the client: an e-mail can stand in for them.
 WRITTEN_CHANNELS = (Channel.EMAIL, Channel.LETTER, Channel.LEGAL)
 DRAFT_CHANNELS = {

@@ -47,7 +47,8 @@ from relance.store.detail import ClientDetail
 from relance.store.history import record_event
 from relance.store.letters import LETTER_KIND, LetterEvent, letter_events
 from relance.store.lookup import get_client
-from relance.store.triage_index import active_policy, refresh_client_summary
+from relance.store.steps import CITED_KINDS, contacts_to_cite
+from relance.store.triage_index import active_policy, open_position, refresh_client_summary
 
 DEFAULT_DEADLINE_DAYS = 8
 MAX_DEADLINE_DAYS = 365
@@ -404,7 +405,16 @@ def _formal_content(
         epc_payload=_epc_payload(detail.client_id, creditor, claim.currency, claim.total),
         time_barred=tuple(letter_invoice(item) for item in claim.time_barred),
         provisional=claim.provisional_span,
+        earlier_reminders=_reminders_that_reached(detail.client_id),
     )
+
+
+def _reminders_that_reached(client_id: int) -> int:
+    """How many contacts of the current episode reached the client (attempts never count)."""
+    _, _, episode_start = open_position(client_id)
+    if episode_start is None:
+        return 0
+    return len(contacts_to_cite(client_id, episode_start, CITED_KINDS))
 
 
 def _printed_reference(client_id: int, creditor: Creditor) -> str:

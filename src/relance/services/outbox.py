@@ -21,12 +21,12 @@ from relance.store.database import transaction
 from relance.store.errors import StoreError
 from relance.store.history import record_event
 from relance.store.reminded import message_logged
-from relance.store.steps import DELIVERY_KIND, QUEUED
+from relance.store.steps import DELIVERY_KIND, DISCARDED, QUEUED, REFUSED_FOR_GOOD
 from relance.store.triage_index import refresh_client_summary
 
 NO_SMTP = "no [smtp] configured"
 # Told with a permanent refusal: what the user can do, since relance will not try it again.
-HELD = "refused for good: discard it, send it again or redirect it to another address"
+HELD = f"{REFUSED_FOR_GOOD}: discard it, send it again or redirect it to another address"
 # The states of a message that still waits for the user or the server.
 WAITING = ("queued", "failed", "refused")
 
@@ -102,7 +102,7 @@ def deliver_claimed(
         if log_failure or held:
             # A permanent refusal is always told: it stays in the outbox until the user acts.
             where = HELD if held else "still queued in the outbox"
-            summary = f"reminder not sent to {', '.join(entry.recipients)}, {where}: {reason}"
+            summary = f"{_word(entry)} not sent to {', '.join(entry.recipients)}, {where}: {reason}"
             event_id = _log_delivery(entry, at, "queued", summary)
         _mark_bounced(entry, session.permanent_refusals, at)
         return _delivery(entry, "failed", reason, event_id=event_id, held=held)
@@ -115,7 +115,7 @@ def deliver_claimed(
     # the server may get it twice (with the same Message-ID, which mail readers fold into one).
     outbox.mark_sent(entry.name, at)
     delivered_to = [who for who in entry.recipients if who not in refused]
-    summary = f"reminder sent to {', '.join(delivered_to)} by {session.settings.host}"
+    summary = f"{_word(entry)} sent to {', '.join(delivered_to)} by {session.settings.host}"
     if refused:
         summary += f"; refused by the server: {', '.join(refused)}"
     event_id = _log_delivery(entry, at, "sent", summary)
@@ -272,11 +272,11 @@ def discard_message(root: Path, name: str, at: datetime) -> ActionResult:
     with outbox.locked():
         entry = _waiting_entry(outbox, name)
         event_id = _log_outbox_event(
-            entry, at, "discarded", f"reminder discarded from the outbox: {entry.subject}"
+            entry, at, DISCARDED, f"{_word(entry)} discarded from the outbox: {entry.subject}"
         )
         outbox.withdraw(name)
     return ActionResult(
-        entry.client_id, f"{entry.client}: reminder discarded: {entry.subject}", event_id, {}
+        entry.client_id, f"{entry.client}: {_word(entry)} discarded: {entry.subject}", event_id, {}
     )
 
 
@@ -292,7 +292,7 @@ def redirect_message(
     outbox = Outbox(root)
     with outbox.locked():
         entry = _waiting_entry(outbox, name)
-        summary = f"reminder redirected from {', '.join(entry.recipients)} to {clean}, queued"
+        summary = f"{_word(entry)} redirected from {', '.join(entry.recipients)} to {clean}, queued"
         event_id = _log_outbox_event(entry, at, QUEUED, summary)
         outbox.readdress(name, (clean,))
         moved = outbox.entry(name)
@@ -304,7 +304,7 @@ def redirect_message(
             if session is not None:
                 session.close()
     result = ActionResult(
-        entry.client_id, f"{entry.client}: reminder redirected to {clean}", event_id, {}
+        entry.client_id, f"{entry.client}: {_word(entry)} redirected to {clean}", event_id, {}
     )
     return result, delivery
 
@@ -322,7 +322,7 @@ def _log_outbox_event(entry: OutboxEntry, at: datetime, outcome: str, summary: s
     with transaction():
         event_id = record_event(
             entry.client_id,
-            DELIVERY_KIND,
+            entry.news_kind,
             summary,
             at,
             channel="email",
@@ -331,3 +331,8 @@ def _log_outbox_event(entry: OutboxEntry, at: datetime, outcome: str, summary: s
         )
         refresh_client_summary(entry.client_id)
     return event_id
+
+
+def _word(entry: OutboxEntry) -> str:
+    """What the history calls the message: a reminder, or a message of the user's choosing."""
+    return "reminder" if entry.news_kind == DELIVERY_KIND else "message"

@@ -119,8 +119,23 @@ def record_payment(
                 "reference": clean_reference,
                 "allocations": [_piece_record(p, numbers, seq_of) for p in pieces],
                 "credit": decimal_string(credit),
+                "settled": _settled(invoices, pieces),
             },
         )
+
+
+def _settled(invoices: list[InvoiceBalance], pieces: list[Piece]) -> list[str]:
+    """The numbers of the invoices this payment paid off, in the order it reached them."""
+    taken: dict[int, int] = {}
+    for piece in pieces:
+        if piece.invoice_id:
+            taken[piece.invoice_id] = taken.get(piece.invoice_id, 0) + piece.amount
+    before = {inv.invoice_id: inv for inv in invoices}
+    return [
+        before[invoice_id].number
+        for invoice_id, amount in taken.items()
+        if before[invoice_id].outstanding and amount >= before[invoice_id].outstanding
+    ]
 
 
 def reverse_payment(

@@ -26,7 +26,7 @@ from relance.domain.profile import (
     effective_profile,
 )
 from relance.store.models import database
-from relance.store.steps import step_event_sql, step_kind_sql
+from relance.store.steps import OUTBOX_OUTCOMES, step_event_sql, step_kind_sql
 from relance.store.stored_dates import stored_day, stored_day_or_none
 
 # Kinds of history event that count as having been in touch with the client.
@@ -81,6 +81,11 @@ SELECT
      FROM promise p WHERE p.client_id = c.id ORDER BY p.made_on DESC, p.id DESC LIMIT 1),
     (SELECT e.happened_at FROM contact_event e
      WHERE e.client_id = c.id AND e.kind = 'dispute' AND e.outcome = 'off'
+     ORDER BY e.happened_at DESC, e.id DESC LIMIT 1),
+    (SELECT date(e.happened_at) FROM contact_event e
+     WHERE e.client_id = c.id AND e.kind = 'plan' AND e.outcome = 'proposed'
+       AND EXISTS (SELECT 1 FROM payment_plan pp
+                   WHERE pp.client_id = c.id AND pp.status = 'proposed')
      ORDER BY e.happened_at DESC, e.id DESC LIMIT 1)
 FROM client c WHERE c.id = ?1
 """
@@ -100,7 +105,8 @@ SELECT e.follow_up_action, e.follow_up_on, date(e.happened_at), {step_kind_sql("
 FROM contact_event e
 WHERE e.client_id = ?1 AND e.happened_at >= ?2
   AND ({step_event_sql("e")} OR (e.kind IN {_in_list(CONTACT_KINDS)}
-       AND e.direction != 'internal' AND NOT (e.kind = 'email' AND e.outcome = 'queued')))
+       AND e.direction != 'internal'
+       AND NOT (e.kind = 'email' AND e.outcome IN {_in_list(OUTBOX_OUTCOMES)})))
 ORDER BY e.happened_at DESC, e.id DESC LIMIT 1
 """
 
@@ -199,6 +205,7 @@ def client_standing(
         override,
         broken_due,
         resolved_at,
+        proposed_on,
     ) = row
     # The day a dispute was last resolved, once it no longer runs: the ladder resumes from it.
     resolved_on = (
@@ -237,6 +244,7 @@ def client_standing(
         snoozed_until=stored_day_or_none(snoozed),
         promise_check_on=_next_day(stored_day_or_none(promise_due)),
         plan_next_due_on=stored_day_or_none(plan_next),
+        plan_proposed_on=stored_day_or_none(proposed_on),
         contacts=contacts,
         last_contact_on=last_contact_on,
         last_contact_kind=last_kind,

@@ -48,7 +48,7 @@ if TYPE_CHECKING:
     from relance.services.claims import ClientClaim
     from relance.store.detail import ClientDetail
     from relance.tui.app import RelanceApp
-    from relance.tui.modals.base import ActionModal
+    from relance.tui.modals.base import ActionModal, SaveOutcome
 
 # Screens at least this wide show the list and the detail side by side.
 WIDE_FROM = 140
@@ -981,7 +981,24 @@ class MainScreen(Screen[None]):
             return
         from relance.tui.modals.reminder import ReminderModal
 
-        self._open_client_form(ReminderModal)
+        self._open_form(lambda row: ReminderModal(row.client_id, row.name), self._ask_if_sent)
+
+    def _ask_if_sent(self, row: TriageRow, result: ActionResult) -> None:
+        """With no [smtp], a reminder written for the user to send counts once they say it went."""
+        if self.relance.config.smtp is not None or result.record.get("status") != "queued":
+            return
+        # Imported on use, like every form.
+        from relance.services.reminders import confirm_sent
+        from relance.tui.modals.ask import AskModal
+
+        app = self.relance
+        question = Text.assemble(
+            "The reminder is written to the outbox for you to send:\n",
+            Text(str(result.record.get("file", "")), style="bold"),
+            "\n\nDid you send it? It counts as a step only once you say so.",
+        )
+        call = partial(confirm_sent, row.client_id, app.action_time(), app.outbox)
+        self._push_form(AskModal(row.client_id, row.name, "Did you send it?", question, call))
 
     def action_write_letter(self) -> None:
         """Write a letter to the highlighted client, or record the posting of one."""
@@ -1003,7 +1020,10 @@ class MainScreen(Screen[None]):
         def offer_proposal(row: TriageRow, result: ActionResult) -> None:
             # A new proposal opens the reminder form on it: ctrl+s sends it, escape does not.
             if result.record.get("status") == "proposed":
-                self._push_form(ReminderModal(row.client_id, row.name))
+                self._push_form(
+                    ReminderModal(row.client_id, row.name),
+                    then=partial(self._ask_if_sent, row),
+                )
 
         self._open_form(form, offer_proposal)
 
@@ -1011,7 +1031,57 @@ class MainScreen(Screen[None]):
         """Record a payment from the highlighted client."""
         from relance.tui.modals.payment import PaymentModal
 
-        self._open_client_form(PaymentModal)
+        self._open_form(lambda row: PaymentModal(row.client_id, row.name), self._after_payment)
+
+    def _after_payment(self, row: TriageRow, result: ActionResult) -> None:
+        """A payment that settles an invoice: thank the client as ``[messages] thank_you`` says."""
+        if result.record.get("settled"):
+            self._thank_you_choice(row, result)
+
+    @work(thread=True, group="thank-you", exit_on_error=False)
+    def _thank_you_choice(self, row: TriageRow, result: ActionResult) -> None:
+        """Worker: read whether to ask, to send at once, or to leave it, then do that."""
+        from relance.services.chosen_message import should_ask_thank_you, thank_you_wanted
+
+        config = self.relance.config
+        if in_db_thread(should_ask_thank_you, config, result):
+            self.app.call_from_thread(self._ask_thank_you, row, result)
+        elif in_db_thread(thank_you_wanted, config, result, None):
+            from relance.tui.modals.base import save_in_thread
+
+            outcome = save_in_thread(self._thank_you_call(row))
+            self.app.call_from_thread(self._thanked, row, outcome)
+
+    def _thank_you_call(self, row: TriageRow) -> Callable[[], ActionResult]:
+        """The service call that sends the thank-you message to the client."""
+        from relance.services.chosen_message import THANK_YOU, send_chosen_message
+
+        app = self.relance
+        return partial(
+            send_chosen_message, row.client_id, THANK_YOU, app.action_time(), app.config, app.outbox
+        )
+
+    def _ask_thank_you(self, row: TriageRow, result: ActionResult) -> None:
+        """Offer to send the thank-you message for the invoices the payment settled."""
+        from relance.tui.modals.ask import AskModal
+
+        settled = ", ".join(str(number) for number in result.record.get("settled", []))
+        question = Text.assemble(
+            "The payment settles ",
+            Text(settled, style="bold"),
+            ".\n\nSend the thank-you message now?",
+        )
+        call = self._thank_you_call(row)
+        self._push_form(AskModal(row.client_id, row.name, "Thank the client?", question, call))
+
+    def _thanked(self, row: TriageRow, outcome: SaveOutcome) -> None:
+        """Say the thank-you went (or where it waits, or why not), and read the list again."""
+        if outcome.result is not None:
+            self.notify(outcome.result.summary, markup=False)
+        else:
+            why = "; ".join(outcome.errors.values()) or outcome.failure
+            self.notify(f"thank-you not sent: {why}", severity="warning", markup=False)
+        self.reload(select_client=row.client_id)
 
     def action_reverse_payment(self) -> None:
         """Reverse a payment of the highlighted client."""

@@ -90,6 +90,8 @@ class FormalNoticeContent:
     time_barred: tuple[LetterInvoice, ...] = ()
     # The first and last day of claimed interest counted at a rate the table lacks.
     provisional: tuple[date, date] | None = None
+    # Earlier reminders of this episode that reached the client: the letter cites them only then.
+    earlier_reminders: int = 0
 
 
 @dataclass(frozen=True)

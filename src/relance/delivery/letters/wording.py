@@ -114,14 +114,29 @@ def salutation(language: str) -> str:
 
 def opening(content: FormalNoticeContent) -> str:
     """The paragraph before the invoice table."""
-    if content.language == "fr":
-        return (
-            "Malgré nos précédentes relances, les factures suivantes restent impayées à ce jour, "
-            "alors que leur date d'échéance est dépassée :"
+    french = content.language == "fr"
+    if content.earlier_reminders == 0:
+        # Nothing reached the client before this letter: it must not claim earlier reminders.
+        return _pick(
+            french,
+            "Les factures suivantes restent impayées à ce jour, alors que leur date d'échéance "
+            "est dépassée :",
+            "The following invoices remain unpaid although their due dates have passed:",
         )
-    return (
+    if content.earlier_reminders == 1:
+        return _pick(
+            french,
+            "Malgré notre précédente relance, les factures suivantes restent impayées à ce jour, "
+            "alors que leur date d'échéance est dépassée :",
+            "Despite our previous reminder, the following invoices remain unpaid although their "
+            "due dates have passed:",
+        )
+    return _pick(
+        french,
+        "Malgré nos précédentes relances, les factures suivantes restent impayées à ce jour, "
+        "alors que leur date d'échéance est dépassée :",
         "Despite our previous reminders, the following invoices remain unpaid although their "
-        "due dates have passed:"
+        "due dates have passed:",
     )
 
 
