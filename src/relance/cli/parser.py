@@ -133,6 +133,13 @@ def build_parser() -> CommandLineParser:
 
     today = commands.add_parser("today", parents=scripted, help="the triage list")
     today.set_defaults(handler=_handler("views", "today"))
+    agenda = commands.add_parser(
+        "agenda",
+        parents=scripted,
+        help="the week ahead: promises, instalments, calls, deadlines, next actions",
+    )
+    agenda.add_argument("--days", metavar="N", default="7", help="how many days (1 to 366)")
+    agenda.set_defaults(handler=_handler("agenda", "agenda_command"))
 
     show = commands.add_parser("show", parents=scripted, help="one client in full")
     _client_argument(show)
