@@ -93,7 +93,7 @@ def test_a_client_who_paid_yesterday_by_transfer_is_not_reminded_today(
     rows = triage(monkeypatch, "2026-11-09", relance)
     assert (
         rows["Durand SARL"]["reason"]
-        == "courteous email — 8 days late, no reminder yet, step 1 of 6; due today"
+        == "courteous email — 8 days late, no reminder yet, step 1 of 7; due today"
     )
     sent = batch(monkeypatch, "2026-11-09", relance)
     assert sent["Durand SARL"] == ("sent", None, "Facture F-2026-041 impayée — 500,00 €")

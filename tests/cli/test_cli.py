@@ -515,7 +515,7 @@ def test_today_json_is_sorted_by_days_overdue(relance: Relance) -> None:
         "next_action_on": "2026-08-10",
         "step": 1,
         # Told as of today (23 November), not as of the step's date.
-        "reason": "courteous email — 114 days late, no reminder yet, step 1 of 6; due since 10 Aug",
+        "reason": "courteous email — 114 days late, no reminder yet, step 1 of 7; due since 10 Aug",
         "profile": "unknown",
         "disputed": False,
         "snoozed_until": None,

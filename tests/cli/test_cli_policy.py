@@ -69,7 +69,7 @@ def test_today_json_gives_the_step_the_reason_and_the_profile(
         "next_action_on": "2026-10-08",
         "step": 1,
         # Told as of today (23 November), not as of the step's date.
-        "reason": "courteous email — 53 days late, no reminder yet, step 1 of 6; due since 8 Oct",
+        "reason": "courteous email — 53 days late, no reminder yet, step 1 of 7; due since 8 Oct",
         "profile": "unknown",
     }
 
@@ -83,11 +83,11 @@ def test_show_json_gives_the_profile_with_its_reasons(
     assert shown["profile_set_by_hand"] is False
     assert (shown["step"], shown["reason"]) == (
         1,
-        "courteous email — 53 days late, no reminder yet, step 1 of 6; due since 8 Oct",
+        "courteous email — 53 days late, no reminder yet, step 1 of 7; due since 8 Oct",
     )
     status, out, _ = run(capsys, "show", "Durand SARL")
     assert status == 0
-    assert "no reminder yet, step 1 of 6" in out
+    assert "no reminder yet, step 1 of 7" in out
 
 
 def test_profile_command_sets_and_lifts_the_override(
@@ -225,9 +225,9 @@ def test_log_records_a_letter_as_the_formal_notice(
     result = ok_json(capsys, "log", "Durand SARL", "letter", "--note", "registered", "--json")
     assert result["channel"] == "letter"
     (row,) = ok_json(capsys, "today", "--json")
-    # Sent today, Monday 23 November: the legal route once its 15 days have passed.
+    # Sent today, Monday 23 November: a mediator is proposed once its 15 days have passed.
     assert (row["next_action"], row["next_action_on"], row["step"]) == (
-        "legal route",
+        "mediation",
         "2026-12-08",
         6,
     )

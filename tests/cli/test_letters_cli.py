@@ -83,7 +83,7 @@ def test_letter_prints_the_pdf_path(capsys: pytest.CaptureFixture[str], client: 
     assert "3 décembre 2026" in text
     status, out, _ = run(capsys, "show", str(client), "--json")
     shown = json.loads(out)
-    assert shown["next_action"] == "legal route"
+    assert shown["next_action"] == "mediation"
 
 
 def test_letter_json_and_statement_with_out(

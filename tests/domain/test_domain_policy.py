@@ -77,9 +77,12 @@ def test_careless_payer_walks_the_french_ladder() -> None:
         ("firm email", date(2026, 11, 2), 4),
         # +45 is Sunday 15 November.
         ("formal notice", date(2026, 11, 16), 5),
-        # The notice's deadline (15 days) runs out on 1 December.
-        ("legal route", date(2026, 12, 1), 6),
-        ("follow up legal route", date(2026, 12, 31), 6),
+        # The notice's deadline (15 days) runs out on 1 December: a mediator is proposed.
+        ("mediation", date(2026, 12, 1), 6),
+        # No answer in 30 days: the court route.
+        ("legal route", date(2026, 12, 31), 7),
+        # +30 is Saturday 30 January.
+        ("follow up legal route", date(2027, 2, 1), 7),
     ]
 
 
@@ -94,11 +97,13 @@ def test_bad_faith_payer_gets_two_channels_a_faster_pace_and_an_early_notice() -
         ("call and firm email", date(2026, 10, 6), 1),
         ("call and last email", date(2026, 10, 13), 2),
         ("formal notice", date(2026, 10, 22), 3),
-        # Legal route as soon as the notice's 8 days have passed.
-        ("legal route", date(2026, 10, 30), 4),
-        ("follow up legal route", date(2026, 11, 30), 4),
+        # A mediator proposed as soon as the notice's 8 days have passed.
+        ("mediation", date(2026, 10, 30), 4),
+        # 15 days later is Saturday 14 November.
+        ("legal route", date(2026, 11, 16), 5),
+        ("follow up legal route", date(2026, 12, 16), 5),
     ]
-    for step in DEFAULT_LADDERS["fr-bad-faith"].steps[:-1]:
+    for step in DEFAULT_LADDERS["fr-bad-faith"].steps[:-2]:
         assert Channel.PHONE in step.channels and len(step.channels) == 2
 
 
@@ -145,10 +150,10 @@ def test_reason_reads_like_a_sentence() -> None:
         "firm email",
         date(2026, 11, 2),
         4,
-        "firm email — 32 days late, last reminder 9 days ago, step 4 of 6",
+        "firm email — 32 days late, last reminder 9 days ago, step 4 of 7",
     )
     assert next_action(state()).reason == (
-        "courteous email — 7 days late, no reminder yet, step 1 of 6"
+        "courteous email — 7 days late, no reminder yet, step 1 of 7"
     )
 
 
@@ -214,7 +219,7 @@ def test_year_end_sends_a_written_step_before_the_closing_weeks() -> None:
     action = next_action(state(oldest_due_on=date(2026, 12, 15)))
     # +7 is 22 December: sent on Friday 18 December instead.
     assert (action.action, action.on) == ("courteous email", date(2026, 12, 18))
-    assert action.reason.endswith("step 1 of 6, sent before the year-end closing")
+    assert action.reason.endswith("step 1 of 7, sent before the year-end closing")
 
 
 def test_year_end_sends_after_the_closing_weeks_when_before_is_too_early() -> None:

@@ -195,7 +195,7 @@ def test_a_letter_completes_the_letter_step(book: object, tmp_path: Path, at: da
     assert is_letter_step(client.next_action, client.ladder_step)
     write_in_tmp(client_id, at, tmp_path)
     client = Client.get_by_id(client_id)
-    assert client.next_action == "legal route"
+    assert client.next_action == "mediation"
     assert client.ladder_step == 6
     assert not is_letter_step(client.next_action, client.ladder_step)
 

@@ -25,12 +25,13 @@ from relance.services.validation import InvalidInput
 
 def test_template_follows_the_ladder_step() -> None:
     """Written steps use their own template; a call step the nearest earlier written one."""
-    assert [template_for(FR_CARELESS, n) for n in range(1, 7)] == [
+    assert [template_for(FR_CARELESS, n) for n in range(1, 8)] == [
         "courteous",
         "second",
         "second",
         "firm",
         "formal-notice",
+        "mediation",
         "legal",
     ]
     assert [template_for(UK_COMPANY, n) for n in range(1, 6)] == [

@@ -36,6 +36,7 @@ LADDER_TEMPLATES = (
     "formal-notice",
     "letter-before-action",
     "final-demand",
+    "mediation",
     "legal",
     "county-court",
     "small-claims",

@@ -74,7 +74,7 @@ def test_a_resolved_dispute_returns_the_client_to_its_step(
     action, day, reason = next_of(after)
     assert (action, day, after["step"]) == ("firm email", "2026-12-07", 4)
     assert reason.startswith("firm email — 67 days late")
-    assert "step 4 of 6" in reason
+    assert "step 4 of 7" in reason
     # The morning batch sends it, and the ladder moves on to the formal notice.
     batch = on(monkeypatch, "2026-12-07", relance, "remind", "--due", "--json").json()
     assert [(line["client"], line["status"]) for line in batch["clients"]] == [("Perrin", "sent")]
@@ -98,9 +98,9 @@ def test_a_letter_written_the_day_of_an_email_is_the_formal_notice(
     assert shown(monkeypatch, "2026-11-02", relance, "Lemoine")["next_action"] == "formal notice"
     on(monkeypatch, "2026-11-02", relance, "log", "Lemoine", "letter")
     action, day, reason = next_of(shown(monkeypatch, "2026-11-02", relance, "Lemoine"))
-    # Not a second formal notice: the legal route, 15 days after the notice.
-    assert (action, day) == ("legal route", "2026-11-17")
-    assert "step 6 of 6" in reason
+    # Not a second formal notice: the mediation step, 15 days after the notice.
+    assert (action, day) == ("mediation", "2026-11-17")
+    assert "step 6 of 7" in reason
     # A second e-mail the same day is refused, and the one sent stays one step.
     owing(relance, "Double")
     on(monkeypatch, "2026-10-08", relance, "remind", "Double")
@@ -257,9 +257,9 @@ def test_the_reason_says_where_the_client_stands_today(
     on(monkeypatch, "2026-10-23", relance, "remind", "Carrel")
     # The formal notice falls on Sunday 15 November, so Monday; read the reason week by week.
     expected = {
-        "2026-11-09": "39 days late, last reminder 17 days ago, step 5 of 6; due on 16 Nov",
-        "2026-11-16": "46 days late, last reminder 24 days ago, step 5 of 6; due today",
-        "2026-11-23": "53 days late, last reminder 31 days ago, step 5 of 6; due since 16 Nov",
+        "2026-11-09": "39 days late, last reminder 17 days ago, step 5 of 7; due on 16 Nov",
+        "2026-11-16": "46 days late, last reminder 24 days ago, step 5 of 7; due today",
+        "2026-11-23": "53 days late, last reminder 31 days ago, step 5 of 7; due since 16 Nov",
     }
     for day, words in expected.items():
         record = shown(monkeypatch, day, relance, "Carrel")

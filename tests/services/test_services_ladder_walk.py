@@ -10,6 +10,7 @@ import pytest
 from relance.config import Config, Creditor
 from relance.domain.ladder import Channel
 from relance.services import calls, clients, contacts, invoices, plans, profile, reminders
+from relance.services.mediation import record_mediation
 from relance.services.validation import InvalidInput
 from relance.store.database import transaction
 from relance.store.models import Client, ContactEvent, PaymentPlan
@@ -50,6 +51,9 @@ def perform(client_id: int, action: str, on: date, outbox: Path) -> None:
             reminders.send_reminder(client_id, moment(on), config, outbox, sent_by_hand=True)
         elif channel is Channel.PHONE:
             calls.log_call(client_id, "voicemail", moment(on))
+        elif channel is Channel.MEDIATION:
+            config = Config(path=outbox / "config.toml", creditor=CREDITOR)
+            record_mediation(client_id, "proposed", moment(on), config)
         else:
             contacts.log_contact(client_id, channel.value, moment(on))
 
@@ -84,8 +88,9 @@ def test_unknown_payer_walks_the_careless_ladder(book: object, tmp_path: Path) -
         # Three unanswered calls: the ladder moves on, 5 days after the last call.
         ("firm email", date(2026, 11, 2), 4),
         ("formal notice", date(2026, 11, 16), 5),
-        ("legal route", date(2026, 12, 1), 6),
-        ("follow up legal route", date(2026, 12, 31), 6),
+        ("mediation", date(2026, 12, 1), 6),
+        ("legal route", date(2026, 12, 31), 7),
+        ("follow up legal route", date(2027, 2, 1), 7),
     ]
     client = Client.get_by_id(client_id)
     assert client.next_action_reason.startswith("follow up legal route — every step done")
@@ -100,6 +105,7 @@ def test_careless_override_gives_the_same_walk(book: object, tmp_path: Path) -> 
         "phone call",
         "firm email",
         "formal notice",
+        "mediation",
         "legal route",
     ]
 
@@ -110,8 +116,9 @@ def test_bad_faith_payer_walks_the_short_ladder(book: object, tmp_path: Path) ->
         ("call and firm email", date(2026, 10, 6), 1),
         ("call and last email", date(2026, 10, 13), 2),
         ("formal notice", date(2026, 10, 22), 3),
-        ("legal route", date(2026, 10, 30), 4),
-        ("follow up legal route", date(2026, 11, 30), 4),
+        ("mediation", date(2026, 10, 30), 4),
+        ("legal route", date(2026, 11, 16), 5),
+        ("follow up legal route", date(2026, 12, 16), 5),
     ]
     kinds = [e.kind for e in ContactEvent.select().where(ContactEvent.direction == "out")]
     assert kinds.count("call") == 3 and kinds.count("letter") == 1

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from textual.binding import Binding
 
+import relance.tui.agenda_screen
 import relance.tui.app
 import relance.tui.client_detail
 import relance.tui.client_table
@@ -24,6 +25,7 @@ from relance.config import ConfigError, load_config
 from relance.services.sample import sample_file
 
 TUI_MODULES = [
+    relance.tui.agenda_screen,
     relance.tui.app,
     relance.tui.client_detail,
     relance.tui.client_table,

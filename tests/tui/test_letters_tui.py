@@ -61,13 +61,13 @@ async def test_r_at_the_letter_step_writes_the_formal_notice(
         await settle(pilot)
         assert isinstance(app.screen, MainScreen)
         assert screen.current is not None
-        assert screen.current.next_action == "legal route"
+        assert screen.current.next_action == "mediation"
     letter = events(client_id)[-1]
     assert (letter.kind, letter.outcome) == ("letter", "formal-notice")
     stored = letters_path(db_path) / "2026-11-23-client-1-formal-notice.pdf"
     assert stored.exists()
     assert f"file: {stored}" in letter.body
-    assert Client.get_by_id(client_id).next_action == "legal route"
+    assert Client.get_by_id(client_id).next_action == "mediation"
 
 
 @run_async

@@ -27,6 +27,7 @@ from relance.services.clients import (
 from relance.services.contacts import log_contact
 from relance.services.drafting import draft_reminder
 from relance.services.invoices import add_invoice
+from relance.services.mediation import record_mediation
 from relance.services.payments import record_payment, reverse_payment
 from relance.services.plans import INCLUDED, WAIVED, answer_plan, propose_plan
 from relance.services.profile import set_profile_override
@@ -297,4 +298,28 @@ def log(ctx: Context) -> int:
         promised_on=args.on,
         who=args.who,
     )
+    return report(ctx, result)
+
+
+def mediation(ctx: Context) -> int:
+    """`relance mediation propose|failed|agreed CLIENT`: a proposal prints its letter too."""
+    from relance.cli.parser import MEDIATION_VERBS
+
+    args = ctx.args
+    ctx.open_book()
+    result = record_mediation(
+        ctx.client_id(),
+        MEDIATION_VERBS[args.verb],
+        ctx.now(),
+        ctx.config,
+        mediator=args.mediator,
+        note=args.note,
+        amount=args.amount,
+        pay_by=args.on,
+    )
+    if not args.json and "letter" in result.record:
+        ctx.out.line(result.summary)
+        ctx.out.line("")
+        ctx.out.block(str(result.record["letter"]))
+        return 0
     return report(ctx, result)

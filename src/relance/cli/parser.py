@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from relance.cli.context import Context
 
 EXPORT_FORMATS = ("csv", "json", "toml")
+# `relance mediation VERB`: the verb typed, and the outcome it records.
+MEDIATION_VERBS = {"propose": "proposed", "failed": "failed", "agreed": "agreed"}
 PENALTY_HELP = (
     "Late interest and fixed compensation on one invoice, without touching the book. "
     "--paid is an amount already paid: received on --paid-on, or, without it, by the due "
@@ -131,6 +133,13 @@ def build_parser() -> CommandLineParser:
 
     today = commands.add_parser("today", parents=scripted, help="the triage list")
     today.set_defaults(handler=_handler("views", "today"))
+    agenda = commands.add_parser(
+        "agenda",
+        parents=scripted,
+        help="the week ahead: promises, instalments, calls, deadlines, next actions",
+    )
+    agenda.add_argument("--days", metavar="N", default="7", help="how many days (1 to 366)")
+    agenda.set_defaults(handler=_handler("agenda", "agenda_command"))
 
     show = commands.add_parser("show", parents=scripted, help="one client in full")
     _client_argument(show)
@@ -326,6 +335,7 @@ def build_parser() -> CommandLineParser:
     )
     contact.add_argument("--who", metavar="NAME", default="", help="who promised")
     contact.set_defaults(handler=_handler("actions", "log"))
+    _mediation_command(commands, scripted)
     _contact_commands(commands, common, scripted)
     _law_commands(commands, common, scripted)
     _book_io_commands(commands, common, scripted)
@@ -335,6 +345,26 @@ def build_parser() -> CommandLineParser:
     _outbox_command(commands, common, scripted)
     _letter_command(commands, common, scripted)
     return parser
+
+
+def _mediation_command(
+    commands: argparse._SubParsersAction[CommandLineParser], scripted: list[CommandLineParser]
+) -> None:
+    """`relance mediation propose|failed|agreed CLIENT [--mediator NAME] [--note T] …`."""
+    mediation = commands.add_parser(
+        "mediation",
+        parents=scripted,
+        help="record a mediation before court: proposed, failed, or agreed (pay by a day)",
+    )
+    mediation.add_argument("verb", choices=tuple(MEDIATION_VERBS), metavar="propose|failed|agreed")
+    _client_argument(mediation)
+    mediation.add_argument("--mediator", metavar="NAME", default="", help="who mediates")
+    mediation.add_argument("--note", metavar="T", default="")
+    mediation.add_argument("--amount", metavar="A", default="", help="agreed: amount to pay")
+    mediation.add_argument(
+        "--on", metavar="DATE", action=_GivenDate, default="", help="agreed: day to pay by"
+    )
+    mediation.set_defaults(handler=_handler("actions", "mediation"))
 
 
 def _contact_commands(

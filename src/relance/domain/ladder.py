@@ -14,6 +14,8 @@ class Channel(StrEnum):
     SMS = "sms"
     LETTER = "letter"
     VISIT = "visit"
+    # A mediator proposed to the client, before the court: its answer decides the next step.
+    MEDIATION = "mediation"
     LEGAL = "legal"
 
     @property
@@ -84,8 +86,13 @@ def _step(
     return Step(label, after, Anchor(anchor), picked, Tone(tone), template)
 
 
+# The history kind of the mediation step; its outcome (proposed, agreed, failed) says how it went.
+MEDIATION_KIND = Channel.MEDIATION.history_kind
+
 # France: friendly reminders, then the mise en demeure (registered letter) whose deadline is
-# 8 to 15 days; the legal route opens once it has run out.
+# 8 to 15 days; once it has run out, a mediator is proposed (the amicable attempt a court
+# expects before most small claims, art. 750-1 CPC), and the legal route opens when the
+# mediation fails or the proposal has gone unanswered.
 FR_CARELESS = Ladder(
     "fr-careless",
     (
@@ -94,18 +101,21 @@ FR_CARELESS = Ladder(
         _step("phone call", 21, "phone", "firm", "call"),
         _step("firm email", 30, "email", "firm", "firm"),
         _step("formal notice", 45, "letter", "formal", "formal-notice"),
-        _step("legal route", 15, "legal", "formal", "legal", "previous"),
+        _step("mediation", 15, "mediation", "formal", "mediation", "previous"),
+        _step("legal route", 30, "legal", "formal", "legal", "previous"),
     ),
 )
 # A payer in bad faith gets a call and a written reminder at each step, a formal notice at +21,
-# and the legal route as soon as the notice's 8 days have passed.
+# a mediator proposed as soon as the notice's 8 days have passed, and the legal route 15 days
+# later (at once if the mediation fails).
 FR_BAD_FAITH = Ladder(
     "fr-bad-faith",
     (
         _step("call and firm email", 5, "phone+email", "firm", "firm"),
         _step("call and last email", 12, "phone+email", "firm", "last-reminder"),
         _step("formal notice", 21, "phone+letter", "formal", "formal-notice"),
-        _step("legal route", 8, "legal", "formal", "legal", "previous"),
+        _step("mediation", 8, "mediation", "formal", "mediation", "previous"),
+        _step("legal route", 15, "legal", "formal", "legal", "previous"),
     ),
 )
 # The UK Pre-Action Protocol: a letter before action gives a company 14 days, an individual 30,

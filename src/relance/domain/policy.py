@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from relance.domain.calls import FIND_CONTACT_DETAILS, CallOutcome
-from relance.domain.ladder import DEFAULT_LADDERS, Anchor, Ladder, ladder_name
+from relance.domain.ladder import DEFAULT_LADDERS, MEDIATION_KIND, Anchor, Ladder, ladder_name
+from relance.domain.mediation import MediationOutcome
 from relance.domain.working_days import next_working_day, previous_working_day
 
 DEFAULT_MIN_GAP_DAYS = 5
@@ -247,6 +248,15 @@ def _ladder_action(
     step = ladder.steps[len(done)]
     start = done[-1] if done and step.anchor is Anchor.PREVIOUS else due
     on = max(start + timedelta(days=step.after), floor)
+    mediation = ""
+    if done and ladder.steps[len(done) - 1].main_kind == MEDIATION_KIND:
+        failed_on = _mediation_failed_on(state.contacts, done[-1])
+        # A failed mediation opens the next step (the court route) at once, not after the wait.
+        if failed_on is not None:
+            on = max(failed_on, floor)
+            mediation = f", mediation failed on {failed_on.isoformat()}"
+        else:
+            mediation = f", mediation proposed on {done[-1].isoformat()} without agreement"
     # A call's follow-up (call again, check the payment…) comes first, but only so many
     # unanswered calls in a row: then the ladder moves on to its next step.
     retries_left = _unanswered_in_a_row(state.contacts) < MAX_UNANSWERED_CALLS
@@ -281,7 +291,7 @@ def _ladder_action(
     )
     reason = (
         f"{step.label} — {(on - due).days} days late, {last_reminder}, "
-        f"step {len(done) + 1} of {total}{snoozed}{moved}"
+        f"step {len(done) + 1} of {total}{mediation}{snoozed}{moved}"
     )
     return NextAction(step.label, on, len(done) + 1, reason)
 
@@ -296,6 +306,16 @@ def _call_next_contact(state: ClientState, on: date, step: int, total: int) -> N
         f" try the next contact before step {step} of {total}"
     )
     return NextAction(action, on, step, reason)
+
+
+def _mediation_failed_on(contacts: tuple[Contacted, ...], since: date) -> date | None:
+    """The day the mediation done on ``since`` was recorded as failed, if it was."""
+    for contact in reversed(contacts):
+        if contact.on < since:
+            break
+        if contact.kind == MEDIATION_KIND and contact.outcome == MediationOutcome.FAILED:
+            return contact.on
+    return None
 
 
 def _unanswered_in_a_row(contacts: tuple[Contacted, ...]) -> int:

@@ -182,6 +182,8 @@ class MessageFacts:
     step: StepFacts
     # The client's RF reference in groups of four, when an IBAN says where to pay.
     creditor_reference: str = ""
+    # The mediator a mediation proposal names ("" when the client is left to pick one).
+    mediator: str = ""
 
     def variables(self) -> dict[str, Any]:
         """The template's variables: one per field."""

@@ -70,7 +70,7 @@ SMS_MAX_CHARS = 320
 # The history kinds that count as an earlier reminder in a message.
 REMINDER_KINDS = CITED_KINDS
 # The kinds whose step writes to the client: an e-mail can stand in for them.
-WRITTEN_CHANNELS = (Channel.EMAIL, Channel.LETTER, Channel.LEGAL)
+WRITTEN_CHANNELS = (Channel.EMAIL, Channel.LETTER, Channel.MEDIATION, Channel.LEGAL)
 DRAFT_CHANNELS = {
     Channel.EMAIL: "email",
     Channel.PHONE: "phone",
@@ -78,7 +78,9 @@ DRAFT_CHANNELS = {
     Channel.LETTER: "letter",
     Channel.LEGAL: "letter",
     Channel.VISIT: "phone",
+    Channel.MEDIATION: "letter",
 }
+MEDIATION_TEMPLATE = "mediation"
 PLAN_TEMPLATES = ("plan-proposal", "instalment-due", "instalment-missed")
 OPEN_PLAN_STATUSES = ("proposed", "accepted", "active")
 PROPOSED_PLAN = "proposed"
@@ -167,6 +169,19 @@ def draft_message(client_id: int, today: date, config: Config, template: str) ->
         _require_overdue(gathered)
     rendered = _render_email(template, gathered.facts, config)
     return Draft(rendered.subject, rendered.body, template, gathered.facts.language, "email", "")
+
+
+def draft_mediation_proposal(
+    client_id: int, today: date, config: Config, mediator: str = ""
+) -> Draft:
+    """Render the proposal of a mediator (named, or left to the client), writing nothing."""
+    gathered = _gather(client_id, today, config)
+    _require_overdue(gathered)
+    facts = replace(gathered.facts, mediator=clean(mediator))
+    rendered = _render_email(MEDIATION_TEMPLATE, facts, config)
+    return Draft(
+        rendered.subject, rendered.body, MEDIATION_TEMPLATE, facts.language, "letter", "mediation"
+    )
 
 
 def _require_facts(template: str, gathered: _Gathered) -> None:

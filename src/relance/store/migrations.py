@@ -270,6 +270,14 @@ CREATE TABLE debtor_account (
 );
 """
 
+# The week ahead (store/agenda.py) reads the whole book by day: next actions, unpaid
+# instalments, and the letters and mediation proposals whose reply deadline runs out.
+SCHEMA_MEDIATION = """
+CREATE INDEX client_next_action_day ON client (next_action_on) WHERE next_action_on IS NOT NULL;
+CREATE INDEX instalment_unpaid_by_day ON instalment (due_on) WHERE paid < amount;
+CREATE INDEX contact_event_by_kind ON contact_event (kind, happened_at);
+"""
+
 Migration = Callable[[sqlite3.Connection], None]
 
 
@@ -300,6 +308,7 @@ def _statements(sql: str) -> list[str]:
 _CONTACT_MARKS = _script(SCHEMA_CONTACT_MARKS)
 _CLIENT_IDENTITY = _script(SCHEMA_CLIENT_IDENTITY)
 _BANK_LINES = _script(SCHEMA_BANK_LINES)
+_MEDIATION = _script(SCHEMA_MEDIATION)
 
 # Index i holds the migration that brings the schema from version i to version i + 1.
 MIGRATIONS: list[Migration] = [
@@ -314,6 +323,7 @@ MIGRATIONS: list[Migration] = [
     _CONTACT_MARKS,
     _CLIENT_IDENTITY,
     _BANK_LINES,
+    _MEDIATION,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 # Versions whose migration adds indexes only, unrelated tables (bank lines), or columns that start
@@ -321,7 +331,11 @@ LATEST_VERSION = len(MIGRATIONS)
 # an upgrade through these alone leaves every client's triage columns as they were, and need not
 # recompute them (minutes on a big book). The later ones are found by their place.
 KEEPS_SUMMARIES = frozenset(
-    {8} | {MIGRATIONS.index(step) + 1 for step in (_CONTACT_MARKS, _CLIENT_IDENTITY, _BANK_LINES)}
+    {8}
+    | {
+        MIGRATIONS.index(step) + 1
+        for step in (_CONTACT_MARKS, _CLIENT_IDENTITY, _BANK_LINES, _MEDIATION)
+    }
 )
 
 

@@ -32,7 +32,7 @@ class EventMark:
 
     OUTREACH = ("call", "email", "letter", "sms", "visit")
     MONEY = ("payment", "promise", "plan")
-    TROUBLE = ("dispute", "legal")
+    TROUBLE = ("dispute", "mediation", "legal")
     WORDS: ClassVar[dict[str, str]] = {
         "call": "CALL",
         "email": "EMAIL",
@@ -46,6 +46,7 @@ class EventMark:
         "dispute": "DISPUTE",
         "snooze": "SNOOZE",
         "legal": "LEGAL",
+        "mediation": "MEDIATE",
         "contact": "CONTACT",
     }
     MEANINGS: ClassVar[dict[str, str]] = {
@@ -61,6 +62,7 @@ class EventMark:
         "DISPUTE": "dispute opened or resolved",
         "SNOOZE": "snoozed or snooze lifted",
         "LEGAL": "legal step",
+        "MEDIATE": "mediation proposed, agreed or failed",
         "CONTACT": "contact added, changed, removed or marked",
     }
 

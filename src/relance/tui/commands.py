@@ -153,3 +153,41 @@ class ImportCommands(Provider):
                 text=IMPORT_COMMAND,
                 help=IMPORT_HELP,
             )
+
+
+@runtime_checkable
+class ShowsAgenda(Protocol):
+    """A screen that can open the week ahead."""
+
+    def action_agenda(self) -> None:
+        """Open the week ahead."""
+
+
+AGENDA_COMMAND = "The week ahead (promises, instalments, calls, deadlines)"
+AGENDA_HELP = "What falls due book-wide in the next 7 days, by date"
+
+
+class AgendaCommands(Provider):
+    """Open the week ahead from the palette."""
+
+    async def discover(self) -> Hits:
+        """Offer the week ahead when the palette opens."""
+        target = self.screen
+        if isinstance(target, ShowsAgenda):
+            yield DiscoveryHit(Content(AGENDA_COMMAND), target.action_agenda, help=AGENDA_HELP)
+
+    async def search(self, query: str) -> Hits:
+        """Yield the week ahead when the query matches its name."""
+        target = self.screen
+        if not isinstance(target, ShowsAgenda):
+            return
+        matcher = self.matcher(query)
+        score, offsets = matcher.fuzzy_search.match(query, AGENDA_COMMAND)
+        if score > 0:
+            yield Hit(
+                score,
+                highlighted(AGENDA_COMMAND, offsets),
+                target.action_agenda,
+                text=AGENDA_COMMAND,
+                help=AGENDA_HELP,
+            )

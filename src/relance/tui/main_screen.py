@@ -28,7 +28,7 @@ from relance.store.errors import StoreError
 from relance.store.triage import SortKey, Totals, TriageFilter, TriageRow, book_totals
 from relance.tui.client_detail import ClientDetailPane
 from relance.tui.client_table import ClientTable
-from relance.tui.commands import ClientCommands, ImportCommands
+from relance.tui.commands import AgendaCommands, ClientCommands, ImportCommands
 from relance.tui.db_thread import in_db_thread
 from relance.tui.help_screen import HelpScreen, KeyHelp, key_help
 from relance.tui.list_reads import (
@@ -69,6 +69,7 @@ CLIENT_ACTIONS = frozenset(
         "log_call",
         "log_contact",
         "edit_contacts",
+        "mediation",
         "send_reminder",
         "write_letter",
         "propose_plan",
@@ -82,6 +83,9 @@ CLIENT_ACTIONS = frozenset(
         "open_client",
     }
 )
+
+# The next action of the ladders' mediation step, which `r` opens the mediation form for.
+MEDIATION_ACTION = "mediation"
 
 EMPTY_BOOK = "No clients yet — press a to add one."
 
@@ -191,6 +195,22 @@ class MainScreen(Screen[None]):
             tooltip="the client's contacts: add, edit, remove, mark a number wrong or bounced",
         ),
         Binding(
+            "m",
+            "mediation",
+            "Mediation",
+            show=False,
+            id="mediation",
+            tooltip="mediation before court: mediator proposed, failed, or agreed",
+        ),
+        Binding(
+            "w",
+            "agenda",
+            "Week",
+            show=False,
+            id="agenda",
+            tooltip="the week ahead: promises, instalments, calls, deadlines, next actions",
+        ),
+        Binding(
             "r",
             "send_reminder",
             "Remind",
@@ -263,7 +283,7 @@ class MainScreen(Screen[None]):
         ),
         Binding("q", "quit", "Quit", show=False, id="quit", tooltip="quit"),
     ]
-    COMMANDS: ClassVar = {ClientCommands, ImportCommands}
+    COMMANDS: ClassVar = {ClientCommands, ImportCommands, AgendaCommands}
     AUTO_FOCUS = "#clients"
 
     def __init__(self, first_read: FirstRead | None = None) -> None:
@@ -880,12 +900,14 @@ class MainScreen(Screen[None]):
     @staticmethod
     def key_help_for(remapped: dict[str, str]) -> list[KeyHelp]:
         """The key table of the list, this screen, the outbox and the app, with these remapped."""
+        from relance.tui.agenda_screen import AgendaScreen
         from relance.tui.app import RelanceApp
         from relance.tui.contacts_screen import ContactsScreen
         from relance.tui.outbox_screen import OutboxScreen
 
         return key_help(
-            [ClientTable, MainScreen, OutboxScreen, RelanceApp, ContactsScreen], remapped
+            [ClientTable, MainScreen, OutboxScreen, AgendaScreen, RelanceApp, ContactsScreen],
+            remapped,
         )
 
     def action_quit(self) -> None:
@@ -979,6 +1001,9 @@ class MainScreen(Screen[None]):
         if row is not None and is_letter_step(row.next_action, row.ladder_step):
             self.action_write_letter()
             return
+        if row is not None and row.next_action == MEDIATION_ACTION:
+            self.action_mediation()
+            return
         from relance.tui.modals.reminder import ReminderModal
 
         self._open_form(lambda row: ReminderModal(row.client_id, row.name), self._ask_if_sent)
@@ -999,6 +1024,12 @@ class MainScreen(Screen[None]):
         )
         call = partial(confirm_sent, row.client_id, app.action_time(), app.outbox)
         self._push_form(AskModal(row.client_id, row.name, "Did you send it?", question, call))
+
+    def action_mediation(self) -> None:
+        """Record a mediation with the highlighted client: proposed, failed or agreed."""
+        from relance.tui.modals.mediation import MediationModal
+
+        self._open_client_form(MediationModal)
 
     def action_write_letter(self) -> None:
         """Write a letter to the highlighted client, or record the posting of one."""
@@ -1118,6 +1149,16 @@ class MainScreen(Screen[None]):
         from relance.tui.modals.invoice_form import AddInvoiceModal
 
         self._open_client_form(AddInvoiceModal)
+
+    def action_agenda(self) -> None:
+        """Open the week ahead; enter on a line comes back with its client highlighted."""
+        from relance.tui.agenda_screen import AgendaScreen
+
+        def back(client_id: int | None) -> None:
+            if client_id is not None:
+                self.go_to_client(client_id)
+
+        self.app.push_screen(AgendaScreen(self.today), back)
 
     def action_retry_outbox(self) -> None:
         """Open the outbox; the list is read again on the way back, for its `@` markers."""
