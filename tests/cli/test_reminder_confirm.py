@@ -52,7 +52,7 @@ def test_a_draft_counts_once_confirmed(
     # Exactly as before, the marker aside.
     assert standing(relance) == (*before[:2], True, before[3])
     assert (
-        before[3] == "courteous email — 32 days late, no reminder yet, step 1 of 6; due since 8 Oct"
+        before[3] == "courteous email — 32 days late, no reminder yet, step 1 of 7; due since 8 Oct"
     )
     show = ok(relance("show", "1")).out
     assert "not counted until you confirm it went" in show
@@ -66,7 +66,7 @@ def test_a_draft_counts_once_confirmed(
     confirmed = ok(relance("reminder", "confirm", "1"))
     assert confirmed.out == "Durand SARL: reminder confirmed as sent; it counts from 2026-11-04\n"
     action, step, marked, reason = standing(relance)
-    assert reason == "second email — 34 days late, last reminder today, step 2 of 6; due on 9 Nov"
+    assert reason == "second email — 34 days late, last reminder today, step 2 of 7; due on 9 Nov"
     assert (action, step, marked) == ("second email", 2, False)
     [entry] = ok(relance("outbox", "list", "--json")).json()
     assert entry["state"] == "sent"

@@ -31,14 +31,14 @@ def test_a_wrong_number_moves_the_call_to_the_next_contact(
                "--due", "2026-10-01"))  # fmt: skip
     for day in ("2026-10-08", "2026-10-15"):
         on(monkeypatch, day)
-        ok(relance("remind", CLIENT))
+        ok(relance("remind", CLIENT, "--sent"))
 
     # Week 3: the phone step; the billing contact's number reaches someone else.
     on(monkeypatch, "2026-10-22")
     assert next_action(relance) == (
         "phone call",
         "2026-10-22",
-        "phone call — 21 days late, last reminder 7 days ago, step 3 of 6; due today",
+        "phone call — 21 days late, last reminder 7 days ago, step 3 of 7; due today",
     )
     called = ok(relance("call", CLIENT, "--outcome", "wrong-number"))
     assert called.out == f"{CLIENT}: call to Mme Brun (01 11 11 11 11): wrong number\n"
@@ -46,7 +46,7 @@ def test_a_wrong_number_moves_the_call_to_the_next_contact(
         "call Bob Brun",
         "2026-10-22",
         "call Bob Brun at 06 22 22 22 22 — the number called on 2026-10-22 was wrong, try the"
-        " next contact before step 4 of 6; due today",
+        " next contact before step 4 of 7; due today",
     )
     [mme, bob] = ok(relance("contact", "list", CLIENT, "--json")).json()
     assert (mme["phone_wrong"], bob["phone_wrong"]) == (True, False)
@@ -61,7 +61,7 @@ def test_a_wrong_number_moves_the_call_to_the_next_contact(
     assert next_action(relance) == (
         "call again",
         "2026-10-26",
-        "call again — follow-up of the call on 2026-10-23, before step 4 of 6; due on 26 Oct",
+        "call again — follow-up of the call on 2026-10-23, before step 4 of 7; due on 26 Oct",
     )
 
     # Monday: Bob's number turns out wrong too: only now, find other contact details.
@@ -72,7 +72,7 @@ def test_a_wrong_number_moves_the_call_to_the_next_contact(
         "find contact details",
         "2026-10-26",
         "find contact details — the number called on 2026-10-26 was wrong and no other number"
-        " is known, before step 4 of 6; due today",
+        " is known, before step 4 of 7; due today",
     )
 
     # A number found and added: the next action calls it.

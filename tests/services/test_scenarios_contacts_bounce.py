@@ -81,7 +81,7 @@ def test_a_550_moves_the_next_reminder_to_the_other_address(
         assert next_action(client_id) == (
             "second email",
             2,
-            "second email — 70 days late, last reminder 6 days ago, step 2 of 6",
+            "second email — 70 days late, last reminder 6 days ago, step 2 of 7",
         )
         # The refused message itself waits for the user, still addressed as it was.
         assert [
