@@ -226,6 +226,11 @@ def build_parser() -> CommandLineParser:
         "--due", action="store_true", help="every e-mail reminder due today (for cron)"
     )
     remind.add_argument("--dry-run", action="store_true", help="show it, write nothing")
+    remind.add_argument(
+        "--anyway",
+        action="store_true",
+        help="send even while a bank line waiting for review could be the client's payment",
+    )
     remind.set_defaults(handler=_handler("actions", "remind"))
 
     plan = commands.add_parser("plan", parents=common, help="payment plan commands")

@@ -37,16 +37,20 @@ from relance.store.bank_lines import (
     lines_to_review,
     matching_payers,
     remember_iban,
+    review_lines_of_client,
     settle_bank_line,
     stored_fingerprints,
 )
 from relance.store.database import transaction
+from relance.store.history import record_event
 from relance.store.lookup import get_client
 
 BANK_METHOD = "bank transfer"
 WRITE_OFF_METHOD = "write-off"
 AUTHOR_IMPORT = "bank import"
 AUTHOR_REVIEW = "bank review"
+# The history outcome of a line set aside, on each client it had been proposed for.
+SET_ASIDE_OUTCOME = "bank-line-set-aside"
 
 # What the report says of a line.
 RECORDED = "recorded"
@@ -278,6 +282,22 @@ def waiting_lines() -> list[StoredLine]:
     return lines_to_review()
 
 
+def lines_waiting_for(client_id: int) -> list[int]:
+    """The numbers of the bank lines waiting for review that could be this client's payment."""
+    return review_lines_of_client(client_id)
+
+
+def waiting_lines_warning(client_id: int) -> str:
+    """What to say before reminding a client whose payment may be waiting in review, or ""."""
+    numbers = lines_waiting_for(client_id)
+    if not numbers:
+        return ""
+    client = get_client(client_id).name
+    said = ", ".join(str(number) for number in numbers)
+    lines = "bank line" if len(numbers) == 1 else "bank lines"
+    return f"{lines} {said} waiting for review could be {client}'s payment"
+
+
 def accept_line(
     line_id: int,
     at: datetime,
@@ -331,12 +351,37 @@ def accept_line(
         return LineReport(line, RECORDED, line_id, proposal.client_id, proposal.client, payment_id)
 
 
-def set_aside_line(line_id: int, at: datetime) -> LineReport:
-    """Set a waiting line aside: not a client payment (a refund, a transfer of one's own)."""
+def set_aside_line(line_id: int, at: datetime, *, author: str = AUTHOR_REVIEW) -> LineReport:
+    """Set a waiting line aside: not a client payment (a refund, a transfer of one's own).
+
+    Each client it was proposed for gets a history line saying so, with its author, so their
+    history tells why that money did not pay them.
+    """
     with transaction():
         stored = _waiting(line_id)
-        settle_bank_line(line_id, SET_ASIDE, note=f"set aside in review on {at.date().isoformat()}")
-        return LineReport(stored.line, SET_ASIDE, line_id)
+        line = stored.line
+        settle_bank_line(
+            line_id,
+            SET_ASIDE,
+            note=f"set aside in review on {at.date().isoformat()} by {author}",
+        )
+        amount = format_money(line.amount_minor, line.currency)
+        summary = f"bank line {line_id} set aside, not a payment: {amount}"
+        if line.debtor_name:
+            summary += f" from {line.debtor_name}"
+        for client_id in dict.fromkeys(p.client_id for p in stored.proposals):
+            record_event(
+                client_id,
+                "note",
+                summary,
+                at,
+                direction="internal",
+                outcome=SET_ASIDE_OUTCOME,
+                body=bank_line_text(line),
+                amount=line.amount_minor,
+                author=author,
+            )
+        return LineReport(line, SET_ASIDE, line_id)
 
 
 def _waiting(line_id: int) -> StoredLine:

@@ -259,6 +259,16 @@ def review_counts_by_client() -> dict[int, int]:
     return {int(client): int(count) for client, count in cast("Iterable[tuple[int, int]]", query)}
 
 
+def review_lines_of_client(client_id: int) -> list[int]:
+    """The numbers of the lines waiting for review that could be this client's, oldest first."""
+    query = (
+        BankLineCandidate.select(BankLineCandidate.bank_line)
+        .where(BankLineCandidate.client == client_id)
+        .order_by(BankLineCandidate.bank_line)
+    )
+    return [int(row.bank_line_id) for row in query]
+
+
 def credits_returnable(account: str, amount: int, currency: str) -> list[StoredLine]:
     """Earlier credits of this size on this account not yet returned, newest first."""
     returned = StatementLine.select(StatementLine.returns_line).where(
