@@ -10,6 +10,7 @@ import pytest
 from textual.binding import Binding
 
 import relance.tui.app
+import relance.tui.bank_screen
 import relance.tui.client_detail
 import relance.tui.client_table
 import relance.tui.help_screen
@@ -24,6 +25,7 @@ from relance.services.sample import sample_file
 
 TUI_MODULES = [
     relance.tui.app,
+    relance.tui.bank_screen,
     relance.tui.client_detail,
     relance.tui.client_table,
     relance.tui.help_screen,

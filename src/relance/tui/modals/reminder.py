@@ -29,6 +29,7 @@ from textual.worker import Worker, WorkerState
 from relance.config import Config
 from relance.literal import one_line
 from relance.messages.rendering import SUBJECT_PREFIX, TemplateError
+from relance.services.bank import waiting_lines_warning
 from relance.services.drafting import Draft, call_script, draft_reminder, sms_text
 from relance.services.reminders import reminder_recipients, send_reminder
 from relance.services.validation import InvalidInput
@@ -53,6 +54,8 @@ class ReminderDraft:
     recipients: list[str]
     # The call script of a phone step or the text of an SMS step; "" for written steps.
     script: str = ""
+    # Bank lines waiting for review that could be this client's payment, said in words; "".
+    bank_warning: str = ""
 
 
 def load_draft(client_id: int, today: date, config: Config) -> ReminderDraft:
@@ -63,7 +66,9 @@ def load_draft(client_id: int, today: date, config: Config) -> ReminderDraft:
         script = call_script(client_id, today, config)
     elif message.channel == "sms":
         script = sms_text(client_id, today, config)
-    return ReminderDraft(message, reminder_recipients(client_id), script)
+    return ReminderDraft(
+        message, reminder_recipients(client_id), script, waiting_lines_warning(client_id)
+    )
 
 
 def draft_in_thread(load: Callable[[], ReminderDraft]) -> ReminderDraft | str:
@@ -221,6 +226,11 @@ class ReminderModal(ActionModal):
             self.query_one("#script", TextArea).load_text(draft.script)
             self.set_class(True, "-scripted")
         status = self.query_one("#draft-status", Static)
+        if draft.bank_warning:
+            # Sending stays possible (the line may be someone else's), but not unawares.
+            self.show_form_error(
+                f"Careful: {draft.bank_warning}. Review it first on the bank screen (B)."
+            )
         if draft.recipients:
             self.query_one("#field-to", Static).update(Text(one_line(", ".join(draft.recipients))))
             status.update("edit here or in $EDITOR (ctrl+e); ctrl+s sends it")
