@@ -310,3 +310,38 @@ def test_a_real_camt_053_credit_is_recorded_for_the_client_it_names(
     ]
     shown = ok(relance("show", "3rd Party Media BV", "--json")).json()
     assert shown["invoices"][0]["outstanding"] == "0.00"
+
+
+def test_remind_client_refuses_with_exit_3_while_a_line_that_could_be_theirs_waits(
+    book: None,
+    relance: Relance,
+    monkeypatch: pytest.MonkeyPatch,
+    server: SmtpServer,
+    tmp_path: Path,
+) -> None:
+    path = statement(tmp_path, "a.csv", "08/11/2026;VIR SEPA RECU /MOTIF REGLEMENT;VIR008;;500,00")
+    on_day(monkeypatch, "2026-11-09", relance, "bank", "import", str(path))
+    [waiting] = on_day(monkeypatch, "2026-11-09", relance, "bank", "review", "--json").json()
+    before = book_dump(Path(os.environ["RELANCE_DB"]))
+    refused = relance("remind", "Durand SARL")
+    assert refused.status == 3
+    assert refused.err == (
+        f"relance: bank line {waiting['line']} waiting for review could be Durand SARL's "
+        "payment: nothing was sent; review them (relance bank review) or pass --anyway\n"
+    )
+    assert server.received == []
+    assert book_dump(Path(os.environ["RELANCE_DB"])) == before
+    # A dry run still shows the draft, with the caution on stderr.
+    shown = relance("remind", "Durand SARL", "--dry-run")
+    assert shown.status == 0
+    assert shown.out.startswith("To: compta@durand.fr\n")
+    assert (
+        shown.err
+        == f"relance: bank line {waiting['line']} waiting for review could be Durand SARL's"
+        " payment\n"
+    )
+    ok(relance("remind", "Durand SARL", "--anyway"))
+    assert [message.rcpt_tos for message in server.received] == [["compta@durand.fr"]]
+    # Once the line is set aside, nothing holds the reminder back.
+    ok(relance("bank", "set-aside", str(waiting["line"])))
+    assert relance("remind", "Lefort BTP").status == 0

@@ -169,6 +169,24 @@ def test_setting_aside_a_line_leaves_the_book_unpaid(clients: dict[str, int], at
         set_aside_line(result.line_id, at)
 
 
+def test_setting_aside_writes_a_history_line_with_its_author_on_each_client_proposed(
+    clients: dict[str, int], at: datetime
+) -> None:
+    [result] = run(line(50_000, bank_reference="BK-9", debtor_name="M. DUPONT"), at=at).lines
+    assert result.status == WAITS and result.line_id is not None
+    set_aside_line(result.line_id, at, author="anna")
+    events = ContactEvent.select().where(ContactEvent.outcome == "bank-line-set-aside")
+    assert sorted((e.client_id, e.author, e.summary) for e in events) == sorted(
+        (
+            client_id,
+            "anna",
+            f"bank line {result.line_id} set aside, not a payment: €500.00 from M. DUPONT",
+        )
+        for client_id in (clients["acme"], clients["beta"])
+    )
+    assert "by anna" in StatementLine.get_by_id(result.line_id).notes
+
+
 def test_a_write_off_proposal_settles_the_invoice_once_accepted(
     clients: dict[str, int], at: datetime
 ) -> None:

@@ -11,6 +11,7 @@ from textual.binding import Binding
 
 import relance.tui.agenda_screen
 import relance.tui.app
+import relance.tui.bank_screen
 import relance.tui.client_detail
 import relance.tui.client_table
 import relance.tui.contacts_screen
@@ -27,6 +28,7 @@ from relance.services.sample import sample_file
 TUI_MODULES = [
     relance.tui.agenda_screen,
     relance.tui.app,
+    relance.tui.bank_screen,
     relance.tui.client_detail,
     relance.tui.client_table,
     relance.tui.contacts_screen,

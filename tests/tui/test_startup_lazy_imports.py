@@ -20,6 +20,8 @@ DEFERRED_PACKAGES = {
     "relance.tui.modals": "forms load when they open",
     "relance.tui.import_screen": "the import screen loads when `I` is pressed",
     "relance.tui.outbox_screen": "the outbox screen loads when `o` is pressed",
+    "relance.tui.bank_screen": "the bank screen loads when `B` is pressed",
+    "relance.services.bank": "the bank service loads with the bank screen (`B`) or `r`",
     # The detail is read once the list is painted, and with it the claims and their rates.
     "relance.services.claims": "the detail and its claim are read after the first paint",
     "relance.store.detail": "the detail is read after the first paint",

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import replace
 from typing import Any
 
 from relance.cli.context import Context
-from relance.cli.errors import BadInput
+from relance.cli.errors import BadInput, PaymentInReview
 from relance.cli.remind_due import remind_due_command
 from relance.domain.jurisdictions import default_jurisdiction
+from relance.literal import one_line
 from relance.paths import outbox_path
+from relance.services.bank import waiting_lines_warning
 from relance.services.calls import log_call
 from relance.services.chosen_message import (
     THANK_YOU,
@@ -184,6 +187,14 @@ def remind(ctx: Context) -> int:
         raise BadInput("--sent is for a reminder you send yourself; [smtp] is configured")
     if ctx.args.sent and ctx.args.dry_run:
         raise BadInput("give --sent or --dry-run, not both")
+    waiting = waiting_lines_warning(client_id)
+    if waiting and not ctx.args.dry_run and not ctx.args.anyway:
+        raise PaymentInReview(
+            f"{waiting}: nothing was sent; review them (relance bank review) or pass --anyway"
+        )
+    if waiting and ctx.args.dry_run:
+        # The draft goes to stdout for scripts; the caution goes beside it.
+        sys.stderr.write(one_line(f"relance: {waiting}") + "\n")
     if not ctx.args.dry_run:
         result = send_reminder(
             client_id, ctx.now(), config, outbox_path(path), sent_by_hand=ctx.args.sent

@@ -13,10 +13,9 @@ from relance.domain.creditor_reference import client_id_from_reference
 from relance.domain.money import decimal_string, format_money
 from relance.importing.bank import StatementError, read_statement
 from relance.services.bank import (
-    ALREADY,
     NOT_A_PAYMENT,
-    RECORDED,
     REVERSED,
+    SUMMARY_LABELS,
     WAITS,
     ImportReport,
     LineReport,
@@ -30,13 +29,7 @@ from relance.store.bank_lines import StoredLine
 from relance.store.lookup import find_client_id
 
 # The summary's names for what the import did, in the order it prints them.
-SUMMARY = (
-    (RECORDED, "matched"),
-    (WAITS, "to review"),
-    (NOT_A_PAYMENT, "debits"),
-    (REVERSED, "reversed"),
-    (ALREADY, "already imported"),
-)
+SUMMARY = SUMMARY_LABELS
 
 
 def bank_import(ctx: Context) -> int:

@@ -6,6 +6,7 @@ from __future__ import annotations
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_BAD_INPUT = 2
+EXIT_PAYMENT_IN_REVIEW = 3
 EXIT_INTERRUPTED = 130
 
 
@@ -37,3 +38,9 @@ class NoTerminal(CommandError):
     """The app was asked for where there is no terminal to draw it in."""
 
     exit_status = EXIT_FAILURE
+
+
+class PaymentInReview(CommandError):
+    """A reminder held back: a bank line waiting for review could be the client's payment."""
+
+    exit_status = EXIT_PAYMENT_IN_REVIEW

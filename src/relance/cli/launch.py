@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 import sys
 import tempfile
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from relance.cli.context import Context
@@ -71,8 +71,21 @@ def _demo_on(ctx: Context, path: Path, config: Config) -> int:
     # Replaying the sample through the services takes a couple of seconds: say so.
     print("relance: preparing the sample book…", file=sys.stderr, flush=True)
     load_sample(ctx.today)
+    statement = _demo_statement(path, ctx.today)
+    print(f"relance: a bank statement to try with B then i: {statement}", file=sys.stderr)
     told = catch_up(datetime.combine(ctx.today, now().time()))
     return ctx.run_app(path, config, ctx.today, told)
+
+
+def _demo_statement(book: Path, today: date) -> Path:
+    """The sample's bank statement, written beside the demo book for the bank screen."""
+    from relance.private_files import write_private
+    from relance.services.sample_statement import STATEMENT_NAME, sample_statement_text
+
+    target = book.absolute().parent / STATEMENT_NAME
+    if not target.exists():
+        write_private(target, sample_statement_text(today).encode("utf-8"))
+    return target
 
 
 def _require_terminal() -> None:

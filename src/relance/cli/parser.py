@@ -253,6 +253,11 @@ def build_parser() -> CommandLineParser:
         action="store_true",
         help="no [smtp]: you send it yourself now, so it counts at once",
     )
+    remind.add_argument(
+        "--anyway",
+        action="store_true",
+        help="send even while a bank line waiting for review could be the client's payment",
+    )
     remind.set_defaults(handler=_handler("actions", "remind"))
     reminder = commands.add_parser("reminder", parents=common, help="reminders sent by hand")
     reminder_commands = reminder.add_subparsers(

@@ -7,9 +7,11 @@ through ``record_payment`` like the ``$`` key, a returned credit is reversed thr
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from relance.domain.bank_lines import BankLine, BankStatement
@@ -20,6 +22,7 @@ from relance.domain.bank_matching import (
     match_line,
     returns_credit,
 )
+from relance.domain.creditor_reference import client_id_from_reference
 from relance.domain.money import decimal_string, format_money
 from relance.services.payments import REFERENCE_MAX, record_payment, reverse_payment
 from relance.services.validation import InvalidInput
@@ -37,16 +40,20 @@ from relance.store.bank_lines import (
     lines_to_review,
     matching_payers,
     remember_iban,
+    review_lines_of_client,
     settle_bank_line,
     stored_fingerprints,
 )
 from relance.store.database import transaction
-from relance.store.lookup import get_client
+from relance.store.history import record_event
+from relance.store.lookup import ClientNotFound, find_client_id, get_client
 
 BANK_METHOD = "bank transfer"
 WRITE_OFF_METHOD = "write-off"
 AUTHOR_IMPORT = "bank import"
 AUTHOR_REVIEW = "bank review"
+# The history outcome of a line set aside, on each client it had been proposed for.
+SET_ASIDE_OUTCOME = "bank-line-set-aside"
 
 # What the report says of a line.
 RECORDED = "recorded"
@@ -55,6 +62,15 @@ NOT_A_PAYMENT = "debit"
 REVERSED = "reversed"
 ALREADY = "already imported"
 REPORT_STATUSES = (RECORDED, WAITS, NOT_A_PAYMENT, REVERSED, ALREADY)
+
+# The summary's names for what an import did, as `relance bank import` prints them.
+SUMMARY_LABELS = (
+    (RECORDED, "matched"),
+    (WAITS, "to review"),
+    (NOT_A_PAYMENT, "debits"),
+    (REVERSED, "reversed"),
+    (ALREADY, "already imported"),
+)
 
 ReferenceReader = Callable[[str], int | None]
 
@@ -104,6 +120,12 @@ class ImportReport:
         return {
             status: sum(1 for r in self.lines if r.status == status) for status in REPORT_STATUSES
         }
+
+    def summary(self) -> str:
+        """The import in one line: the file, then how many lines ended in each status."""
+        counts = self.counts()
+        said = ", ".join(f"{label} {counts[status]}" for status, label in SUMMARY_LABELS)
+        return f"{self.statement}: {said}"
 
 
 class _DryRun(Exception):
@@ -273,9 +295,78 @@ def bank_line_text(line: BankLine) -> str:
     return "\n".join(parts)
 
 
+def read_statement_file(path_text: str, mapping_text: str = "") -> tuple[Path, BankStatement]:
+    """The statement at a typed path, or the refusal naming the field and what is wrong."""
+    # The readers (XML, MT940, OFX) load with the first import, not with every remind.
+    from relance.importing.bank import StatementError, read_statement
+
+    path = _typed_path("path", path_text, "type the path of a bank statement")
+    mapping = _typed_path("mapping", mapping_text, "") if mapping_text.strip() else None
+    try:
+        return path, read_statement(path, mapping=mapping)
+    except StatementError as error:
+        raise InvalidInput.one("path", str(error)) from None
+
+
+def _typed_path(field_name: str, text: str, missing: str) -> Path:
+    """A path as typed (``~`` expanded), refused unless it is a file that exists."""
+    if not text.strip():
+        raise InvalidInput.one(field_name, missing)
+    path = Path(text.strip()).expanduser()
+    if not path.exists():
+        raise InvalidInput.one(field_name, f"no such file: {path}")
+    if not path.is_file():
+        raise InvalidInput.one(field_name, f"not a file: {path}")
+    return path
+
+
+def import_statement_file(
+    path_text: str, mapping_text: str, at: datetime, *, tolerance: int = 0
+) -> ImportReport:
+    """Read the statement at a typed path and import it, as ``relance bank import`` does."""
+    path, statement = read_statement_file(path_text, mapping_text)
+    return import_statement(
+        statement,
+        path.name,
+        at,
+        reference_client=client_id_from_reference,
+        tolerance=tolerance,
+    )
+
+
 def waiting_lines() -> list[StoredLine]:
     """The bank lines waiting for review, oldest first."""
     return lines_to_review()
+
+
+def lines_waiting_for(client_id: int) -> list[int]:
+    """The numbers of the bank lines waiting for review that could be this client's payment."""
+    return review_lines_of_client(client_id)
+
+
+def waiting_lines_warning(client_id: int) -> str:
+    """What to say before reminding a client whose payment may be waiting in review, or ""."""
+    numbers = lines_waiting_for(client_id)
+    if not numbers:
+        return ""
+    client = get_client(client_id).name
+    said = ", ".join(str(number) for number in numbers)
+    lines = "bank line" if len(numbers) == 1 else "bank lines"
+    return f"{lines} {said} waiting for review could be {client}'s payment"
+
+
+def accept_line_for_client(
+    line_id: int, at: datetime, client: str, invoices: str = ""
+) -> LineReport:
+    """Record a waiting line for a client typed by id or exact name, on the invoices typed."""
+    if not client.strip():
+        raise InvalidInput.one("client", "type the client's name or id")
+    try:
+        client_id = find_client_id(client)
+    except ClientNotFound as error:
+        raise InvalidInput.one("client", str(error)) from None
+    numbers = [number for number in re.split(r"[,\s]+", invoices) if number]
+    return accept_line(line_id, at, client_id=client_id, invoice_numbers=numbers)
 
 
 def accept_line(
@@ -331,12 +422,37 @@ def accept_line(
         return LineReport(line, RECORDED, line_id, proposal.client_id, proposal.client, payment_id)
 
 
-def set_aside_line(line_id: int, at: datetime) -> LineReport:
-    """Set a waiting line aside: not a client payment (a refund, a transfer of one's own)."""
+def set_aside_line(line_id: int, at: datetime, *, author: str = AUTHOR_REVIEW) -> LineReport:
+    """Set a waiting line aside: not a client payment (a refund, a transfer of one's own).
+
+    Each client it was proposed for gets a history line saying so, with its author, so their
+    history tells why that money did not pay them.
+    """
     with transaction():
         stored = _waiting(line_id)
-        settle_bank_line(line_id, SET_ASIDE, note=f"set aside in review on {at.date().isoformat()}")
-        return LineReport(stored.line, SET_ASIDE, line_id)
+        line = stored.line
+        settle_bank_line(
+            line_id,
+            SET_ASIDE,
+            note=f"set aside in review on {at.date().isoformat()} by {author}",
+        )
+        amount = format_money(line.amount_minor, line.currency)
+        summary = f"bank line {line_id} set aside, not a payment: {amount}"
+        if line.debtor_name:
+            summary += f" from {line.debtor_name}"
+        for client_id in dict.fromkeys(p.client_id for p in stored.proposals):
+            record_event(
+                client_id,
+                "note",
+                summary,
+                at,
+                direction="internal",
+                outcome=SET_ASIDE_OUTCOME,
+                body=bank_line_text(line),
+                amount=line.amount_minor,
+                author=author,
+            )
+        return LineReport(line, SET_ASIDE, line_id)
 
 
 def _waiting(line_id: int) -> StoredLine:

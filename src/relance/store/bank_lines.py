@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 
 from peewee import fn
 
@@ -99,13 +99,14 @@ def matching_payers(client_ids: Iterable[int] | None = None) -> list[Payer]:
         invoices = invoices.where(Invoice.client.in_(wanted))
         instalments = instalments.where(PaymentPlan.client.in_(wanted))
         promises = promises.where(Promise.client.in_(wanted))
+    # Plain tuples: a whole book is read here, and building a model per row costs most of it.
     names: dict[int, list[str]] = defaultdict(list)
-    for contact in contacts:
-        names[int(contact.client_id)].append(str(contact.name))
+    for client_id, name in _rows(contacts):
+        names[int(client_id)].append(str(name))
     owed: dict[int, list[OpenInvoice]] = defaultdict(list)
-    for inv in invoices:
-        owed[int(inv.client_id)].append(
-            OpenInvoice(int(inv.id), str(inv.number), stored_day(inv.due_on), inv.amount - inv.paid)
+    for invoice_id, client_id, number, due_on, amount, paid in _rows(invoices):
+        owed[int(client_id)].append(
+            OpenInvoice(int(invoice_id), str(number), stored_day(due_on), int(amount) - int(paid))
         )
     next_due: dict[int, DueInstalment] = {}
     for row in instalments:
@@ -120,16 +121,22 @@ def matching_payers(client_ids: Iterable[int] | None = None) -> list[Payer]:
         )
     return [
         Payer(
-            int(client.id),
-            str(client.name),
-            str(client.currency),
-            tuple(names.get(int(client.id), ())),
-            tuple(owed.get(int(client.id), ())),
-            next_due.get(int(client.id)),
-            promised.get(int(client.id)),
+            int(client_id),
+            str(name),
+            str(currency),
+            tuple(names.get(int(client_id), ())),
+            tuple(owed.get(int(client_id), ())),
+            next_due.get(int(client_id)),
+            promised.get(int(client_id)),
         )
-        for client in clients
+        for client_id, name, currency in _rows(clients)
     ]
+
+
+def _rows(query: Any) -> Iterable[tuple[Any, ...]]:
+    """A select's rows as plain tuples."""
+    # .tuples() yields plain tuples; the stubs type it as the model.
+    return cast("Iterable[tuple[Any, ...]]", query.tuples())
 
 
 def known_ibans() -> dict[str, int]:
@@ -257,6 +264,16 @@ def review_counts_by_client() -> dict[int, int]:
     )
     # .tuples() yields plain tuples; the stubs type it as the model.
     return {int(client): int(count) for client, count in cast("Iterable[tuple[int, int]]", query)}
+
+
+def review_lines_of_client(client_id: int) -> list[int]:
+    """The numbers of the lines waiting for review that could be this client's, oldest first."""
+    query = (
+        BankLineCandidate.select(BankLineCandidate.bank_line)
+        .where(BankLineCandidate.client == client_id)
+        .order_by(BankLineCandidate.bank_line)
+    )
+    return [int(row.bank_line_id) for row in query]
 
 
 def credits_returnable(account: str, amount: int, currency: str) -> list[StoredLine]:

@@ -263,6 +263,7 @@ class BankLineCandidate(BaseModel):
     """A client a bank line waiting for review could come from."""
 
     bank_line = ForeignKeyField(StatementLine)
+    bank_line_id: int
     client = ForeignKeyField(Client)
     client_id: int
 

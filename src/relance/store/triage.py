@@ -17,6 +17,7 @@ from peewee import SQL, ColumnBase, Expression, NodeList, fn
 from relance.domain.aging import Bucket, OpenAmount, aging, dso
 from relance.domain.dates import days_overdue
 from relance.domain.reasons import reason_today
+from relance.store.bank_lines import count_to_review
 from relance.store.models import Client, Instalment, Invoice, PaymentPlan, Promise
 from relance.store.plans import RUNNING_PLAN_STATUSES
 from relance.store.promises import BROKEN, OPEN, broken_marker
@@ -384,6 +385,7 @@ class Totals:
     aging: dict[Bucket, dict[str, int]]
     dso_days: Decimal | None
     main_currency: str
+    bank_lines_to_review: int = 0
 
 
 def book_totals(today: date) -> Totals:
@@ -433,6 +435,7 @@ def book_totals(today: date) -> Totals:
         aging=buckets,
         dso_days=dso(outstanding.get(main, 0), invoiced),
         main_currency=main,
+        bank_lines_to_review=count_to_review(),
     )
 
 

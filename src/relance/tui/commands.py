@@ -1,4 +1,4 @@
-"""Command palette providers: go to a client by fuzzy name, switch theme, import a file."""
+"""Command palette providers: go to a client, switch theme, import a file, open the bank."""
 
 from __future__ import annotations
 
@@ -190,4 +190,42 @@ class AgendaCommands(Provider):
                 target.action_agenda,
                 text=AGENDA_COMMAND,
                 help=AGENDA_HELP,
+            )
+
+
+@runtime_checkable
+class OpensBank(Protocol):
+    """A screen that can open the bank screen."""
+
+    def action_open_bank(self) -> None:
+        """Open the bank screen."""
+
+
+BANK_COMMAND = "Bank: import a statement, review the lines that wait"
+BANK_HELP = "Payments the bank saw, matched to clients; accept, pick another or set aside"
+
+
+class BankCommands(Provider):
+    """Open the bank screen from the palette."""
+
+    async def discover(self) -> Hits:
+        """Offer the bank screen when the palette opens."""
+        target = self.screen
+        if isinstance(target, OpensBank):
+            yield DiscoveryHit(Content(BANK_COMMAND), target.action_open_bank, help=BANK_HELP)
+
+    async def search(self, query: str) -> Hits:
+        """Yield the bank screen when the query matches its name."""
+        target = self.screen
+        if not isinstance(target, OpensBank):
+            return
+        matcher = self.matcher(query)
+        score, offsets = matcher.fuzzy_search.match(query, BANK_COMMAND)
+        if score > 0:
+            yield Hit(
+                score,
+                highlighted(BANK_COMMAND, offsets),
+                target.action_open_bank,
+                text=BANK_COMMAND,
+                help=BANK_HELP,
             )

@@ -28,7 +28,7 @@ from relance.store.errors import StoreError
 from relance.store.triage import SortKey, Totals, TriageFilter, TriageRow, book_totals
 from relance.tui.client_detail import ClientDetailPane
 from relance.tui.client_table import ClientTable
-from relance.tui.commands import AgendaCommands, ClientCommands, ImportCommands
+from relance.tui.commands import AgendaCommands, BankCommands, ClientCommands, ImportCommands
 from relance.tui.db_thread import in_db_thread
 from relance.tui.help_screen import HelpScreen, KeyHelp, key_help
 from relance.tui.list_reads import (
@@ -272,6 +272,14 @@ class MainScreen(Screen[None]):
             id="retry_outbox",
             tooltip="outbox: messages queued, refused and sent",
         ),
+        Binding(
+            "B",
+            "open_bank",
+            "Bank",
+            show=False,
+            id="open_bank",
+            tooltip="bank: import a statement, review the lines that wait",
+        ),
         Binding("question_mark", "help", "Help", show=False, id="help", tooltip="this help"),
         Binding(
             "escape",
@@ -283,7 +291,7 @@ class MainScreen(Screen[None]):
         ),
         Binding("q", "quit", "Quit", show=False, id="quit", tooltip="quit"),
     ]
-    COMMANDS: ClassVar = {ClientCommands, ImportCommands, AgendaCommands}
+    COMMANDS: ClassVar = {ClientCommands, ImportCommands, AgendaCommands, BankCommands}
     AUTO_FOCUS = "#clients"
 
     def __init__(self, first_read: FirstRead | None = None) -> None:
@@ -902,11 +910,20 @@ class MainScreen(Screen[None]):
         """The key table of the list, this screen, the outbox and the app, with these remapped."""
         from relance.tui.agenda_screen import AgendaScreen
         from relance.tui.app import RelanceApp
+        from relance.tui.bank_screen import BankScreen
         from relance.tui.contacts_screen import ContactsScreen
         from relance.tui.outbox_screen import OutboxScreen
 
         return key_help(
-            [ClientTable, MainScreen, OutboxScreen, AgendaScreen, RelanceApp, ContactsScreen],
+            [
+                ClientTable,
+                MainScreen,
+                OutboxScreen,
+                AgendaScreen,
+                BankScreen,
+                RelanceApp,
+                ContactsScreen,
+            ],
             remapped,
         )
 
@@ -1166,6 +1183,13 @@ class MainScreen(Screen[None]):
         from relance.tui.outbox_screen import OutboxScreen
 
         self.app.push_screen(OutboxScreen(), lambda _: self._reload_keeping_cursor())
+
+    def action_open_bank(self) -> None:
+        """Open the bank screen; the list and the header are read again on the way back."""
+        # Imported on use: the statement readers and the matcher are not needed for the list.
+        from relance.tui.bank_screen import BankScreen
+
+        self.app.push_screen(BankScreen(), lambda _: self._reload_keeping_cursor())
 
     def action_add_client(self) -> None:
         """Add a client; once saved it is highlighted, even if the filter would hide it."""

@@ -88,6 +88,16 @@ def totals_renderable(
         _figure("Late" if compact else "Late clients", late_clients, styles.muted, styles.strong),
         _figure("DSO", dso, styles.muted, styles.strong),
     ]
+    if totals.bank_lines_to_review:
+        # Only when some wait: a payment in review may be a client the list says is late.
+        book.append(
+            _figure(
+                "Bank review" if compact else "Bank lines to review",
+                str(totals.bank_lines_to_review),
+                styles.muted,
+                styles.due,
+            )
+        )
     aging = []
     for bucket in Bucket:
         amounts = totals.aging.get(bucket, {})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import pyexpat
 import xml.etree.ElementTree as ET
 
 import defusedxml.ElementTree as SafeET
@@ -24,8 +25,11 @@ def parse_xml(raw: bytes) -> ET.Element:
     it broke in.
     """
     try:
-        root = SafeET.fromstring(raw, forbid_dtd=True)
-    except DefusedXmlException:
+        _refuse_declarations(raw)
+        # No DTD, so no entity but the five predefined ones: the C parser is safe, and about
+        # three times as fast as defusedxml's, whose tree is built by Python callbacks.
+        root = ET.fromstring(raw)
+    except (DefusedXmlException, _Declared):
         raise StatementError(
             "the XML declares a DTD or entities (<!DOCTYPE>, <!ENTITY>), which no bank statement"
             " needs: refused unread"
@@ -33,9 +37,40 @@ def parse_xml(raw: bytes) -> ET.Element:
     except ET.ParseError as error:
         # Read again event by event, only to say which element the document broke in.
         raise _broken_at(raw, error) from None
+    # A statement repeats a few dozen tags: each is cut down once.
+    local: dict[str, str] = {}
     for element in root.iter():
-        element.tag = local_name(element.tag)
+        tag = element.tag
+        short = local.get(tag)
+        if short is None:
+            short = local[tag] = local_name(tag)
+        element.tag = short
     return root
+
+
+class _Declared(Exception):
+    """The document declares a DTD or an entity."""
+
+
+def _refuse_declarations(raw: bytes) -> None:
+    """Scan the document with expat alone, stopping at the first DTD or entity declaration.
+
+    Only declarations have a handler, so expat runs through the elements in C; a malformed
+    document is left for the tree parser to report.
+    """
+
+    def declared(*_: object) -> None:
+        raise _Declared
+
+    scanner = pyexpat.ParserCreate()
+    scanner.StartDoctypeDeclHandler = declared
+    scanner.EntityDeclHandler = declared
+    scanner.UnparsedEntityDeclHandler = declared
+    scanner.ExternalEntityRefHandler = declared  # type: ignore[assignment]
+    try:
+        scanner.Parse(raw, True)
+    except pyexpat.ExpatError:
+        return
 
 
 def _broken_at(raw: bytes, error: ET.ParseError) -> StatementError:

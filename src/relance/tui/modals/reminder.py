@@ -29,6 +29,7 @@ from textual.worker import Worker, WorkerState
 from relance.config import Config
 from relance.literal import one_line
 from relance.messages.rendering import SUBJECT_PREFIX, TemplateError
+from relance.services.bank import waiting_lines_warning
 from relance.services.drafting import Draft, call_script, draft_reminder, sms_text
 from relance.services.reminders import reminder_recipients, send_reminder
 from relance.services.validation import InvalidInput
@@ -57,6 +58,8 @@ class ReminderDraft:
     script: str = ""
     # The client's contacts, to name the recipients and offer the others.
     contacts: list[ContactDetails] = field(default_factory=list)
+    # Bank lines waiting for review that could be this client's payment, said in words; "".
+    bank_warning: str = ""
 
 
 def addressed(address: str, contacts: list[ContactDetails]) -> str:
@@ -88,7 +91,9 @@ def load_draft(client_id: int, today: date, config: Config) -> ReminderDraft:
     elif message.channel == "sms":
         script = sms_text(client_id, today, config)
     recipients, contacts = read_recipients(client_id)
-    return ReminderDraft(message, recipients, script, contacts)
+    return ReminderDraft(
+        message, recipients, script, contacts, bank_warning=waiting_lines_warning(client_id)
+    )
 
 
 def draft_in_thread(load: Callable[[], ReminderDraft]) -> ReminderDraft | str:
@@ -271,6 +276,11 @@ class ReminderModal(ActionModal):
             self.query_one("#script-title", Label).update(Text(f"{title} — {hint}"))
             self.query_one("#script", TextArea).load_text(draft.script)
             self.set_class(True, "-scripted")
+        if draft.bank_warning:
+            # Sending stays possible (the line may be someone else's), but not unawares.
+            self.show_form_error(
+                f"Careful: {draft.bank_warning}. Review it first on the bank screen (B)."
+            )
         self.show_recipients()
 
     def show_recipients(self) -> None:
