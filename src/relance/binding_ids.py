@@ -32,6 +32,7 @@ BINDING_IDS = frozenset(
         "propose_plan",
         "quit",
         "record_payment",
+        "redraw",
         "reminder_editor",
         "retry_outbox",
         "reverse_payment",
