@@ -33,7 +33,9 @@ class Creditor:
     email: str = ""
     phone: str = ""
     company_number: str = ""
+    # Printed in groups of four; checked with schwifty when the config is read.
     iban: str = ""
+    bic: str = ""
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,13 @@ class LawSettings:
 
     default_jurisdiction: str = ""
     court_costs: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class BankSettings:
+    """``[bank]``: the shortfall (in minor units) a bank line may leave to be written off."""
+
+    tolerance: int = 0
 
 
 SMTP_SECURITY = ("none", "starttls", "ssl")
@@ -71,6 +80,7 @@ class Config:
     keys: dict[str, str] = field(default_factory=dict)
     law: LawSettings = field(default_factory=LawSettings)
     smtp: SmtpSettings | None = None
+    bank: BankSettings = field(default_factory=BankSettings)
     raw: dict[str, Any] = field(default_factory=dict)
 
 
@@ -96,16 +106,20 @@ def load_config(path: Path | None = None) -> Config:
         keys=_keys(raw.get("keys", {}), target),
         law=_law(raw.get("law", {}), target),
         smtp=_smtp(raw.get("smtp"), target),
+        bank=_bank(raw.get("bank", {}), target),
         raw=raw,
     )
 
 
 # Every top-level key and section relance reads; anything else is a typo, refused.
 TOP_LEVEL_KEYS = frozenset(
-    {"theme", "creditor", "smtp", "letters", "keys", "law", "policy", "plans", "messages"}
+    {"theme", "creditor", "smtp", "letters", "keys", "law", "policy", "plans", "messages", "bank"}
 )
-CREDITOR_KEYS = frozenset({"name", "address", "email", "phone", "company_number", "siret", "iban"})
+CREDITOR_KEYS = frozenset(
+    {"name", "address", "email", "phone", "company_number", "siret", "iban", "bic"}
+)
 LAW_KEYS = frozenset({"default_jurisdiction", "court_costs"})
+BANK_KEYS = frozenset({"tolerance"})
 LETTERS_KEYS = frozenset({"deadline_days", "font", "font_bold"})
 # Hosts where a password sent without encryption never leaves the machine.
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
@@ -155,17 +169,48 @@ def _creditor(section: Any, path: Path) -> Creditor:
     if not isinstance(section, dict):
         raise ConfigError(f"config file {path}: [creditor] must be a table")
     _refuse_unknown(section, CREDITOR_KEYS, "creditor.", path)
-    names = {"name", "address", "email", "phone", "iban"}
+    names = {"name", "address", "email", "phone", "iban", "bic"}
     values = {k: _string(v, f"creditor.{k}", path) for k, v in section.items() if k in names}
-    for key in ("name", "email", "phone", "iban"):
+    for key in ("name", "email", "phone", "iban", "bic"):
         if key in values:
             _one_line(values[key], f"creditor.{key}", path)
     email = values.get("email", "").strip()
     if email and not is_email_address(email):
         raise ConfigError(f"config file {path}: creditor.email is not an e-mail address")
+    if values.get("iban", "").strip():
+        values["iban"] = _iban(values["iban"], path)
+    if values.get("bic", "").strip():
+        values["bic"] = _bic(values["bic"], path)
     number = section.get("company_number", section.get("siret", ""))
     number_text = _one_line(_string(number, "creditor.siret", path), "creditor.siret", path)
     return Creditor(company_number=number_text, **values)
+
+
+def _iban(text: str, path: Path) -> str:
+    """A valid IBAN, in groups of four as letters print it."""
+    # schwifty loads its bank registry on import: only a config with an IBAN pays for it.
+    from schwifty import IBAN
+    from schwifty.exceptions import SchwiftyException
+
+    try:
+        return IBAN(text).formatted
+    except SchwiftyException as error:
+        raise ConfigError(
+            f"config file {path}: creditor.iban {text.strip()!r} is not a valid IBAN ({error})"
+        ) from None
+
+
+def _bic(text: str, path: Path) -> str:
+    """A valid BIC (SWIFT code) of 8 or 11 characters, in capitals."""
+    from schwifty import BIC
+    from schwifty.exceptions import SchwiftyException
+
+    try:
+        return str(BIC(text))
+    except SchwiftyException as error:
+        raise ConfigError(
+            f"config file {path}: creditor.bic {text.strip()!r} is not a valid BIC ({error})"
+        ) from None
 
 
 def _keys(section: Any, path: Path) -> dict[str, str]:
@@ -203,6 +248,20 @@ def _law(section: Any, path: Path) -> LawSettings:
         except AmountError as error:
             raise ConfigError(f"config file {path}: law.court_costs.{route}: {error}") from None
     return LawSettings(default.strip().lower(), costs)
+
+
+def _bank(section: Any, path: Path) -> BankSettings:
+    """Read ``[bank]``: the tolerance as a decimal string ("2.00"), kept in minor units."""
+    if not isinstance(section, dict):
+        raise ConfigError(f"config file {path}: [bank] must be a table")
+    _refuse_unknown(section, BANK_KEYS, "bank.", path)
+    if "tolerance" not in section:
+        return BankSettings()
+    text = _string(section["tolerance"], "bank.tolerance", path)
+    try:
+        return BankSettings(tolerance=parse_amount(text, allow_zero=True))
+    except AmountError as error:
+        raise ConfigError(f"config file {path}: bank.tolerance: {error}") from None
 
 
 def _smtp(section: Any, path: Path) -> SmtpSettings | None:

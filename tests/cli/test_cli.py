@@ -154,6 +154,12 @@ def test_client_add_options_are_stored(relance: Relance) -> None:
             "phone": "+44 20 7946 0000",
             "address": "",
             "is_billing": True,
+            "id": 1,
+            "language": None,
+            "phone_wrong": False,
+            "phone_wrong_reason": None,
+            "email_bounced": False,
+            "email_bounced_reason": None,
         }
     ]
     assert data["history"][0]["summary"] == "client added"
@@ -517,6 +523,7 @@ def test_today_json_is_sorted_by_days_overdue(relance: Relance) -> None:
         "broken_promise": False,
         "plan": False,
         "next_instalment_on": None,
+        "bank_lines_to_review": 0,
     }
 
 

@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from pyzbar.pyzbar import ZBarSymbol, decode
 
 from relance.cli import main
+from relance.domain.creditor_reference import client_reference, grouped
 
 CONFIG = """\
 [creditor]
@@ -166,3 +168,65 @@ def test_letter_posted_records_the_proof(capsys: pytest.CaptureFixture[str], cli
         "client_id": client,
         "event_id": 0,
     }
+
+
+def test_the_configured_iban_and_bic_reach_the_letter_and_its_qr_code(
+    capsys: pytest.CaptureFixture[str], client: int
+) -> None:
+    """From the config file to the decoded EPC QR code, through `relance letter`."""
+    config = Path(os.environ["RELANCE_CONFIG"])
+    typed = CONFIG.replace(
+        "[letters]", 'iban = "fr7630006000011234567890189"\nbic = "agrifrpp"\n\n[letters]'
+    )
+    config.write_text(typed, encoding="utf-8")
+    status, out, err = run(capsys, "letter", str(client), "--json")
+    assert (status, err) == (0, ""), err
+    record = json.loads(out)
+    path = Path(record["path"])
+    pages = PdfReader(path).pages
+    text = " ".join(" ".join(page.extract_text().replace("\u00a0", " ").split()) for page in pages)
+    reference = client_reference(client)
+    assert (
+        "IBAN FR76 3000 6000 0112 3456 7890 189, BIC AGRIFRPP. "
+        f"Référence à indiquer : {grouped(reference)}"
+    ) in text
+    decoded = [
+        symbol.data.decode("utf-8")
+        for page in pages
+        for picture in page.images
+        for symbol in decode(picture.image, symbols=[ZBarSymbol.QRCODE])
+    ]
+    total = record["total"]
+    euros, _, cents = total.partition(".")
+    assert decoded == [
+        "\n".join(
+            [
+                "BCD",
+                "002",
+                "1",
+                "SCT",
+                "AGRIFRPP",
+                "Camille Martin",
+                "FR7630006000011234567890189",
+                f"EUR{euros}.{cents.ljust(2, '0')}",
+                "",
+                reference,
+            ]
+        )
+    ]
+
+
+def test_a_wrong_iban_in_the_config_stops_the_letter_naming_the_key(
+    capsys: pytest.CaptureFixture[str], client: int
+) -> None:
+    config = Path(os.environ["RELANCE_CONFIG"])
+    config.write_text(
+        CONFIG.replace("[letters]", 'iban = "FR76 3000 6000 0112 3456 7890 188"\n\n[letters]'),
+        encoding="utf-8",
+    )
+    status, out, err = run(capsys, "letter", str(client))
+    assert status == 2
+    assert out == ""
+    assert err.count("\n") == 1
+    assert "creditor.iban 'FR76 3000 6000 0112 3456 7890 188' is not a valid IBAN" in err
+    assert not letters_folder().exists() or not list(letters_folder().glob("*.pdf"))

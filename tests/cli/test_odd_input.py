@@ -201,6 +201,14 @@ CONFIG_REFUSALS = [
         id="clear-password",
     ),
     pytest.param("a = " + "[" * 5000 + "]" * 5000 + "\n", "nested too deeply", id="deep-nesting"),
+    pytest.param(
+        '[creditor]\niban = "FR76 3000 6000 0112 3456 7890 188"\n',
+        "creditor.iban 'FR76 3000 6000 0112 3456 7890 188' is not a valid IBAN",
+        id="iban-checksum",
+    ),
+    pytest.param(
+        '[creditor]\nbic = "BNPAFRP"\n', "creditor.bic 'BNPAFRP' is not a valid BIC", id="bic"
+    ),
 ]
 
 

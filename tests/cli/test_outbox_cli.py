@@ -268,8 +268,12 @@ def test_discard_and_redirect_from_the_command_line(
         assert "sent: Durand" in moved.out
         [received] = server.received
         assert received.rcpt_tos == ["paie@durand.fr"]
-        # The next reminder, a week later (one a day), is refused too and then discarded.
+        # The refusal marked the address bounced: a week later the reminder has nowhere to go.
         monkeypatch.setenv("RELANCE_TODAY", "2026-11-30")
+        blocked = relance("remind", "1")
+        assert blocked.status == 2 and "bounced (compta@durand.fr)" in blocked.err
+        # With the mark cleared the next reminder goes there again: refused too, then discarded.
+        ok(relance("contact", "clear-mark", "1", "compta@durand.fr", "bounced"))
         assert relance("remind", "1").status == 1
         waiting = [
             m for m in ok(relance("outbox", "list", "--json")).json() if m["state"] != "sent"

@@ -7,6 +7,8 @@ from datetime import date
 import pytest
 
 from relance.domain.dates import DateError, add_months, days_overdue, parse_date
+from relance.domain.reasons import reason_today
+from relance.domain.written_dates import short_day
 
 
 def test_parse_iso_date() -> None:
@@ -83,3 +85,26 @@ def test_add_months_keeps_the_wanted_day_after_a_short_month() -> None:
     # Chaining from the clamped date loses the 31st; the wanted day restores it.
     assert add_months(february, 1, day_of_month=31) == date(2026, 3, 31)
     assert add_months(date(2026, 1, 31), 3, day_of_month=31) == date(2026, 4, 30)
+
+
+@pytest.mark.parametrize(
+    ("day", "today", "written"),
+    [
+        (date(2026, 11, 30), date(2026, 12, 28), "30 Nov"),
+        (date(2027, 1, 27), date(2026, 12, 28), "27 Jan 2027"),
+        (date(2026, 12, 31), date(2027, 1, 2), "31 Dec 2026"),
+        (date(2027, 1, 1), date(2027, 1, 2), "1 Jan"),
+    ],
+)
+def test_a_short_day_carries_its_year_outside_today_s_year(
+    day: date, today: date, written: str
+) -> None:
+    assert short_day(day, today) == written
+
+
+def test_a_reason_due_next_year_says_which_year() -> None:
+    stored = "courteous email — 3 days late, no reminder yet, step 1 of 6"
+    on_new_year_eve = reason_today(stored, date(2027, 1, 4), date(2026, 12, 31))
+    assert on_new_year_eve.endswith("; due on 4 Jan 2027")
+    in_january = reason_today(stored, date(2026, 12, 30), date(2027, 1, 2))
+    assert in_january.endswith("; due since 30 Dec 2026")

@@ -358,3 +358,49 @@ def test_reminders_killed_at_any_moment_are_sent_or_queued(
     states = {entry.state for entry in Outbox(outbox_root).entries()}
     assert states == {"sent"}
     assert {message.message["Message-ID"] for message in mail_server.received} == set(logged)
+
+
+def write_bank_statement(path: Path, rows: int) -> None:
+    """A bank's CSV export crediting ``rows`` transfers, each quoting one invoice of write_csv."""
+    lines = ["Date;Libellé;Référence;Montant"]
+    lines.extend(
+        f"20/11/2026;VIR SEPA /MOTIF BIG-{number:06d};VIR{number:06d};100,00"
+        for number in range(rows)
+    )
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_a_bank_import_killed_at_any_moment_leaves_the_book_before_or_after_it(
+    tmp_path: Path, template: Path
+) -> None:
+    rows = 300
+    invoices = tmp_path / "invoices.csv"
+    write_csv(invoices, rows, clients=100)
+    bank = tmp_path / "releve.csv"
+    write_bank_statement(bank, rows)
+    run_to_the_end("import", str(invoices), db=template)
+    whole = fresh_book(tmp_path, "whole", template)
+    took = run_to_the_end("bank", "import", str(bank), db=whole)
+    assert_book_consistent(whole)
+    inside = 0
+    for number, fraction in enumerate(KILL_AT):
+        path = fresh_book(tmp_path, f"bank-killed-{number}", template)
+        process = relance_process("bank", "import", str(bank), db=path)
+        inside += kill_inside_a_write(process, path, took * fraction * 0.7, from_first_write=False)
+        assert_book_consistent(path)
+        raw = sqlite3.connect(path)
+        try:
+            lines = raw.execute("SELECT count(*) FROM bank_line").fetchone()[0]
+            payments = raw.execute("SELECT count(*) FROM payment").fetchone()[0]
+        finally:
+            raw.close()
+        assert (lines, payments) in ((0, 0), (rows, rows))
+    assert inside >= 3, "the kills should land inside the import's transaction"
+    # Afterwards the import goes through, and a second one records nothing more.
+    run_to_the_end("bank", "import", str(bank), db=path)
+    run_to_the_end("bank", "import", str(bank), db=path)
+    raw = sqlite3.connect(path)
+    try:
+        assert raw.execute("SELECT count(*) FROM payment").fetchone()[0] == rows
+    finally:
+        raw.close()

@@ -134,3 +134,48 @@ def test_unreadable_config(tmp_path: Path) -> None:
 
 def test_config_error_is_a_value_error() -> None:
     assert issubclass(ConfigError, ValueError)
+
+
+@pytest.mark.parametrize(
+    ("typed", "printed"),
+    [
+        ("FR7630006000011234567890189", "FR76 3000 6000 0112 3456 7890 189"),
+        ("fr76 3000 6000 0112 3456 7890 189", "FR76 3000 6000 0112 3456 7890 189"),
+        ("  DE89370400440532013000 ", "DE89 3704 0044 0532 0130 00"),
+    ],
+)
+def test_the_iban_is_kept_in_groups_of_four(tmp_path: Path, typed: str, printed: str) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(f'[creditor]\niban = "{typed}"\nbic = "agrifrpp xxx"\n', encoding="utf-8")
+    creditor = load_config(path).creditor
+    assert creditor.iban == printed
+    assert creditor.bic == "AGRIFRPPXXX"
+
+
+@pytest.mark.parametrize(
+    ("section", "message"),
+    [
+        ('iban = "FR76 3000 6000 0112 3456 7890 188"', r"creditor.iban .* \(Invalid checksum"),
+        ('iban = "FR76 3000 6000 0112"', r"creditor.iban 'FR76 3000 6000 0112' is not a valid"),
+        ('iban = "XX00 1234"', "creditor.iban 'XX00 1234' is not a valid IBAN"),
+        ('iban = "FR76-3000-6000-0112-3456-7890-189"', "creditor.iban .* is not a valid IBAN"),
+        ("iban = 76", "creditor.iban must be a string"),
+        ('bic = "BNPAFRP"', "creditor.bic 'BNPAFRP' is not a valid BIC"),
+        ('bic = "BNPAXXPP"', "creditor.bic 'BNPAXXPP' is not a valid BIC"),
+        ('bic = "BNPA\\nFRPP"', "creditor.bic must be one line"),
+    ],
+)
+def test_a_wrong_iban_or_bic_is_refused_naming_the_key(
+    tmp_path: Path, section: str, message: str
+) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(f"[creditor]\n{section}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=f"config file .*: {message}"):
+        load_config(path)
+
+
+def test_no_iban_and_no_bic_stay_empty(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('[creditor]\nname = "Jeanne"\niban = ""\n', encoding="utf-8")
+    creditor = load_config(path).creditor
+    assert (creditor.iban, creditor.bic) == ("", "")

@@ -11,6 +11,7 @@ import pytest
 
 from relance.config import Config, Creditor, SmtpSettings
 from relance.delivery.outbox import Outbox
+from relance.domain.creditor_reference import client_reference, grouped
 from relance.services.clients import add_client
 from relance.services.invoices import add_invoice
 from relance.services.outbox import retry_outbox
@@ -90,6 +91,19 @@ def test_a_reminder_arrives_whole_and_is_filed_as_sent(
     assert entry.path.read_bytes().replace(b"\r\n", b"\n") == received.content.replace(
         b"\r\n", b"\n"
     )
+
+
+def test_the_reminder_that_arrives_quotes_the_clients_rf_reference(
+    book: object, at: datetime, tmp_path: Path
+) -> None:
+    client_id = owing_client(at)
+    with smtp_server() as server:
+        send_reminder(client_id, at, smtp_config(tmp_path, server.port), tmp_path / "outbox")
+    [received] = server.received
+    text = received.message.get_content().replace("\r\n", "\n")
+    assert "sur le compte IBAN FR76 3000 6000 0112 (Martin, Jeanne).\n" in text
+    reference = grouped(client_reference(client_id))
+    assert f"Référence à indiquer : {reference} (factures F-001, F-002)." in text
 
 
 def test_a_second_reminder_is_threaded_to_the_first(

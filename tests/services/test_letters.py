@@ -34,7 +34,7 @@ from relance.services.results import ActionResult
 from relance.services.validation import InvalidInput
 from relance.store.models import Client, ContactEvent
 
-LEGAL_BASIS_FR = "fr-b2b: France, between businesses (L441-10 Code de commerce)"
+LEGAL_BASIS_FR = "fr-b2b : France, entre professionnels (article L441-10 du Code de commerce)"
 LEGAL_BASIS_UK = "uk-b2b: UK, Late Payment of Commercial Debts (Interest) Act 1998"
 HOSTILE_NAME = "Œuvres [bold]x[/] {{ 7*7 }} \x1b[31mrouge"
 
@@ -225,7 +225,7 @@ def test_statement_shows_the_running_balance(book: object, tmp_path: Path, at: d
     lines = text.splitlines()
     first = next(line for line in lines if "Facture F-2026-031" in line)
     second = next(line for line in lines if "Facture F-2026-032" in line)
-    payment = next(line for line in lines if "Règlement (transfer) réf. VIR 1" in line)
+    payment = next(line for line in lines if "Règlement (virement) réf. VIR 1" in line)
     credit = next(line for line in lines if "Avoir réf. AV-1" in line)
     assert first.endswith("4 800,00 € 4 800,00 €")
     assert second.endswith("1 200,00 € 6 000,00 €")
@@ -561,7 +561,7 @@ def test_consumer_and_eu_letters_cite_their_law(book: object, tmp_path: Path, at
     assert "article 1344-1 du Code civil" in text
     assert "petites créances" in text
     assert "indemnité forfaitaire" not in text
-    assert "fr-b2c: France, owed by a consumer" in text
+    assert "fr-b2c : France, somme due par un consommateur" in text
     european = add_client(
         "Nordwind GmbH", datetime(2026, 1, 5, 9), language="en", jurisdiction_code="eu-b2b"
     ).client_id

@@ -101,7 +101,8 @@ def test_disputed_invoice_is_left_out_and_named(
     assert "Total restant dû : 1 000,00 €" in draft.body
     assert "La facture G-102, dont nous discutons actuellement avec vous" in draft.body
     assert "G-101, dont" not in draft.body
-    assert "en indiquant en référence : G-101." in draft.body
+    assert "Référence à indiquer : RF" in draft.body
+    assert "(factures G-101)." in draft.body
     # Resolved: it is back in the list.
     contact(client_id, "dispute", datetime(2026, 11, 2, 9), invoice="G-102", outcome="off")
     assert "Total restant dû : 1 500,00 €" in draft_reminder(client_id, today, config).body

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 from peewee import SqliteDatabase
 
 from relance.config import Config, Creditor
+from relance.domain.creditor_reference import client_id_from_reference, client_reference, grouped
 from relance.domain.written_dates import long_date
 from relance.messages.facts import clean
 from relance.messages.rendering import TemplateError, shipped_names
@@ -47,6 +49,11 @@ OTHER_TEMPLATES = (
     "sms",
 )
 PLAN_TEMPLATES = ("plan-proposal", "instalment-due", "instalment-missed")
+# The templates that tell the client how to pay, so print the reference to quote.
+PAYING_TEMPLATES = tuple(
+    name for name in LADDER_TEMPLATES + OTHER_TEMPLATES if name not in ("call", "thank-you", "sms")
+)
+REFERENCE_LABELS = {"fr": "Référence à indiquer : ", "en": "Reference to quote: "}
 
 
 @pytest.fixture
@@ -175,7 +182,12 @@ def test_french_courteous_reads_as_a_french_reminder(
     assert "Facture     Émise le    Échéance     TTC (€)    Payé  Reste dû  Retard" in draft.body
     assert "F-2026-014  03/08/2026  02/09/2026  1 440,00  240,00  1 200,00    82 j" in draft.body
     assert "Total restant dû : 1 812,30 €" in draft.body
-    assert "en indiquant en référence : F-2026-014, F-2026-027." in draft.body
+    assert (
+        "Règlement par virement sur le compte IBAN FR76 3000 6000 0112 3456 7890 189"
+        " (Atelier Camille Martin).\n"
+        f"Référence à indiquer : {grouped(client_reference(client_id))}"
+        " (factures F-2026-014, F-2026-027)."
+    ) in draft.body
     assert draft.body.rstrip().endswith(
         "Cordialement,\n\nAtelier Camille Martin\n12 rue des Lilas\n69003 Lyon\n"
         "camille@martin.example\n+33 6 12 34 56 78\nSIRET : 812 345 678 00021"
@@ -420,3 +432,55 @@ def test_cli_dry_run_names_the_template_and_a_broken_one_is_one_line(
         assert len(err.strip().splitlines()) == 1
     status, out, _ = run("show", "Durand SARL", "--json")
     assert all(event["kind"] != "email" for event in json.loads(out)["history"])
+
+
+def _drafted(name: str, client_id: int, at: datetime, today: date, config: Config) -> str:
+    """A template rendered once the client is in the state it is written for."""
+    if name == "broken-promise":
+        calls.log_call(
+            client_id,
+            "promised",
+            datetime(2026, 11, 12, 10),
+            promised_amount="800.00",
+            promised_on="2026-11-20",
+        )
+    if name in PLAN_TEMPLATES:
+        plans.propose_plan(
+            client_id, "3", datetime(2026, 10, 20, 9), every="month", first="2026-10-30"
+        )
+        if name != "plan-proposal":
+            plans.answer_plan(client_id, "accept", datetime(2026, 10, 22, 9))
+    return render_any(name, client_id, today, config)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("name", PAYING_TEMPLATES)
+def test_every_paying_message_prints_the_clients_rf_reference_with_iban_and_bic(
+    book: SqliteDatabase, at: datetime, today: date, tmp_path: Path, name: str, language: str
+) -> None:
+    """The reference to quote is the client's own RF, in groups of four, beside IBAN and BIC."""
+    creditor = Creditor(name=CREDITOR.name, iban=CREDITOR.iban, bic="AGRIFRPPXXX")
+    config = Config(path=tmp_path / "config.toml", creditor=creditor)
+    clients.add_client("Autre client", at)  # so the reference is not the first id's by chance
+    client_id = owing_client(at, language)
+    text = _drafted(name, client_id, at, today, config)
+    reference = grouped(client_reference(client_id))
+    assert REFERENCE_LABELS[language] + reference in text
+    assert "IBAN FR76 3000 6000 0112 3456 7890 189, BIC AGRIFRPPXXX" in text
+    printed = re.search(REFERENCE_LABELS[language] + r"(RF[0-9]{2}(?: [0-9A-Z]{1,4})+)", text)
+    assert printed is not None
+    assert client_id_from_reference(printed.group(1)) == client_id
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("name", PAYING_TEMPLATES)
+def test_without_an_iban_no_rf_reference_is_printed(
+    book: SqliteDatabase, at: datetime, today: date, tmp_path: Path, name: str, language: str
+) -> None:
+    creditor = Creditor(name=CREDITOR.name, bic="AGRIFRPPXXX")
+    config = Config(path=tmp_path / "config.toml", creditor=creditor)
+    client_id = owing_client(at, language)
+    text = _drafted(name, client_id, at, today, config)
+    assert REFERENCE_LABELS[language] not in text
+    assert client_reference(client_id) not in text.replace(" ", "")
+    assert "BIC" not in text

@@ -16,6 +16,7 @@ import relance.tui.help_screen
 import relance.tui.import_screen
 import relance.tui.main_screen
 import relance.tui.modals.reminder
+import relance.tui.outbox_screen
 from cli_fixtures import Relance
 from relance.binding_ids import BINDING_IDS
 from relance.config import ConfigError, load_config
@@ -29,6 +30,7 @@ TUI_MODULES = [
     relance.tui.import_screen,
     relance.tui.main_screen,
     relance.tui.modals.reminder,
+    relance.tui.outbox_screen,
 ]
 
 

@@ -1,4 +1,4 @@
-"""The `o` key: the queued reminders are sent from a worker and the result is told literally."""
+"""The `o` key opens the outbox, whose `R` sends the queued reminders from a worker."""
 
 from __future__ import annotations
 
@@ -46,17 +46,17 @@ async def test_o_sends_what_waits_in_the_outbox(
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
             assert isinstance(app.screen, MainScreen)
-            await pilot.press("o")
+            await pilot.press("o", "R")
             await settle(pilot)
-            assert "Outbox: 1 sent" in notes(app)
+            assert "Done: 1 of 1 sent" in notes(app)
             # The delivery shows in the client's history, under its own mark.
-            await pilot.press("enter")
+            await pilot.press("escape", "enter")
             await settle(pilot)
             text = screen_text(app)
             assert "OUTBOX" in text and "reminder sent to compta@brun.fr" in text
-            await pilot.press("o")
+            await pilot.press("escape", "o", "R")
             await settle(pilot)
-            assert notes(app)[-1] == "Outbox: nothing queued"
+            assert notes(app)[-1] == "No queued or failed message to send."
     finally:
         server.stop()
     assert len(server.received) == 1
@@ -76,11 +76,9 @@ async def test_o_without_a_server_says_why_it_waits(
     app = RelanceApp(db_path, config, today, outbox)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("o")
+        await pilot.press("o", "R")
         await settle(pilot)
-        assert notes(app)[-1] == (
-            f"Outbox: 0 sent, 1 still queued in {outbox} (no [smtp] configured)"
-        )
+        assert notes(app)[-1] == "Done: 0 of 1 sent; not sent: no [smtp] configured"
 
 
 @run_async

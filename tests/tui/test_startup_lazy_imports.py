@@ -19,6 +19,7 @@ DEFERRED_PACKAGES = {
     # The forms are imported when one first opens (the main screen's form actions).
     "relance.tui.modals": "forms load when they open",
     "relance.tui.import_screen": "the import screen loads when `I` is pressed",
+    "relance.tui.outbox_screen": "the outbox screen loads when `o` is pressed",
     # The detail is read once the list is painted, and with it the claims and their rates.
     "relance.services.claims": "the detail and its claim are read after the first paint",
     "relance.store.detail": "the detail is read after the first paint",
@@ -28,10 +29,11 @@ DEFERRED_PACKAGES = {
     "relance.delivery": "SMTP, the outbox and PDF letters load on use",
     "relance.messages": "templates load when a message is drafted",
     "relance.services.letters": "the letters service loads at a letter step",
-    "relance.services.outbox": "the outbox service loads with `o`",
+    "relance.services.outbox": "the outbox service loads with the outbox screen (`o`)",
     "relance.importing": "importers load with `I`",
     "jinja2": "templates load when a message is drafted",
     "fpdf": "PDF letters load on use",
+    "segno": "the EPC QR code loads when a formal letter draws one",
     "pypdf": "PDF reading loads with an e-invoice import",
     "email": "MIME loads when a message is sent",
     "smtplib": "SMTP loads when a message is sent",

@@ -286,6 +286,19 @@ def claim_record(claim: ClientClaim) -> dict[str, Any]:
                 "time_barred": item.time_barred,
             }
             for item in claim.invoices
+            if not item.time_barred
+        ],
+        "time_barred": [
+            {
+                "number": item.number,
+                "currency": item.currency,
+                "due_on": item.due_on.isoformat(),
+                "days_late": item.days_late,
+                "outstanding": decimal_string(item.outstanding),
+                "limitation_on": item.limitation.on.isoformat() if item.limitation.on else None,
+                "limitation_note": item.limitation.note,
+            }
+            for item in claim.time_barred
         ],
         "outstanding": decimal_string(claim.outstanding),
         "interest": decimal_string(claim.interest),
@@ -315,6 +328,8 @@ def claim_report(claim: ClientClaim) -> RenderableType:
         numeric = column in ("late", "owed", "interest", "fee", "total")
         grid.add_column(column, justify="right" if numeric else "left", overflow="fold")
     for item in claim.invoices:
+        if item.time_barred:
+            continue
         grid.add_row(
             literal(item.number, keep_newlines=False),
             Text(item.due_on.isoformat()),
@@ -346,9 +361,11 @@ def _claim_notes(claim: ClientClaim) -> list[Text]:
     """Flags, warnings, limitation dates and the court route, one line each."""
     lines = [Text(f"* {flag}", style="dim") for flag in claim.flags]
     lines += [Text(f"warning: {warning}") for warning in claim.warnings]
-    for item in claim.invoices:
-        if item.time_barred:
-            lines.append(Text(f"{item.number}: time-barred ({item.limitation.note})"))
+    for item in claim.time_barred:
+        owed = format_money(item.outstanding, item.currency)
+        lines.append(
+            Text(f"{item.number}: time-barred, {owed} not claimed ({item.limitation.note})")
+        )
     barred_on = [item.limitation.on for item in claim.invoices if item.limitation.on]
     if barred_on:
         lines.append(Text(f"first limitation date {min(barred_on)}", style="dim"))

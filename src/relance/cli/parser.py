@@ -13,6 +13,7 @@ from relance.domain.jurisdictions import SERIES
 from relance.domain.plans import FREQUENCIES
 from relance.services.calls import OUTCOMES
 from relance.services.clients import KINDS, LANGUAGES
+from relance.services.contact_marks import MARKS as CONTACT_MARKS
 from relance.services.contacts import LOG_CHANNELS as CONTACT_CHANNELS
 from relance.services.letter_kinds import KINDS as LETTER_KINDS
 from relance.services.profile import CHOICES as PROFILE_CHOICES
@@ -296,13 +297,74 @@ def build_parser() -> CommandLineParser:
     )
     contact.add_argument("--who", metavar="NAME", default="", help="who promised")
     contact.set_defaults(handler=_handler("actions", "log"))
+    _contact_commands(commands, common, scripted)
     _law_commands(commands, common, scripted)
     _book_io_commands(commands, common, scripted)
     _import_command(commands, scripted)
+    _bank_command(commands, common, scripted)
     _dossier_command(commands, common)
     _outbox_command(commands, common, scripted)
     _letter_command(commands, common, scripted)
     return parser
+
+
+def _contact_commands(
+    commands: argparse._SubParsersAction[CommandLineParser],
+    common: list[CommandLineParser],
+    scripted: list[CommandLineParser],
+) -> None:
+    """`relance contact add|set|remove|list|mark|clear-mark CLIENT …`."""
+    contact = commands.add_parser("contact", parents=common, help="a client's contacts")
+    actions = contact.add_subparsers(dest="contact_command", metavar="ACTION", required=True)
+    fields = CommandLineParser(add_help=False)
+    fields.add_argument("--name", metavar="NAME", default=None)
+    fields.add_argument("--role", metavar="ROLE", default=None)
+    fields.add_argument("--email", metavar="E", default=None)
+    fields.add_argument("--phone", metavar="P", default=None)
+    fields.add_argument("--address", metavar="TEXT", default=None, help="postal address")
+    fields.add_argument(
+        "--lang", metavar="L", default=None, help="fr, en, or none (the client's language)"
+    )
+    fields.add_argument(
+        "--billing",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="the billing contact (reminders go to it first)",
+    )
+    add = actions.add_parser("add", parents=[*scripted, fields], help="add a contact")
+    _client_argument(add)
+    add.set_defaults(handler=_handler("contacts", "contact_add"))
+    change = actions.add_parser("set", parents=[*scripted, fields], help="change a contact")
+    _client_argument(change)
+    _contact_argument(change)
+    change.set_defaults(handler=_handler("contacts", "contact_set"))
+    remove = actions.add_parser("remove", parents=scripted, help="remove a contact")
+    _client_argument(remove)
+    _contact_argument(remove)
+    remove.set_defaults(handler=_handler("contacts", "contact_remove"))
+    listing = actions.add_parser("list", parents=scripted, help="a client's contacts and marks")
+    _client_argument(listing)
+    listing.set_defaults(handler=_handler("contacts", "contact_list"))
+    mark = actions.add_parser(
+        "mark", parents=scripted, help="mark a number wrong or an address bounced"
+    )
+    _client_argument(mark)
+    _contact_argument(mark)
+    mark.add_argument("mark", choices=CONTACT_MARKS)
+    mark.add_argument("--reason", metavar="T", default="")
+    mark.set_defaults(handler=_handler("contacts", "contact_mark"))
+    clear = actions.add_parser("clear-mark", parents=scripted, help="take a mark off a contact")
+    _client_argument(clear)
+    _contact_argument(clear)
+    clear.add_argument("mark", choices=CONTACT_MARKS)
+    clear.set_defaults(handler=_handler("contacts", "contact_clear_mark"))
+
+
+def _contact_argument(parser: argparse.ArgumentParser) -> None:
+    """The CONTACT positional: an id from `contact list`, or an exact name, e-mail or phone."""
+    parser.add_argument(
+        "contact", metavar="CONTACT", help="contact id (contact list), or exact name/e-mail/phone"
+    )
 
 
 def _law_commands(
@@ -425,6 +487,47 @@ def _import_command(
         "--mapping", metavar="FILE", default="", help='TOML [columns] table: "Title" = field'
     )
     command.set_defaults(handler=_handler("importing", "import_file"))
+
+
+def _bank_command(
+    commands: argparse._SubParsersAction[CommandLineParser],
+    common: list[CommandLineParser],
+    scripted: list[CommandLineParser],
+) -> None:
+    """`relance bank import|review|accept|set-aside`: bank statements and their lines."""
+    bank = commands.add_parser("bank", parents=common, help="bank statements: who paid")
+    bank_commands = bank.add_subparsers(dest="bank_command", metavar="ACTION", required=True)
+    imported = bank_commands.add_parser(
+        "import", parents=scripted, help="import statements: record the certain payments"
+    )
+    imported.add_argument("files", nargs="+", metavar="FILE", help="camt, MT940, OFX or CSV")
+    imported.add_argument("--dry-run", action="store_true", help="show what it would do")
+    imported.add_argument(
+        "--mapping", metavar="FILE", default="", help="TOML [columns] for an unknown CSV"
+    )
+    imported.set_defaults(handler=_handler("bank", "bank_import"))
+    review = bank_commands.add_parser(
+        "review", parents=scripted, help="the lines waiting for review, with proposals"
+    )
+    review.set_defaults(handler=_handler("bank", "bank_review"))
+    accept = bank_commands.add_parser(
+        "accept", parents=scripted, help="record a waiting line (its best proposal by default)"
+    )
+    accept.add_argument("line", metavar="LINE", help="as `bank review` numbers it")
+    accept.add_argument("--client", metavar="C", default="", help="client id or exact name")
+    accept.add_argument(
+        "--invoice",
+        metavar="NUMBER",
+        action="append",
+        default=[],
+        help="pay this one first (repeat to pick several, in order)",
+    )
+    accept.set_defaults(handler=_handler("bank", "bank_accept"))
+    aside = bank_commands.add_parser(
+        "set-aside", parents=scripted, help="a waiting line that is no client payment"
+    )
+    aside.add_argument("line", metavar="LINE", help="as `bank review` numbers it")
+    aside.set_defaults(handler=_handler("bank", "bank_set_aside"))
 
 
 def _dossier_command(

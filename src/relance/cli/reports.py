@@ -153,6 +153,12 @@ def client_record(detail: ClientDetail, today: date) -> dict[str, Any]:
                 "phone": c.phone,
                 "address": c.address,
                 "is_billing": c.is_billing,
+                "id": c.contact_id,
+                "language": c.language or None,
+                "phone_wrong": c.phone_wrong is not None,
+                "phone_wrong_reason": c.phone_wrong,
+                "email_bounced": c.email_bounced is not None,
+                "email_bounced_reason": c.email_bounced,
             }
             for c in detail.contacts
         ],
@@ -349,7 +355,12 @@ def _contacts_table(detail: ClientDetail) -> Table:
     table = _table("name", "role", "e-mail", "phone", "address")
     for c in detail.contacts:
         role = c.role or ("billing" if c.is_billing else "")
-        table.add_row(*(literal(v) for v in (c.name, role, c.email, c.phone, c.address)))
+        email, phone = literal(c.email), literal(c.phone)
+        if c.email_bounced is not None:
+            email.append(" (bounced)")
+        if c.phone_wrong is not None:
+            phone.append(" (wrong)")
+        table.add_row(literal(c.name), literal(role), email, phone, literal(c.address))
     return table
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+from pathlib import Path
+
 from rich.text import Text
 
 from relance.cli.context import Context
@@ -18,7 +21,9 @@ from relance.cli.reports import (
 )
 from relance.markers import legend
 from relance.paths import database_path
+from relance.private_files import write_private
 from relance.services.claims import detail_with_claim
+from relance.store.bank_lines import count_to_review, review_counts_by_client
 from relance.store.triage import book_totals, triage_count
 
 
@@ -27,7 +32,16 @@ def today(ctx: Context) -> int:
     ctx.open_book()
     rows = all_triage_rows(ctx.today)
     if ctx.args.json:
-        ctx.out.json([triage_record(row, ctx.today) for row in rows])
+        waiting = review_counts_by_client()
+        ctx.out.json(
+            [
+                {
+                    **triage_record(row, ctx.today),
+                    "bank_lines_to_review": waiting.get(row.client_id, 0),
+                }
+                for row in rows
+            ]
+        )
         return 0
     if not rows:
         ctx.out.line("No clients yet: add one with `relance client add NAME`.")
@@ -38,6 +52,10 @@ def today(ctx: Context) -> int:
     if any(flag_letters(row, ctx.today) for row in rows):
         ctx.out.render(Text(legend(), style="dim"))
     ctx.out.render(totals_line(book_totals(ctx.today)))
+    to_review = count_to_review()
+    if to_review:
+        plural = "s wait" if to_review > 1 else " waits"
+        ctx.out.line(f"{to_review} bank line{plural} for review: relance bank review")
     return 0
 
 
@@ -69,4 +87,16 @@ def init(ctx: Context) -> int:
     ctx.out.line(str(path.absolute()))
     if ctx.args.sample:
         ctx.out.line(f"loaded the sample book: {count} clients")
+        statement = _write_sample_statement(path, ctx.today)
+        ctx.out.line(f"a bank statement to try: relance bank import {statement}")
     return 0
+
+
+def _write_sample_statement(book: Path, today: date) -> Path:
+    """Write the sample's bank statement beside the book (kept if one is already there)."""
+    from relance.services.sample_statement import STATEMENT_NAME, sample_statement_text
+
+    target = book.absolute().parent / STATEMENT_NAME
+    if not target.exists():
+        write_private(target, sample_statement_text(today).encode("utf-8"))
+    return target

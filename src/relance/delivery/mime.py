@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import default as default_policy
 from email.utils import format_datetime, make_msgid, parseaddr
@@ -89,3 +90,16 @@ def recorded_headers(text: str) -> dict[str, str]:
             break
         headers[name] = value
     return headers
+
+
+def readable_text(data: bytes) -> str:
+    """A stored message as a person reads it: the headers that matter, then the plain body."""
+    message = message_from_bytes(data, policy=default_policy)
+    header = "\n".join(
+        f"{name}: {message[name]}" for name in RECORDED_HEADERS if message[name] is not None
+    )
+    part = (
+        message.get_body(preferencelist=("plain",)) if isinstance(message, EmailMessage) else None
+    )
+    body = part.get_content() if part is not None else ""
+    return f"{header}\n\n{body}"

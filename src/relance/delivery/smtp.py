@@ -84,6 +84,8 @@ class SmtpSession:
         self._server: smtplib.SMTP | None = None
         self._failure: SessionError | None = None
         self._secrets: tuple[str, ...] = ()
+        # The addresses the server refused for good (5xx) during the last send, with its reply.
+        self.permanent_refusals: dict[str, str] = {}
 
     def __enter__(self) -> SmtpSession:
         """Use the session in a ``with`` block that closes it."""
@@ -99,6 +101,7 @@ class SmtpSession:
         Raises DeliveryError with the server's words when it cannot be delivered to anyone;
         the password is hidden from them, since a server may echo it back.
         """
+        self.permanent_refusals = {}
         try:
             return self._send(envelope_from, recipients, data)
         except DeliveryError as error:
@@ -117,11 +120,13 @@ class SmtpSession:
         server = self._open()
         try:
             refused = server.sendmail(envelope_from, recipients, wire)
+            self._note_refusals(refused)
         except smtplib.SMTPServerDisconnected as error:
             # The next message opens a new connection; this one stays queued.
             self._server = None
             raise DeliveryError(f"{self.where} closed the connection: {error}") from None
         except smtplib.SMTPRecipientsRefused as error:
+            self._note_refusals(error.recipients)
             permanent = all(code >= 500 for code, _ in error.recipients.values())
             raise (PermanentRefusal if permanent else DeliveryError)(
                 "the server refused every recipient: " + _refusals(error.recipients)
@@ -144,6 +149,14 @@ class SmtpSession:
             self._server = None
             raise DeliveryError(_network_reason(error, self.where)) from None
         return sorted(refused)
+
+    def _note_refusals(self, refused: dict[str, tuple[int, bytes]]) -> None:
+        """Keep the recipients refused for good, with the reply, password hidden."""
+        self.permanent_refusals = {
+            who: self._hide_secrets(_reply(code, text))
+            for who, (code, text) in refused.items()
+            if code >= 500
+        }
 
     def close(self) -> None:
         """Say goodbye to the server, if a connection is open."""

@@ -32,6 +32,9 @@ class BankLine:
     reversal: bool = False
     # Where the line sits in its file, for messages ("line 12", "Ntry 3").
     position: str = ""
+    # 0 for the first line of its file with this content, 1 for the next identical one, and so
+    # on: two equal movements on one day stay two lines (see importing/bank/occurrences.py).
+    repeat: int = 0
 
     @property
     def is_credit(self) -> bool:
@@ -43,8 +46,8 @@ class BankLine:
         if self.bank_reference:
             basis = f"ref|{self.account}|{self.bank_reference}|{self.amount_minor}"
         else:
-            # Two identical movements on one day with no reference would share this key; banks
-            # that omit references (some CSV exports) are the only source of that risk.
+            # Two identical movements on one day with no reference would share this key: the
+            # readers number such repeats, which `repeat` adds below.
             basis = "|".join(
                 (
                     "content",
@@ -59,6 +62,8 @@ class BankLine:
                     self.remittance,
                 )
             )
+        if self.repeat:
+            basis = f"{basis}|repeat {self.repeat}"
         return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:32]
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from relance.domain.written_dates import short_day
+
 # The counts a reason holds, each measured on the action's date; they grow as the days pass.
 _LATE = re.compile(r"\b(\d+) days late\b")
 _AGO = re.compile(r"\blast reminder (\d+) days ago\b")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def reason_today(reason: str, action_on: date | None, today: date) -> str:
@@ -41,13 +42,8 @@ def _days(count: int) -> str:
 
 
 def _when(action_on: date, today: date) -> str:
-    """How the action's date stands against today: "due since 2 Dec", "due today", "due on 9 Dec".
-
-    Month names are spelt here, not by ``%b``, so the reason never depends on the locale.
-    """
-    day = f"{action_on.day} {_MONTHS[action_on.month - 1]}"
-    if action_on.year != today.year:
-        day += f" {action_on.year}"
+    """The action's date against today: "due since 2 Dec", "due today", "due on 9 Jan 2027"."""
+    day = short_day(action_on, today)
     if action_on < today:
         return f"due since {day}"
     if action_on == today:

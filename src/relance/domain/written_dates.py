@@ -57,3 +57,13 @@ def numeric_date(day: date, *, american: bool = False) -> str:
     if american:
         return f"{day.month:02d}/{day.day:02d}/{day.year}"
     return f"{day.day:02d}/{day.month:02d}/{day.year}"
+
+
+# English month abbreviations for the screens, spelt here so that no locale changes them.
+SHORT_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def short_day(day: date, today: date) -> str:
+    """``30 Nov`` for a day of today's year, ``27 Jan 2027`` for any other: never ``Jan 27``."""
+    written = f"{day.day} {SHORT_MONTHS[day.month - 1]}"
+    return written if day.year == today.year else f"{written} {day.year}"

@@ -212,13 +212,17 @@ class _ImportWork:
             self.numbered[invoice.number] = self._know_invoice(invoice)
         self.clients: dict[int, BookClient] = {}
         self.by_company: dict[str, BookClient] = {}
-        self.by_name: dict[str, BookClient] = {}
-        # The clients the rows name, and those the invoices they number belong to; lowest id
-        # first, so that a lookup by company number or by name finds the oldest client.
+        self.by_vat: dict[str, BookClient] = {}
+        # Every client of a (casefolded) name, oldest first: names match within one country.
+        self.by_name: dict[str, list[BookClient]] = {}
+        # The clients the rows name (also under the name a buyer of another country is given),
+        # and those the invoices they number belong to; lowest id first, so that a lookup by
+        # company number or by name finds the oldest client.
         for client in clients_matching(
             (row.company_id for row in plan.rows if row.company_id),
-            (row.client_name.casefold() for row in plan.rows),
+            (name.casefold() for row in plan.rows for name in _names_of(row)),
             (invoice.client_id for invoice in self.numbered.values()),
+            (row.vat_id for row in plan.rows if row.vat_id),
         ):
             self._know_client(client)
         self.payments: list[PaymentRow] = []
@@ -264,12 +268,16 @@ class _ImportWork:
                     self.jurisdiction,
                     client.currency,
                     client.company_id,
+                    client.vat_id,
+                    client.country,
                     self.at,
                 )
                 for client in self.new_clients
             ],
             client_changes=[
-                ClientChange(client.id, client.company_id, client.currency)
+                ClientChange(
+                    client.id, client.company_id, client.currency, client.vat_id, client.country
+                )
                 for client in self.changed_clients.values()
             ],
             contacts=self.contacts,
@@ -314,11 +322,30 @@ class _ImportWork:
         ]
 
     def _know_client(self, client: BookClient) -> None:
-        """Make a client findable by id, company number and name (the first one seen wins)."""
+        """Make a client findable by id, company number, VAT id and name (the first seen wins)."""
         self.clients[client.id] = client
         if client.company_id:
             self.by_company.setdefault(client.company_id, client)
-        self.by_name.setdefault(client.name.casefold(), client)
+        if client.vat_id:
+            self.by_vat.setdefault(client.vat_id, client)
+        self.by_name.setdefault(client.name.casefold(), []).append(client)
+
+    def _same_identity(self, row: PlannedInvoice) -> BookClient | None:
+        """The client a row names: by company number, then VAT id, then name in its country.
+
+        A name matches only a client of the same country (or of no known country) whose
+        numbers do not contradict the row's: two buyers of different countries stay apart.
+        """
+        client = self.by_company.get(row.company_id) if row.company_id else None
+        if client is None and row.vat_id:
+            client = self.by_vat.get(row.vat_id)
+        if client is not None:
+            return client
+        for name in _names_of(row):
+            for known in self.by_name.get(name.casefold(), []):
+                if _may_be(known, row):
+                    return known
+        return None
 
     def _know_invoice(self, invoice: BookInvoice) -> BookInvoice:
         """Keep an invoice of the book (once), remembering how it was before the import."""
@@ -331,29 +358,54 @@ class _ImportWork:
         return invoice
 
     def _client_for(self, row: PlannedInvoice) -> BookClient:
-        """The client a row belongs to: by company number, then by name, else a new one."""
-        client = self.by_company.get(row.company_id) if row.company_id else None
-        if client is None:
-            client = self.by_name.get(row.client_name.casefold())
+        """The client a row belongs to: by its identity (see ``_same_identity``), else a new one."""
+        client = self._same_identity(row)
         if client is None:
             if not self.jurisdiction:
                 self.jurisdiction = default_jurisdiction("b2b", self.default_law)
             client = BookClient(
-                next(self.client_ids), row.client_name, row.company_id, row.currency or "EUR"
+                next(self.client_ids),
+                self._free_name(row),
+                row.company_id,
+                row.currency or "EUR",
+                row.vat_id,
+                row.country,
             )
             self._know_client(client)
             self.new_clients.append(client)
             if row.email:
                 self.contacts.append(ContactRow(next(self.contact_ids), client.id, row.email, True))
             self.outcome.clients[client.id] = ClientChanges(client.name, created=True)
-        elif row.company_id and not client.company_id:
-            # The first company number seen for a client lets later files match it by number.
-            client.company_id = row.company_id
-            self.by_company.setdefault(row.company_id, client)
-            self._client_changed(client)
+        else:
+            self._complete_identity(client, row)
         if client.id not in self.outcome.clients:
             self.outcome.clients[client.id] = ClientChanges(client.name)
         return client
+
+    def _complete_identity(self, client: BookClient, row: PlannedInvoice) -> None:
+        """The first company number, VAT id and country seen for a client are kept for later."""
+        changed = False
+        if row.company_id and not client.company_id:
+            client.company_id = row.company_id
+            self.by_company.setdefault(row.company_id, client)
+            changed = True
+        if row.vat_id and not client.vat_id:
+            client.vat_id = row.vat_id
+            self.by_vat.setdefault(row.vat_id, client)
+            changed = True
+        if row.country and not client.country:
+            client.country = row.country
+            changed = True
+        if changed:
+            self._client_changed(client)
+
+    def _free_name(self, row: PlannedInvoice) -> str:
+        """The buyer's name, or with its country when a client of another identity has it."""
+        for name in _names_of(row):
+            if name.casefold() not in self.by_name:
+                return name
+        # Both taken by other identities: the company number tells the buyers apart.
+        return f"{row.client_name} ({row.company_id or row.vat_id or row.number})"
 
     def _client_changed(self, client: BookClient) -> None:
         """Note that a client of the book needs its row updated (a new one is written whole)."""
@@ -545,6 +597,22 @@ class _ImportWork:
             note.used += sum(share.amount for share in shares)
             if shares:
                 self.outcome.clients[client_id].credits_applied += 1
+
+
+def _names_of(row: PlannedInvoice) -> tuple[str, ...]:
+    """The names a row's client may have: the buyer's own, then with its country code."""
+    if not row.country:
+        return (row.client_name,)
+    return (row.client_name, f"{row.client_name} ({row.country})")
+
+
+def _may_be(client: BookClient, row: PlannedInvoice) -> bool:
+    """Whether a client of the row's name may be its buyer: no country or number differs."""
+    if client.country and row.country and client.country != row.country:
+        return False
+    if client.company_id and row.company_id and client.company_id != row.company_id:
+        return False
+    return not (client.vat_id and row.vat_id and client.vat_id != row.vat_id)
 
 
 def _state(invoice: BookInvoice) -> tuple[int, date, date, int]:

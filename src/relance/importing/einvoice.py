@@ -6,13 +6,22 @@ import re
 import unicodedata
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from relance.domain.money import AmountError, parse_currency
 from relance.importing.dates import ImportDateError, parse_compact_date, parse_import_date
 from relance.importing.numbers import ImportAmountError, parse_xml_amount
-from relance.importing.plan import ImportPlan, PlannedInvoice, company_key, default_due
+from relance.importing.plan import (
+    ImportPlan,
+    PlannedInvoice,
+    company_key,
+    country_code,
+    default_due,
+    vat_country,
+    vat_key,
+)
 
 UBL_INVOICE = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
 UBL_CREDIT_NOTE = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"
@@ -28,6 +37,27 @@ NAMESPACES = {
 CREDIT_NOTE_TYPES = {"381", "261", "262", "296", "308", "396", "420", "458", "532"}
 # A document type declaration is how entity expansion attacks start; e-invoices never need one.
 _FORBIDDEN = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Party:
+    """A seller or buyer as the document names it: its name and what identifies it."""
+
+    name: str
+    company_id: str
+    vat_id: str
+    country: str
+
+    @classmethod
+    def of(cls, name: str, company: str, vat: str, country: str) -> Party:
+        """The party with its numbers made comparable (see ``company_key`` and ``vat_key``).
+
+        A VAT id names the country the company is registered in, which may not be that of
+        the address on this document: that country keys its company number and is its own.
+        """
+        vat_id = vat_key(vat)
+        registered = vat_country(vat_id) or country_code(country)
+        return cls(name, company_key(company, registered), vat_id, registered)
 
 
 class _Reader:
@@ -144,7 +174,7 @@ def _read_ubl(reader: _Reader, *, credit: bool) -> None:
         issued=issued,
         due=due,
         currency=currency,
-        seller=seller[0] if seller else "",
+        seller=seller.name if seller else "",
         buyer=buyer,
         total=total,
         prepaid=reader.amount(totals + "PrepaidAmount"),
@@ -153,19 +183,18 @@ def _read_ubl(reader: _Reader, *, credit: bool) -> None:
     )
 
 
-def _ubl_party(reader: _Reader, path: str) -> tuple[str, str] | None:
-    """A UBL party's name and company number (legal registration, else VAT id)."""
+def _ubl_party(reader: _Reader, path: str) -> Party | None:
+    """A UBL party's name, company number (legal registration, else VAT id), VAT id, country."""
     party = reader.root.find(path, NAMESPACES)
     if party is None:
         return None
     name = reader.text("cac:PartyLegalEntity/cbc:RegistrationName", where=party) or reader.text(
         "cac:PartyName/cbc:Name", where=party
     )
-    company = reader.text("cac:PartyLegalEntity/cbc:CompanyID", where=party) or reader.text(
-        "cac:PartyTaxScheme/cbc:CompanyID", where=party
-    )
+    vat = reader.text("cac:PartyTaxScheme/cbc:CompanyID", where=party)
+    company = reader.text("cac:PartyLegalEntity/cbc:CompanyID", where=party) or vat
     country = reader.text("cac:PostalAddress/cac:Country/cbc:IdentificationCode", where=party)
-    return (name, company_key(company, country)) if name else None
+    return Party.of(name, company, vat, country) if name else None
 
 
 def _read_cii(reader: _Reader) -> None:
@@ -200,7 +229,7 @@ def _read_cii(reader: _Reader) -> None:
         issued=issued,
         due=due,
         currency=currency,
-        seller=seller[0] if seller else "",
+        seller=seller.name if seller else "",
         buyer=buyer,
         total=total,
         prepaid=reader.amount(totals + "ram:TotalPrepaidAmount"),
@@ -209,17 +238,23 @@ def _read_cii(reader: _Reader) -> None:
     )
 
 
-def _cii_party(reader: _Reader, path: str) -> tuple[str, str] | None:
-    """A CII party's name and company number (legal organisation, else VAT id)."""
+def _cii_party(reader: _Reader, path: str) -> Party | None:
+    """A CII party's name, company number (legal organisation, else VAT id), VAT id, country."""
     party = reader.root.find(path, NAMESPACES)
     if party is None:
         return None
     name = reader.text("ram:Name", where=party)
+    vat = ""
+    for registration in party.findall("ram:SpecifiedTaxRegistration", NAMESPACES):
+        found = registration.find("ram:ID", NAMESPACES)
+        if found is not None and found.get("schemeID", "VA") == "VA":
+            vat = (found.text or "").strip()
+            break
     company = reader.text("ram:SpecifiedLegalOrganization/ram:ID", where=party) or reader.text(
         "ram:SpecifiedTaxRegistration/ram:ID", where=party
     )
     country = reader.text("ram:PostalTradeAddress/ram:CountryID", where=party)
-    return (name, company_key(company, country)) if name else None
+    return Party.of(name, company, vat, country) if name else None
 
 
 def _add(
@@ -231,7 +266,7 @@ def _add(
     due: date | None,
     currency: str,
     seller: str,
-    buyer: tuple[str, str] | None,
+    buyer: Party | None,
     total: int | None,
     prepaid: int | None,
     payable: int | None,
@@ -244,7 +279,8 @@ def _add(
             code = parse_currency(currency)
         except AmountError as error:
             reader.fail("currency", str(error))
-    for label, value, limit in (("number", number, 60), ("buyer", buyer[0] if buyer else "", 200)):
+    buyer_name = buyer.name if buyer else ""
+    for label, value, limit in (("number", number, 60), ("buyer", buyer_name, 200)):
         if any(unicodedata.category(char) in {"Cc", "Cf", "Cs", "Co"} for char in value):
             reader.fail(label, "contains control characters")
         elif len(value) > limit:
@@ -272,14 +308,16 @@ def _add(
     reader.plan.rows.append(
         PlannedInvoice(
             line=0,
-            client_name=buyer[0],
+            client_name=buyer.name,
             number=number,
             issued=issued,
             due=due or (issued if credit else default_due(issued)),
             total=amount,
             paid=paid,
             currency=code,
-            company_id=buyer[1],
+            company_id=buyer.company_id,
+            vat_id=buyer.vat_id,
+            country=buyer.country,
             credit_note=credit,
             credits_invoice=refers_to,
             seller=seller,

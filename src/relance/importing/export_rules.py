@@ -11,8 +11,8 @@ from relance.services.validation import NAME_MAX, Form
 
 # One-line fields, as the CLI and the forms take them: no control characters, a bounded length.
 LINE_COLUMNS = {
-    "clients": ("name", "company_id", "region"),
-    "contacts": ("name", "role", "email", "phone"),
+    "clients": ("name", "company_id", "vat_id", "country", "region"),
+    "contacts": ("name", "role", "email", "phone", "phone_wrong", "email_bounced"),
     "invoices": ("number",),
     "payments": ("method", "reference"),
     "history": ("author",),
@@ -29,6 +29,7 @@ TEXT_COLUMNS = {
 }
 CHOICE_COLUMNS = {
     ("clients", "language"): ("fr", "en"),
+    ("contacts", "language"): ("", "fr", "en"),
     ("plans", "status"): ("proposed", "accepted", "active", "completed", "declined", "broken"),
     ("plans", "frequency"): FREQUENCIES,
     ("promises", "status"): ("open", "kept", "broken"),

@@ -44,6 +44,9 @@ class PlannedInvoice:
     paid: int
     currency: str
     company_id: str = ""
+    # The buyer's VAT id (spaces and dots removed) and the ISO code of its country, when known.
+    vat_id: str = ""
+    country: str = ""
     email: str = ""
     credit_note: bool = False
     credits_invoice: str = ""
@@ -74,6 +77,25 @@ class ImportPlan:
 def default_due(issued: date) -> date:
     """The due date of an invoice whose file gives none."""
     return issued + timedelta(days=DEFAULT_TERMS_DAYS)
+
+
+def vat_key(raw: str) -> str:
+    """A VAT id made comparable: letters and digits only, upper case (``NO987654321MVA``)."""
+    return "".join(char for char in raw.upper() if char.isalnum() and char.isascii())
+
+
+def vat_country(vat_id: str) -> str:
+    """The country an EU-style VAT id starts with (Greece's "EL" is GR), "" without a prefix."""
+    prefix = vat_id[:2]
+    if len(vat_id) < 4 or not prefix.isalpha() or not vat_id[2:].isalnum():
+        return ""
+    return "GR" if prefix == "EL" else country_code(prefix)
+
+
+def country_code(raw: str) -> str:
+    """An ISO 3166 alpha-2 country code in upper case, "" when the text is not one."""
+    code = raw.strip().upper()
+    return code if re.fullmatch(r"[A-Z]{2}", code, re.ASCII) else ""
 
 
 def company_key(raw: str, country: str = "") -> str:

@@ -57,6 +57,7 @@ class CreditorFacts:
     phone: str
     company_number: str
     iban: str
+    bic: str = ""
 
     @property
     def signature(self) -> str:
@@ -176,6 +177,8 @@ class MessageFacts:
     balance: str
     settled: bool
     step: StepFacts
+    # The client's RF reference in groups of four, when an IBAN says where to pay.
+    creditor_reference: str = ""
 
     def variables(self) -> dict[str, Any]:
         """The template's variables: one per field."""

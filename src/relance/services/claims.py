@@ -67,33 +67,41 @@ class ClientClaim:
     route: Route | None
     verdict: str = ""
 
-    def _same_currency(self) -> tuple[InvoiceClaim, ...]:
-        """The invoices the totals add up: those in the client's currency."""
-        return tuple(claim for claim in self.invoices if claim.currency == self.currency)
+    @property
+    def claimable(self) -> tuple[InvoiceClaim, ...]:
+        """The invoices the totals add up: live (not time-barred) and in the client's currency."""
+        return tuple(
+            claim
+            for claim in self.invoices
+            if claim.currency == self.currency and not claim.time_barred
+        )
+
+    @property
+    def time_barred(self) -> tuple[InvoiceClaim, ...]:
+        """Late invoices the law no longer lets the user claim, listed apart from the totals."""
+        return tuple(claim for claim in self.invoices if claim.time_barred)
 
     @property
     def outstanding(self) -> int:
-        """Late principal still owed."""
-        return sum(claim.outstanding for claim in self._same_currency())
+        """Late principal still owed and still claimable."""
+        return sum(claim.outstanding for claim in self.claimable)
 
     @property
     def interest(self) -> int:
-        """Interest to date on every late invoice."""
-        return sum(claim.interest.interest for claim in self._same_currency())
+        """Interest to date on every claimable late invoice."""
+        return sum(claim.interest.interest for claim in self.claimable)
 
     @property
     def fixed_fees(self) -> int:
-        """Fixed fees of every late invoice, those in the client's currency."""
+        """Fixed fees of every claimable late invoice, those in the client's currency."""
         return sum(
-            claim.fixed_fee
-            for claim in self._same_currency()
-            if claim.fee_currency == self.currency
+            claim.fixed_fee for claim in self.claimable if claim.fee_currency == self.currency
         )
 
     @property
     def total(self) -> int:
-        """Everything claimable: principal, interest and fees."""
-        return sum(claim.total for claim in self._same_currency())
+        """Everything claimable: principal, interest and fees, time-barred invoices left out."""
+        return sum(claim.total for claim in self.claimable)
 
     @property
     def flags(self) -> tuple[str, ...]:
@@ -157,7 +165,7 @@ def claim_for_client(
         tuple(dict.fromkeys(warnings)),
         None,
     )
-    if not claims:
+    if not claim.claimable:
         return claim
     route = route_for(regime, claim.total, state=client.region)
     # Typical costs come from the config once it holds them; without them there is no verdict.

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from relance.config import Creditor
+from relance.delivery.letters.basis import basis_lines
 from relance.domain.interest import HALF_YEAR_CONVENTION
 from relance.domain.jurisdictions import JURISDICTIONS
 from relance.domain.money import decimal_string
@@ -196,6 +197,13 @@ def readme_text(facts: DossierFacts, names: list[str]) -> str:
         other = sorted({item.currency for item in claim.invoices} - {currency})
         if other:
             lines.append(f"  (invoices in {', '.join(other)} are listed but not in these totals)")
+        if claim.time_barred:
+            lines += ["", "TIME-BARRED, NOT CLAIMED (left out of the totals and the verdict)"]
+            lines += [
+                f"  {item.number}: {decimal_string(item.outstanding)} {item.currency} owed, "
+                f"due {item.due_on.isoformat()}, barred on {item.limitation.on}"
+                for item in claim.time_barred
+            ]
         lines += ["", "LIMITATION"]
         for item in claim.invoices:
             barred = " — TIME-BARRED" if item.time_barred else ""
@@ -240,20 +248,7 @@ def legal_basis_lines(claim: ClientClaim) -> list[str]:
     regime = JURISDICTIONS.get(claim.jurisdiction.strip().lower())
     if regime is None:
         return [f"  jurisdiction {claim.jurisdiction!r} is unknown to relance: nothing computed"]
-    rate = (
-        f"{regime.rate_series} + {regime.margin} points"
-        if regime.rate_series
-        else "no statutory rate"
-    )
-    lines = [
-        f"  {regime.code}: {regime.label}",
-        f"  interest: {regime.rule.value}; rate {rate}; simple interest, days / 365",
-        f"  fixed compensation: {regime.compensation.value}",
-        f"  limitation: {regime.limitation_note}",
-    ]
-    if claim.contract_rate is not None:
-        lines.append(f"  contract rate agreed: {claim.contract_rate} % a year")
-    return lines
+    return [f"  {line}" for line in basis_lines(regime, claim.contract_rate, "en")]
 
 
 @dataclass(frozen=True)
@@ -545,6 +540,8 @@ def interest_text(claim: ClientClaim) -> str:
             f"{decimal_string(item.fixed_fee)} {item.fee_currency}, total "
             f"{decimal_string(item.total)} {item.currency}"
         )
+        if item.time_barred:
+            lines.append(f"  time-barred on {item.limitation.on}: not in the total claimable")
         for reason in item.interest.flags:
             lines.append(f"  * {reason}")
         for warning in item.interest.warnings:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from relance.config import Config
+from relance.domain.creditor_reference import client_reference, grouped
 from relance.domain.ladder import Channel, Ladder, Step
 from relance.domain.policy import NextAction, next_action
 from relance.domain.written_dates import long_date
@@ -300,6 +301,7 @@ def _gather(client_id: int, today: date, config: Config) -> _Gathered:
             deadline=long_date(today + timedelta(days=days), language),
             deadline_days=days,
         ),
+        creditor_reference=_reference(client_id, config),
     )
     return _Gathered(facts, client.name, ladder, step_number, unanswered, whole_debt, action)
 
@@ -384,7 +386,13 @@ def _creditor_facts(config: Config) -> CreditorFacts:
         phone=clean(creditor.phone),
         company_number=clean(creditor.company_number),
         iban=clean(creditor.iban),
+        bic=clean(creditor.bic),
     )
+
+
+def _reference(client_id: int, config: Config) -> str:
+    """The client's creditor reference, printed only beside an IBAN to pay to."""
+    return grouped(client_reference(client_id)) if config.creditor.iban else ""
 
 
 def _invoice_facts(invoice: DueInvoice, today: date, language: str) -> InvoiceFacts:

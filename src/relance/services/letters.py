@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from relance.config import Config, ConfigError, Creditor, refuse_unknown_letters_keys
+from relance.delivery.letters.basis import basis_lines
 from relance.delivery.letters.content import (
     FormalKind,
     FormalNoticeContent,
@@ -28,14 +29,16 @@ from relance.delivery.letters.content import (
 )
 from relance.delivery.letters.fonts import FontError, LetterFont, find_font
 from relance.delivery.letters.wording import formal_title, place_of
+from relance.domain.creditor_reference import client_reference, grouped
+from relance.domain.epc_qr import MAX_CENTS, CreditTransfer, EpcError, epc_payload
 from relance.domain.jurisdictions import JURISDICTIONS
 from relance.domain.ladder import Channel
 from relance.domain.money import decimal_string, format_money
 from relance.domain.policy import Policy
 from relance.paths import ensure_private_dir
 from relance.private_files import publish, reserved_temporary, write_staged
-from relance.services.claims import ClientClaim, detail_with_claim
-from relance.services.dossier import legal_basis_lines, read_dossier, statement_entries
+from relance.services.claims import ClientClaim, InvoiceClaim, detail_with_claim
+from relance.services.dossier import read_dossier, statement_entries
 from relance.services.letter_kinds import FORMAL_NOTICE, KINDS, STATEMENT
 from relance.services.results import ActionResult
 from relance.services.validation import Form, InvalidInput
@@ -314,8 +317,10 @@ def _prepare(
         return _prepare_statement(client_id, today, config, letters_dir)
     days = deadline_days(config)
     detail, claim = detail_with_claim(client_id, today, court_costs=config.law.court_costs)
-    if not claim.invoices:
+    if len(claim.time_barred) == len(claim.invoices):
         reason = claim.warnings[0] if claim.warnings else "nothing is overdue"
+        if claim.time_barred and not claim.warnings:
+            reason = "every late invoice is time-barred"
         raise InvalidInput.one("client", f"no formal letter for {detail.name}: {reason}")
     letter = formal_kind(claim.jurisdiction)
     if letter is FormalKind.LETTER_BEFORE_ACTION:
@@ -353,22 +358,23 @@ def _formal_content(
     """The formal letter's words and figures, from the claim the law engine computed."""
     language = "fr" if detail.language == "fr" else "en"
     invoices = {row.number: row for row in detail.invoices}
-    lines = []
-    for item in claim.invoices:
+
+    def letter_invoice(item: InvoiceClaim) -> LetterInvoice:
+        """One late invoice as the letter lists it, with its issue date and amount paid."""
         row = invoices.get(item.number)
-        lines.append(
-            LetterInvoice(
-                number=item.number,
-                issued_on=row.issued_on if row else item.due_on,
-                due_on=item.due_on,
-                currency=item.currency,
-                amount=row.amount if row else item.outstanding,
-                paid=row.paid if row else 0,
-                outstanding=item.outstanding,
-                days_late=item.days_late,
-                interest=item.interest.interest,
-            )
+        return LetterInvoice(
+            number=item.number,
+            issued_on=row.issued_on if row else item.due_on,
+            due_on=item.due_on,
+            currency=item.currency,
+            amount=row.amount if row else item.outstanding,
+            paid=row.paid if row else 0,
+            outstanding=item.outstanding,
+            days_late=item.days_late,
+            interest=item.interest.interest,
         )
+
+    lines = [letter_invoice(item) for item in claim.invoices if not item.time_barred]
     regime = JURISDICTIONS[claim.jurisdiction]
     return FormalNoticeContent(
         kind=letter,
@@ -391,9 +397,39 @@ def _formal_content(
         deadline_days=days,
         route=claim.route.name if claim.route else "",
         route_note=claim.route.note if claim.route and claim.route.fits else "",
-        legal_basis=tuple(line.strip() for line in legal_basis_lines(claim)),
+        legal_basis=tuple(basis_lines(regime, claim.contract_rate, language)),
         iban=creditor.iban,
+        bic=creditor.bic,
+        reference=_printed_reference(detail.client_id, creditor),
+        epc_payload=_epc_payload(detail.client_id, creditor, claim.currency, claim.total),
+        time_barred=tuple(letter_invoice(item) for item in claim.time_barred),
     )
+
+
+def _printed_reference(client_id: int, creditor: Creditor) -> str:
+    """The client's RF reference in groups of four, printed only beside an IBAN."""
+    return grouped(client_reference(client_id)) if creditor.iban else ""
+
+
+def _epc_payload(client_id: int, creditor: Creditor, currency: str, total: int) -> str:
+    """The EPC QR code of a euro claim paid to the creditor's IBAN, or nothing.
+
+    Other currencies and amounts the format cannot carry get no code: the bank transfer
+    details above it still say how to pay.
+    """
+    if not creditor.iban or currency != "EUR" or not 1 <= total <= MAX_CENTS:
+        return ""
+    transfer = CreditTransfer(
+        name=creditor.name,
+        iban=creditor.iban,
+        amount_cents=total,
+        reference=client_reference(client_id),
+        bic=creditor.bic,
+    )
+    try:
+        return epc_payload(transfer)
+    except EpcError as error:
+        raise InvalidInput.one("creditor", f"no EPC QR code can be drawn: {error}") from None
 
 
 def _prepare_statement(client_id: int, today: date, config: Config, letters_dir: Path) -> _Prepared:
@@ -426,6 +462,8 @@ def _prepare_statement(client_id: int, today: date, config: Config, letters_dir:
         outstanding=detail.outstanding,
         overdue=detail.overdue,
         iban=config.creditor.iban,
+        bic=config.creditor.bic,
+        reference=_printed_reference(client_id, config.creditor),
     )
     plan = LetterPlan(
         client_id=client_id,

@@ -9,11 +9,14 @@ from pathlib import Path
 from typing import Any
 
 from relance.config import Config
-from relance.delivery.mime import envelope_sender
+from relance.delivery.mime import envelope_sender, readable_text
 from relance.delivery.outbox import DAMAGED, Outbox, OutboxEntry
 from relance.delivery.smtp import DeliveryError, PermanentRefusal, SmtpSession
+from relance.domain.email_address import is_email_address
+from relance.services.contact_marks import mark_bounced_addresses
 from relance.services.results import ActionResult
 from relance.services.validation import Form, InvalidInput
+from relance.store.contacts import email_addresses
 from relance.store.database import transaction
 from relance.store.errors import StoreError
 from relance.store.history import record_event
@@ -24,6 +27,8 @@ from relance.store.triage_index import refresh_client_summary
 NO_SMTP = "no [smtp] configured"
 # Told with a permanent refusal: what the user can do, since relance will not try it again.
 HELD = "refused for good: discard it, send it again or redirect it to another address"
+# The states of a message that still waits for the user or the server.
+WAITING = ("queued", "failed", "refused")
 
 
 @dataclass(frozen=True)
@@ -99,6 +104,7 @@ def deliver_claimed(
             where = HELD if held else "still queued in the outbox"
             summary = f"reminder not sent to {', '.join(entry.recipients)}, {where}: {reason}"
             event_id = _log_delivery(entry, at, "queued", summary)
+        _mark_bounced(entry, session.permanent_refusals, at)
         return _delivery(entry, "failed", reason, event_id=event_id, held=held)
     except BaseException:
         # A bug or ctrl+c before the server answered: back in the queue, then let it through.
@@ -113,6 +119,7 @@ def deliver_claimed(
     if refused:
         summary += f"; refused by the server: {', '.join(refused)}"
     event_id = _log_delivery(entry, at, "sent", summary)
+    _mark_bounced(entry, session.permanent_refusals, at)
     return _delivery(entry, "sent", refused=tuple(refused), event_id=event_id)
 
 
@@ -177,6 +184,41 @@ def outbox_entries(root: Path) -> list[OutboxEntry]:
     return Outbox(root).entries()
 
 
+@dataclass(frozen=True)
+class OutboxView:
+    """What the outbox screen shows: every message, and each waiting client's e-mail addresses."""
+
+    entries: list[OutboxEntry]
+    addresses: dict[int, tuple[str, ...]]
+
+    def other_addresses(self, entry: OutboxEntry) -> tuple[str, ...]:
+        """The client's addresses a message could be redirected to: those it was not sent to."""
+        return tuple(
+            address
+            for address in self.addresses.get(entry.client_id, ())
+            if address not in entry.recipients
+        )
+
+
+def outbox_view(root: Path) -> OutboxView:
+    """Every message in the outbox, with the addresses of the clients whose messages wait."""
+    entries = outbox_entries(root)
+    waiting = {entry.client_id for entry in entries if entry.state in WAITING and entry.client_id}
+    addresses = {
+        client_id: tuple(address for address, _billing in email_addresses(client_id))
+        for client_id in sorted(waiting)
+    }
+    return OutboxView(entries, addresses)
+
+
+def message_text(root: Path, name: str) -> str:
+    """The full text of one message in the outbox: its headers, then its body."""
+    entry = Outbox(root).entry(name)
+    if entry is None:
+        raise InvalidInput.one("message", f"no message {name!r} is in the outbox")
+    return readable_text(entry.path.read_bytes())
+
+
 def _log_delivery(entry: OutboxEntry, at: datetime, outcome: str, summary: str) -> int | None:
     """Add the delivery news to the client's history; the message's fate does not depend on it."""
     if not entry.client_id:
@@ -187,6 +229,17 @@ def _log_delivery(entry: OutboxEntry, at: datetime, outcome: str, summary: str) 
         # The file's place in the outbox already says what happened; a locked book must not
         # turn a sent message into an error the user would answer by sending it again.
         return None
+
+
+def _mark_bounced(entry: OutboxEntry, refusals: dict[str, str], at: datetime) -> None:
+    """Mark the addresses the server refused for good as bounced on the client's contacts."""
+    if not refusals or not entry.client_id:
+        return
+    try:
+        mark_bounced_addresses(entry.client_id, refusals, at)
+    except StoreError:
+        # Like the delivery news: the refusal is in the outbox and its history line already.
+        return
 
 
 def _delivery(
@@ -213,18 +266,6 @@ def _delivery(
     )
 
 
-def retry_summary(results: list[Delivery], root: Path) -> str:
-    """One line for the app: how many went, how many still wait and the first reason why."""
-    if not results:
-        return "Outbox: nothing queued"
-    sent = sum(result.status == "sent" for result in results)
-    waiting = [result for result in results if not result.ok]
-    text = f"Outbox: {sent} sent"
-    if waiting:
-        text += f", {len(waiting)} still queued in {root} ({waiting[0].reason})"
-    return text
-
-
 def discard_message(root: Path, name: str, at: datetime) -> ActionResult:
     """Take a waiting message out of the outbox for good and say so in the client's history."""
     outbox = Outbox(root)
@@ -245,7 +286,7 @@ def redirect_message(
     """Send a waiting message to another address instead, and try it at once."""
     form = Form()
     clean = form.line("address", address, required=True)
-    if clean and ("@" not in clean or " " in clean or "," in clean):
+    if clean and not is_email_address(clean):
         form.fail("address", f"not an e-mail address: {clean!r}")
     form.check()
     outbox = Outbox(root)
@@ -271,7 +312,7 @@ def redirect_message(
 def _waiting_entry(outbox: Outbox, name: str) -> OutboxEntry:
     """A message still waiting in the outbox, or a refusal naming it."""
     entry = outbox.entry(name)
-    if entry is None or entry.state not in ("queued", "failed", "refused"):
+    if entry is None or entry.state not in WAITING:
         raise InvalidInput.one("message", f"no message {name!r} waits in the outbox")
     return entry
 

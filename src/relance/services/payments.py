@@ -45,8 +45,14 @@ def record_payment(
     reference: str = "",
     invoice_number: str = "",
     invoice_numbers: Sequence[str] = (),
+    body: str = "",
+    author: str = "",
+    summary_lead: str = "payment received",
 ) -> ActionResult:
-    """Record money received: a running plan's instalments, then picked invoices, then oldest."""
+    """Record money received: a running plan's instalments, then picked invoices, then oldest.
+
+    ``body`` (the bank line it came from), ``author`` and ``summary_lead`` go to the history.
+    """
     form = Form()
     minor = form.amount("amount", amount)
     day = form.day("on", received_on, today=at.date()) if received_on.strip() else at.date()
@@ -79,7 +85,7 @@ def record_payment(
             method=clean_method,
             reference=clean_reference,
         )
-        summary = f"payment received: {format_money(minor, client.currency)}"
+        summary = f"{summary_lead}: {format_money(minor, client.currency)}"
         paid_invoices = _unique(numbers[p.invoice_id] for p in pieces if p.invoice_id)
         paid_instalments = _unique(str(seq_of[p.instalment_id]) for p in pieces if p.instalment_id)
         if paid_invoices:
@@ -97,6 +103,8 @@ def record_payment(
             channel=clean_method,
             amount=minor,
             invoice_id=next((p.invoice_id for p in pieces if p.invoice_id), None),
+            body=body,
+            author=author,
         )
         return judged_result(
             (client.id, client.name),
@@ -116,7 +124,7 @@ def record_payment(
 
 
 def reverse_payment(
-    client_id: int, payment_id: str, at: datetime, *, reason: str = ""
+    client_id: int, payment_id: str, at: datetime, *, reason: str = "", author: str = ""
 ) -> ActionResult:
     """Reverse a payment (a bounced transfer): shares undone, promises and plans judged again."""
     form = Form()
@@ -168,6 +176,7 @@ def reverse_payment(
             channel=payment.method,
             body=body,
             amount=payment.amount,
+            author=author,
         )
         return judged_result(
             (client.id, client.name),

@@ -20,6 +20,7 @@ from relance.services.reminders import (
     send_reminder,
 )
 from relance.services.validation import InvalidInput
+from relance.store.bank_lines import review_counts_by_client
 from relance.store.errors import StoreError
 from relance.store.lookup import ClientNotFound, get_client
 from relance.store.reminded import reminded_on
@@ -29,6 +30,7 @@ from relance.store.triage_index import active_policy, client_standing, open_posi
 
 PAGE = 500
 ALREADY_REMINDED = "already reminded today"
+BANK_LINE_WAITS = "a bank line waiting for review could be their payment: relance bank review"
 WAITS_IN_OUTBOX = "its last reminder waits in the outbox"
 # What the report can say of a client; only "failed" makes the run fail.
 STATUSES = ("sent", "queued", "failed", "skipped", "would send")
@@ -69,6 +71,8 @@ class BatchLine:
 def due_candidates(today: date) -> list[Candidate]:
     """Every client with an action due by today, plus those already reminded today."""
     reminded = reminded_on(today)
+    # A credit that could be theirs may have paid what a reminder would chase.
+    unreviewed = set(review_counts_by_client())
     candidates: list[Candidate] = []
     seen: set[int] = set()
     offset = 0
@@ -78,7 +82,12 @@ def due_candidates(today: date) -> list[Candidate]:
             if row.outstanding <= 0 or not row.next_action:
                 continue
             seen.add(row.client_id)
-            skip = ALREADY_REMINDED if row.client_id in reminded else _why_not(row, today)
+            if row.client_id in reminded:
+                skip = ALREADY_REMINDED
+            elif row.client_id in unreviewed:
+                skip = BANK_LINE_WAITS
+            else:
+                skip = _why_not(row, today)
             candidates.append(Candidate(row.client_id, row.name, skip))
         if len(rows) < PAGE:
             break
@@ -114,7 +123,8 @@ def _why_not(row: TriageRow, today: date) -> str:
     channel = step.channels[-1]
     if channel is not Channel.EMAIL:
         return f"next step is {step.label} ({channel.value}), not an e-mail: do it by hand"
-    if not reminder_recipients(row.client_id):
+    # A message refused for good may still wait for its (now bounced) address: say that first.
+    if not reminder_recipients(row.client_id) and undelivered_note(row.client_id) is None:
         return "no e-mail address: add one to a contact"
     return ""
 

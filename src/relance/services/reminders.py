@@ -16,7 +16,7 @@ from relance.services import drafting
 from relance.services.outbox import NO_SMTP, Delivery, deliver_claimed, smtp_session
 from relance.services.results import ActionResult
 from relance.services.validation import Form, InvalidInput
-from relance.store.contacts import email_addresses
+from relance.store.contacts import client_contacts
 from relance.store.database import transaction
 from relance.store.history import record_event
 from relance.store.invoices import overdue_total
@@ -37,11 +37,18 @@ class AlreadyReminded(InvalidInput):
         super().__init__({"to": f"{client} was already reminded today; nothing was sent"})
 
 
-def reminder_recipients(client_id: int) -> list[str]:
-    """The billing contact's address, else every other contact's."""
-    addresses = email_addresses(client_id)
-    billing = [address for address, is_billing in addresses if is_billing]
-    return billing or [address for address, _ in addresses]
+def reminder_recipients(client_id: int, contact_id: int | None = None) -> list[str]:
+    """The picked contact's address; else the billing contact's, else every other contact's.
+
+    An address the server refused for good (marked bounced) is left out, so the next reminder
+    goes to the client's other addresses; a contact picked by hand is written to as asked.
+    """
+    contacts = client_contacts(client_id)
+    if contact_id is not None:
+        return [c.email for c in contacts if c.contact_id == contact_id and c.email]
+    usable = [c for c in contacts if c.writable]
+    billing = [c.email for c in usable if c.is_billing]
+    return billing or [c.email for c in sorted(usable, key=lambda c: c.contact_id)]
 
 
 def send_reminder(
@@ -53,6 +60,7 @@ def send_reminder(
     subject: str | None = None,
     body: str | None = None,
     session: SmtpSession | None = None,
+    to_contact: int | None = None,
 ) -> ActionResult:
     """Queue the reminder (as drafted, or as edited) in the outbox, log it, then try to send it.
 
@@ -61,7 +69,7 @@ def send_reminder(
     decided under the outbox lock, in the transaction that logs the reminder, so two
     overlapping runs never both send one (the second raises AlreadyReminded). ``session``
     shares one connection to the server between the reminders of a batch; without it, one is
-    opened for this message.
+    opened for this message. ``to_contact`` writes to that contact instead of the usual ones.
     """
     draft = drafting.draft_reminder(client_id, at.date(), config)
     form = Form()
@@ -70,10 +78,12 @@ def send_reminder(
     )
     final_body = form.text("body", draft.body if body is None else body, required=True)
     form.check()
-    recipients = reminder_recipients(client_id)
+    recipients = reminder_recipients(client_id, to_contact)
     client = get_client(client_id)
+    if not recipients and to_contact is not None:
+        raise InvalidInput.one("to", "the contact picked has no e-mail address")
     if not recipients:
-        raise InvalidInput.one("to", f"{client.name} has no e-mail address; add one to a contact")
+        raise InvalidInput.one("to", _no_address(client_id, client.name))
     sender = message_sender(config)
     thread = previous_reminder(client_id)
     mail = OutgoingMail(
@@ -137,6 +147,17 @@ def send_reminder(
             "reason": delivery.reason or None,
         },
     )
+
+
+def _no_address(client_id: int, name: str) -> str:
+    """Why a client cannot be written to: no address at all, or only bounced ones."""
+    bounced = [c.email for c in client_contacts(client_id) if c.email_bounced is not None]
+    if bounced:
+        return (
+            f"{name}'s only e-mail addresses bounced ({', '.join(bounced)}); add another to a"
+            " contact, or clear the mark (`relance contact clear-mark`)"
+        )
+    return f"{name} has no e-mail address; add one to a contact (`relance contact add`)"
 
 
 def _fate(delivery: Delivery, outbox: Path) -> str:

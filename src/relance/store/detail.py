@@ -37,6 +37,12 @@ class ContactRow:
     phone: str
     address: str
     is_billing: bool
+    language: str = ""
+    # None when unmarked; else why the number is wrong or the address bounced.
+    phone_wrong: str | None = None
+    email_bounced: str | None = None
+    # Left out of comparisons: a row is the same contact whatever id the book gave it.
+    contact_id: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
@@ -245,7 +251,18 @@ def client_detail(client_id: int, today: date) -> ClientDetail:
         profile_override=client.profile_override,
         profile_reasons=_profile_reasons(client_id, client.profile_override),
         contacts=[
-            ContactRow(c.name, c.role, c.email, c.phone, c.address, c.is_billing)
+            ContactRow(
+                c.name,
+                c.role,
+                c.email,
+                c.phone,
+                c.address,
+                c.is_billing,
+                c.language,
+                c.phone_wrong,
+                c.email_bounced,
+                c.id,
+            )
             for c in client.contacts.order_by(Contact.is_billing.desc(), Contact.id)
         ],
         invoices=invoices,

@@ -21,6 +21,7 @@ def record_event(
     invoice_id: int | None = None,
     follow_up_action: str = "",
     follow_up_on: date | None = None,
+    author: str = "",
 ) -> int:
     """Append one event to a client's history and return its id."""
     event = ContactEvent.create(
@@ -36,5 +37,6 @@ def record_event(
         happened_at=at,
         follow_up_action=follow_up_action,
         follow_up_on=follow_up_on,
+        author=author,
     )
     return int(event.id)

@@ -61,12 +61,14 @@ _PEEWEE_ERRORS = ExceptionWrapper(
 
 @dataclass(slots=True)
 class BookClient:
-    """A client as an import matches rows to it; ``company_id`` and ``currency`` may change."""
+    """A client as an import matches rows to it; its identity and ``currency`` may change."""
 
     id: int
     name: str
     company_id: str
     currency: str
+    vat_id: str = ""
+    country: str = ""
 
 
 @dataclass(slots=True)
@@ -106,15 +108,19 @@ class ClientRow(NamedTuple):
     jurisdiction: str
     currency: str
     company_id: str
+    vat_id: str
+    country: str
     created_at: datetime
 
 
 class ClientChange(NamedTuple):
-    """The company number and currency an import settled for a client already in the book."""
+    """The identity and currency an import settled for a client already in the book."""
 
     id: int
     company_id: str
     currency: str
+    vat_id: str
+    country: str
 
 
 class ContactRow(NamedTuple):
@@ -231,9 +237,12 @@ def last_ids() -> LastIds:
 
 
 def clients_matching(
-    company_ids: Iterable[str], folded_names: Iterable[str], client_ids: Iterable[int]
+    company_ids: Iterable[str],
+    folded_names: Iterable[str],
+    client_ids: Iterable[int],
+    vat_ids: Iterable[str] = (),
 ) -> list[BookClient]:
-    """Clients with one of these company numbers, casefolded names or ids; lowest id first.
+    """Clients with one of these company numbers, VAT ids, casefolded names or ids; lowest first.
 
     Every client a row could be matched to is there, so the first one per company number or
     name is the one a lookup of the whole table would find first.
@@ -241,16 +250,21 @@ def clients_matching(
     found: dict[int, BookClient] = {}
     for column, values in (
         ("company_id", sorted(set(company_ids))),
+        ("vat_id", sorted(set(vat_ids))),
         ("casefold(name)", sorted(set(folded_names))),
         ("id", sorted(set(client_ids))),
     ):
         for chunk in _chunks(values, _max_parameters()):
             sql = (
-                "SELECT id, name, company_id, currency FROM client "
+                "SELECT id, name, company_id, currency, vat_id, country FROM client "
                 f"WHERE {column} IN ({_marks(len(chunk))})"
             )
-            for client_id, name, company_id, currency in database.execute_sql(sql, chunk):
-                found[int(client_id)] = BookClient(int(client_id), name, company_id, currency)
+            for client_id, name, company, currency, vat, country in database.execute_sql(
+                sql, chunk
+            ):
+                found[int(client_id)] = BookClient(
+                    int(client_id), name, company, currency, vat, country
+                )
     return [found[client_id] for client_id in sorted(found)]
 
 

@@ -205,6 +205,71 @@ SCHEMA_V8 = """
 CREATE INDEX invoice_open ON invoice (currency, due_on, amount, paid) WHERE amount > paid;
 """
 
+# Contacts' own language, and the marks "this number is wrong" and "this address bounced":
+# NULL is unmarked; a mark holds its reason (the server's reply to a refused address, or what the
+# user said), never empty.
+SCHEMA_CONTACT_MARKS = """
+ALTER TABLE contact ADD COLUMN language TEXT NOT NULL DEFAULT '';
+ALTER TABLE contact ADD COLUMN phone_wrong TEXT;
+ALTER TABLE contact ADD COLUMN email_bounced TEXT;
+"""
+
+# A client's identity beyond its company number: its VAT id and its country (ISO 3166 alpha-2),
+# so that imports match a client by number, then by name only within one country.
+SCHEMA_CLIENT_IDENTITY = """
+ALTER TABLE client ADD COLUMN vat_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE client ADD COLUMN country TEXT NOT NULL DEFAULT '';
+CREATE INDEX client_vat_id ON client (vat_id) WHERE vat_id != '';
+"""
+
+# The bank lines imported from statements, each once (by fingerprint), with what became of it,
+# the clients a line waiting for review could be from, and the debtor accounts remembered once
+# a match was confirmed. Tables only: the clients' triage columns are unchanged.
+SCHEMA_BANK_LINES = """
+CREATE TABLE bank_line (
+    id INTEGER PRIMARY KEY,
+    fingerprint TEXT NOT NULL UNIQUE,
+    statement TEXT NOT NULL DEFAULT '',
+    file_format TEXT NOT NULL DEFAULT '',
+    position TEXT NOT NULL DEFAULT '',
+    account TEXT NOT NULL,
+    booked_on DATE NOT NULL,
+    value_on DATE,
+    amount INTEGER NOT NULL,
+    currency TEXT NOT NULL,
+    bank_reference TEXT NOT NULL DEFAULT '',
+    end_to_end_id TEXT NOT NULL DEFAULT '',
+    creditor_reference TEXT NOT NULL DEFAULT '',
+    debtor_name TEXT NOT NULL DEFAULT '',
+    debtor_iban TEXT NOT NULL DEFAULT '',
+    remittance TEXT NOT NULL DEFAULT '',
+    reversal INTEGER NOT NULL DEFAULT 0,
+    repeat INTEGER NOT NULL DEFAULT 0,
+    status TEXT NOT NULL CHECK (status IN ('imported', 'to_review', 'set_aside', 'debit')),
+    client_id INTEGER REFERENCES client (id),
+    payment_id INTEGER REFERENCES payment (id),
+    returns_line_id INTEGER REFERENCES bank_line (id),
+    proposals TEXT NOT NULL DEFAULT '[]',
+    notes TEXT NOT NULL DEFAULT '',
+    imported_at DATETIME NOT NULL
+);
+CREATE INDEX bank_line_status ON bank_line (status);
+CREATE INDEX bank_line_payment ON bank_line (payment_id) WHERE payment_id IS NOT NULL;
+CREATE TABLE bank_line_candidate (
+    id INTEGER PRIMARY KEY,
+    bank_line_id INTEGER NOT NULL REFERENCES bank_line (id),
+    client_id INTEGER NOT NULL REFERENCES client (id),
+    UNIQUE (bank_line_id, client_id)
+);
+CREATE INDEX bank_line_candidate_client ON bank_line_candidate (client_id);
+CREATE TABLE debtor_account (
+    id INTEGER PRIMARY KEY,
+    iban TEXT NOT NULL UNIQUE,
+    client_id INTEGER NOT NULL REFERENCES client (id),
+    remembered_at DATETIME NOT NULL
+);
+"""
+
 Migration = Callable[[sqlite3.Connection], None]
 
 
@@ -232,6 +297,10 @@ def _statements(sql: str) -> list[str]:
     return [s for s in statements if s]
 
 
+_CONTACT_MARKS = _script(SCHEMA_CONTACT_MARKS)
+_CLIENT_IDENTITY = _script(SCHEMA_CLIENT_IDENTITY)
+_BANK_LINES = _script(SCHEMA_BANK_LINES)
+
 # Index i holds the migration that brings the schema from version i to version i + 1.
 MIGRATIONS: list[Migration] = [
     _script(SCHEMA_V1),
@@ -242,11 +311,18 @@ MIGRATIONS: list[Migration] = [
     _script(SCHEMA_V6),
     _script(SCHEMA_V7),
     _script(SCHEMA_V8),
+    _CONTACT_MARKS,
+    _CLIENT_IDENTITY,
+    _BANK_LINES,
 ]
 LATEST_VERSION = len(MIGRATIONS)
-# Versions whose migration adds indexes only: an upgrade through these alone leaves every
-# client's triage columns as they were, and need not recompute them (minutes on a big book).
-KEEPS_SUMMARIES = frozenset({8})
+# Versions whose migration adds indexes only, unrelated tables (bank lines), or columns that start
+# empty and that the triage columns do not read (contact marks, a client's VAT id and country):
+# an upgrade through these alone leaves every client's triage columns as they were, and need not
+# recompute them (minutes on a big book). The later ones are found by their place.
+KEEPS_SUMMARIES = frozenset(
+    {8} | {MIGRATIONS.index(step) + 1 for step in (_CONTACT_MARKS, _CLIENT_IDENTITY, _BANK_LINES)}
+)
 
 
 def recomputes_summaries(from_version: int) -> bool:

@@ -66,6 +66,10 @@ class Client(BaseModel):
     region = CharField(default="")
     # A company number (SIREN, SIRET, VAT id…) that imported e-invoices match the client by.
     company_id = CharField(default="")
+    # The VAT id as written without spaces ("NO987654321MVA"), a second number to match by.
+    vat_id = CharField(default="")
+    # The ISO country code of the client's address ("NO"), "" when unknown.
+    country = CharField(default="")
     # The name case-folded, the filter's search key: filled with the triage columns, NULL until
     # then (a row another program wrote); not data, so never exported (store/export.py).
     folded_name = CharField(null=True)
@@ -83,12 +87,18 @@ class Contact(BaseModel):
     """A person or address at a client: who to write to, who to call."""
 
     client = ForeignKeyField(Client, backref="contacts")
+    client_id: int
     name = CharField(default="")
     role = CharField(default="")
     email = CharField(default="")
     phone = CharField(default="")
     address = TextField(default="")
     is_billing = BooleanField(default=False)
+    # Empty: the client's language.
+    language = CharField(default="")
+    # NULL when unmarked; else why the number is wrong or the address bounced (may be empty).
+    phone_wrong = TextField(null=True)
+    email_bounced = TextField(null=True)
 
 
 class Invoice(BaseModel):
@@ -213,6 +223,59 @@ class BookSetting(BaseModel):
     value = TextField()
 
 
+class StatementLine(BaseModel):
+    """One line of an imported bank statement and what became of it."""
+
+    fingerprint = CharField(unique=True)
+    statement = CharField(default="")
+    file_format = CharField(default="")
+    position = CharField(default="")
+    account = CharField()
+    booked_on = DateField()
+    value_on = DateField(null=True)
+    amount = IntegerField()
+    currency = CharField()
+    bank_reference = CharField(default="")
+    end_to_end_id = CharField(default="")
+    creditor_reference = CharField(default="")
+    debtor_name = CharField(default="")
+    debtor_iban = CharField(default="")
+    remittance = TextField(default="")
+    reversal = BooleanField(default=False)
+    repeat = IntegerField(default=0)
+    status = CharField()
+    client = ForeignKeyField(Client, null=True)
+    client_id: int | None
+    payment = ForeignKeyField(Payment, null=True)
+    payment_id: int | None
+    returns_line = ForeignKeyField("self", null=True)
+    returns_line_id: int | None
+    # The ranked proposals as JSON: client, score, reasons, invoices, write-off.
+    proposals = TextField(default="[]")
+    notes = TextField(default="")
+    imported_at = DateTimeField()
+
+    class Meta:
+        table_name = "bank_line"
+
+
+class BankLineCandidate(BaseModel):
+    """A client a bank line waiting for review could come from."""
+
+    bank_line = ForeignKeyField(StatementLine)
+    client = ForeignKeyField(Client)
+    client_id: int
+
+
+class DebtorAccount(BaseModel):
+    """An account a client paid from, remembered once a match was confirmed."""
+
+    iban = CharField(unique=True)
+    client = ForeignKeyField(Client)
+    client_id: int
+    remembered_at = DateTimeField()
+
+
 ALL_MODELS = (
     Client,
     Contact,
@@ -225,4 +288,7 @@ ALL_MODELS = (
     Promise,
     Rate,
     BookSetting,
+    StatementLine,
+    BankLineCandidate,
+    DebtorAccount,
 )

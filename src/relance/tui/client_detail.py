@@ -17,6 +17,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from relance.domain.profile import Profile
+from relance.domain.written_dates import short_day
 from relance.literal import literal, one_line
 from relance.tui.look import VERY_LATE_DAYS, CellStyles, money, user_text
 
@@ -45,6 +46,7 @@ class EventMark:
         "dispute": "DISPUTE",
         "snooze": "SNOOZE",
         "legal": "LEGAL",
+        "contact": "CONTACT",
     }
     MEANINGS: ClassVar[dict[str, str]] = {
         "CALL": "phone call",
@@ -59,6 +61,7 @@ class EventMark:
         "DISPUTE": "dispute opened or resolved",
         "SNOOZE": "snoozed or snooze lifted",
         "LEGAL": "legal step",
+        "CONTACT": "contact added, changed, removed or marked",
     }
 
     @classmethod
@@ -168,14 +171,16 @@ def contacts(detail: ClientDetail, styles: CellStyles) -> RenderableType:
                     f" ({', '.join(roles)})" if person.name else ", ".join(roles), styles.muted
                 )
             )
-        for value, style in (
-            (person.email, styles.contact),
-            (person.phone, Style()),
-            (person.address, styles.muted),
+        for value, style, mark in (
+            (person.email, styles.contact, "bounced" if person.email_bounced is not None else ""),
+            (person.phone, Style(), "wrong number" if person.phone_wrong is not None else ""),
+            (person.address, styles.muted, ""),
         ):
             if value:
                 line.append(" · ", styles.muted)
                 line.append_text(user_text(value, style))
+            if value and mark:
+                line.append(f" ({mark})", styles.late)
         lines.append(line)
     return Group(*lines)
 
@@ -274,7 +279,7 @@ def plan_timeline(plan: PlanRow, currency: str, today: date, styles: CellStyles)
     for item in plan.instalments:
         state = item.state(today)
         line = Text(f"  {TIMELINE_MARKS[state]} {item.seq:>2}. ", style_of[state])
-        line.append(item.due_on.strftime("%d %b %Y"))
+        line.append(short_day(item.due_on, today))
         line.append(f"  {money(item.amount, currency)}", styles.strong)
         words = state
         if state != "paid" and item.paid:
@@ -306,22 +311,24 @@ def history(events: list[EventRow], styles: CellStyles, *, compact: bool) -> Ren
     return table
 
 
-def late_fees(claim: ClientClaim, styles: CellStyles) -> RenderableType | None:
+def late_fees(claim: ClientClaim, today: date, styles: CellStyles) -> RenderableType | None:
     """Interest to date, fixed fee and total per late invoice and in all, with the rates used."""
     if not claim.invoices and not claim.warnings:
         return None
     lines: list[RenderableType] = []
-    if claim.invoices:
+    live = [item for item in claim.invoices if not item.time_barred]
+    if live:
         cells: list[tuple[Text, ...]] = []
         rates_of: list[Text] = []
-        for item in claim.invoices:
+        for item in live:
             rates = Text()
             for index, piece in enumerate(item.interest.pieces):
                 if index:
                     rates.append(", ")
                 rates.append(f"{piece.rate}", styles.flag if piece.flagged else "")
                 rates.append("*" if piece.flagged else "", styles.flag)
-                rates.append(f" {piece.start:%d/%m}–{piece.end:%d/%m/%y}", styles.muted)
+                period = f" {short_day(piece.start, today)}–{short_day(piece.end, today)}"
+                rates.append(period, styles.muted)
             rates_of.append(rates)
             cells.append(
                 (
@@ -359,12 +366,22 @@ def late_fees(claim: ClientClaim, styles: CellStyles) -> RenderableType | None:
         lines.append(total)
     lines += [Text(f"* {flag}", styles.flag) for flag in claim.flags]
     lines += [Text(warning, styles.due) for warning in claim.warnings]
-    lines += [
-        Text(f"{item.number}: time-barred since {item.limitation.on}", styles.late)
-        for item in claim.invoices
-        if item.time_barred
-    ]
+    lines += time_barred_lines(claim, styles)
     return Group(*lines)
+
+
+def time_barred_lines(claim: ClientClaim, styles: CellStyles) -> list[Text]:
+    """The time-barred invoices, apart: left out of the claimable total and the verdict."""
+    if not claim.time_barred:
+        return []
+    lines = [Text("Time-barred, not claimed:", styles.late)]
+    for item in claim.time_barred:
+        line = Text("  ")
+        line.append_text(user_text(item.number))
+        line.append(f" {money(item.outstanding, item.currency)}", styles.strong)
+        line.append(f" since {item.limitation.on}", styles.late)
+        lines.append(line)
+    return lines
 
 
 # Invoice numbers longer than this end in an ellipsis in the detail's tables.
@@ -476,7 +493,7 @@ class ClientDetailPane(VerticalScroll):
             f"Invoices · {open_count} open of {len(detail.invoices)}",
             invoices(detail.invoices, styles, compact=compact),
         )
-        self._show_claim(detail.client_id, styles)
+        self._show_claim(detail.client_id, today, styles)
         self._section(
             "#detail-history",
             f"History · {len(detail.history)}",
@@ -485,10 +502,10 @@ class ClientDetailPane(VerticalScroll):
         if scrolled_to_top:
             self.scroll_home(animate=False)
 
-    def _show_claim(self, client_id: int, styles: CellStyles) -> None:
+    def _show_claim(self, client_id: int, today: date, styles: CellStyles) -> None:
         """The late interest and fees section, from the claim loaded with this client."""
         claim = self.claim if self.claim is not None and self.claim.client_id == client_id else None
-        content = None if claim is None else late_fees(claim, styles)
+        content = None if claim is None else late_fees(claim, today, styles)
         title = f"Late interest & fees · {claim.jurisdiction}" if claim is not None else ""
         self._section("#detail-claim", title, content)
 

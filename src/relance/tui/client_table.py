@@ -43,10 +43,12 @@ class ColumnLayout:
 
 # Room for the next action's words: "friendly reminder" fits whole.
 NEXT_ACTION_WIDTH = 17
+# Room for a short date of another year, "27 Jan 2027": a year cut to two digits reads as a day.
+SHORT_DATE_WIDTH = 11
 # Widths of every column but the name: markers, late, outstanding, open invoices, next, date,
 # plus one cell of padding each side of the seven columns (the scrollbar gutter is reserved).
 _FIXED_WIDE = 4 + 6 + 13 + 4 + NEXT_ACTION_WIDTH + 10 + 7 * 2
-_FIXED_COMPACT = 4 + 4 + 9 + 2 + NEXT_ACTION_WIDTH + 6 + 7 * 2
+_FIXED_COMPACT = 4 + 4 + 9 + 2 + NEXT_ACTION_WIDTH + SHORT_DATE_WIDTH + 7 * 2
 MIN_NAME = 12
 MAX_NAME = 40
 # Tables narrower than this get the compact columns (whole amounts, shorter headings).
@@ -258,7 +260,7 @@ class ClientTable(DataTable[Text]):
             Text("#" if compact else "Inv.", justify="right"), width=2 if compact else 4, key="open"
         )
         self.add_column("Next action", width=NEXT_ACTION_WIDTH, key="next")
-        self.add_column("When", width=6 if compact else 10, key="when")
+        self.add_column("When", width=SHORT_DATE_WIDTH if compact else 10, key="when")
         self.add_rows(self._cells(row) for row in self.triage_rows)
         if self.triage_rows:
             self.move_cursor(row=max(0, min(cursor, len(self.triage_rows) - 1)), animate=False)

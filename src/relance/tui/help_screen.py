@@ -37,11 +37,14 @@ def key_help(sources: Sequence[type[DOMNode]], remapped: Mapping[str, str]) -> l
     for the same action (a table's arrow keys beside `j`) are listed after the binding's own.
     """
     lines = []
+    listed: set[str] = set()
     for source in sources:
         inherited = list(_bindings_of(source))
         for binding in Binding.make_bindings(source.__dict__.get("BINDINGS", [])):
-            if not binding.tooltip or binding.id is None:
+            # A binding of several keys ("enter,v") comes as one binding per key: list it once.
+            if not binding.tooltip or binding.id is None or binding.id in listed:
                 continue
+            listed.add(binding.id)
             own = [line.key for line in inherited if line.id == binding.id]
             same_action = [
                 line.key

@@ -11,6 +11,7 @@ from rich.text import Text
 from textual.color import Color, ColorParseError
 
 from relance.domain.money import format_money, to_decimal
+from relance.domain.written_dates import short_day
 from relance.literal import literal, one_line
 
 # Days overdue from which a client counts as badly late (the 61–90 aging bucket onwards).
@@ -81,12 +82,10 @@ def whole_totals(totals: dict[str, int], *, cents: bool) -> str:
 
 
 def short_date(day: date, today: date) -> str:
-    """A date in six characters: ``today``, ``12 May``, or ``May 24`` when in another year."""
+    """``today``, `` 2 May`` (six characters) this year, or ``27 Jan 2027`` in another year."""
     if day == today:
         return "today"
-    if day.year == today.year:
-        return day.strftime("%d %b").lstrip("0").rjust(6)
-    return day.strftime("%b %y")
+    return short_day(day, today).rjust(6)
 
 
 def clip(text: str, width: int) -> str:

@@ -46,7 +46,6 @@ from relance.tui.totals_bar import TotalsBar
 
 if TYPE_CHECKING:
     from relance.services.claims import ClientClaim
-    from relance.services.outbox import Delivery
     from relance.store.detail import ClientDetail
     from relance.tui.app import RelanceApp
     from relance.tui.modals.base import ActionModal
@@ -242,7 +241,7 @@ class MainScreen(Screen[None]):
             "Outbox",
             show=False,
             id="retry_outbox",
-            tooltip="outbox: send the queued reminders again",
+            tooltip="outbox: messages queued, refused and sent",
         ),
         Binding("question_mark", "help", "Help", show=False, id="help", tooltip="this help"),
         Binding(
@@ -871,10 +870,11 @@ class MainScreen(Screen[None]):
 
     @staticmethod
     def key_help_for(remapped: dict[str, str]) -> list[KeyHelp]:
-        """The key table of the list, this screen and the app, with these keys remapped."""
+        """The key table of the list, this screen, the outbox and the app, with these remapped."""
         from relance.tui.app import RelanceApp
+        from relance.tui.outbox_screen import OutboxScreen
 
-        return key_help([ClientTable, MainScreen, RelanceApp], remapped)
+        return key_help([ClientTable, MainScreen, OutboxScreen, RelanceApp], remapped)
 
     def action_quit(self) -> None:
         """Leave relance."""
@@ -1024,29 +1024,11 @@ class MainScreen(Screen[None]):
         self._open_client_form(AddInvoiceModal)
 
     def action_retry_outbox(self) -> None:
-        """Send the reminders waiting in the outbox, in a worker; say how it went."""
-        self.notify("Outbox: sending the queued reminders…", markup=False)
-        self._retry_outbox()
-
-    @work(thread=True, group="outbox", exclusive=True, exit_on_error=False)
-    def _retry_outbox(self) -> None:
-        """Worker: one delivery attempt for every queued message."""
+        """Open the outbox; the list is read again on the way back, for its `@` markers."""
         # Imported on use: SMTP, TLS and the e-mail packages are not needed to show the list.
-        from relance.services.outbox import retry_outbox
+        from relance.tui.outbox_screen import OutboxScreen
 
-        app = self.relance
-        results = in_db_thread(retry_outbox, app.outbox, app.config, app.action_time())
-        self.app.call_from_thread(self._outbox_retried, results)
-
-    def _outbox_retried(self, results: list[Delivery]) -> None:
-        """Tell the result, and re-read the list: delivery news lands in the history."""
-        from relance.services.outbox import retry_summary
-
-        failed = any(not result.ok for result in results)
-        text = retry_summary(results, self.relance.outbox)
-        self.notify(text, severity="warning" if failed else "information", markup=False)
-        row = self.current
-        self.reload(select_client=row.client_id if row else None)
+        self.app.push_screen(OutboxScreen(), lambda _: self._reload_keeping_cursor())
 
     def action_add_client(self) -> None:
         """Add a client; once saved it is highlighted, even if the filter would hide it."""

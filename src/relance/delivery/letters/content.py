@@ -81,6 +81,13 @@ class FormalNoticeContent:
     route_note: str
     legal_basis: tuple[str, ...]
     iban: str = ""
+    bic: str = ""
+    # The client's RF reference in groups of four, given with the IBAN.
+    reference: str = ""
+    # The EPC QR code's payload: only for a euro claim paid to an IBAN.
+    epc_payload: str = ""
+    # Late invoices past their limitation date: named apart, never in the total claimed.
+    time_barred: tuple[LetterInvoice, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -116,3 +123,5 @@ class StatementContent:
     outstanding: int
     overdue: int
     iban: str = ""
+    bic: str = ""
+    reference: str = ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from relance.delivery.letters import wording
+from relance.delivery.letters.basis import basis_heading
 from relance.delivery.letters.content import FormalKind, FormalNoticeContent
 from relance.delivery.letters.fonts import LetterFont
 from relance.delivery.letters.layout import (
@@ -41,15 +42,35 @@ def render_formal_notice(content: FormalNoticeContent, font: LetterFont) -> byte
         INVOICE_ALIGNS,
     )
     pdf.amounts(_totals(content, american))
+    pdf.paragraph(wording.time_barred_paragraph(content), size=SMALL_SIZE)
     pdf.paragraph(wording.law_paragraph(content))
     pdf.paragraph(wording.demand(content), bold=True)
     pdf.paragraph(wording.next_step(content))
-    pdf.paragraph(wording.payment_details(content.iban, content.language))
+    pdf.paragraph(
+        wording.payment_details(
+            content.iban, content.language, bic=content.bic, reference=content.reference
+        )
+    )
+    if content.epc_payload:
+        # segno is imported only by a letter that carries a QR code.
+        from relance.delivery.letters.payment_qr import draw_payment_qr
+
+        draw_payment_qr(pdf, content.epc_payload, _qr_caption(content))
     pdf.paragraph(wording.closing(content.language))
     pdf.ln(4)
     _signature(pdf, content)
     _basis(pdf, content)
     return pdf.finish()
+
+
+def _qr_caption(content: FormalNoticeContent) -> tuple[str, str]:
+    """The words beside the QR code: what it does, then the amount and the reference."""
+    amount = wording.money(content.total, content.currency, content.language)
+    if content.language == "fr":
+        detail = f"Virement SEPA de {amount}, référence {content.reference}"
+    else:
+        detail = f"SEPA credit transfer of {amount}, reference {content.reference}"
+    return wording.scan_to_pay(content.language), detail
 
 
 def _headings(french: bool) -> list[str]:
@@ -111,7 +132,5 @@ def _basis(pdf: LetterPdf, content: FormalNoticeContent) -> None:
     """The regime the amounts follow, in small print under the signature."""
     if not content.legal_basis:
         return
-    french = content.language == "fr"
-    heading = "Base de calcul (relance)" if french else "Calculation basis (relance)"
-    pdf.paragraph(heading, bold=True, size=SMALL_SIZE)
-    pdf.paragraph("\n".join(content.legal_basis), size=SMALL_SIZE)
+    heading = basis_heading(content.language)
+    pdf.section(heading, "\n".join(content.legal_basis), size=SMALL_SIZE)

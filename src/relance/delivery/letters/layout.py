@@ -22,6 +22,9 @@ RECIPIENT_Y = 45
 LINE = 5.0
 BODY_SIZE = 10
 SMALL_SIZE = 8
+# Lines of text a heading takes with it onto the next page rather than stand alone (a short
+# text, such as the calculation basis, moves whole).
+KEPT_LINES = 6
 
 
 class LetterPdf(FPDF):
@@ -89,6 +92,26 @@ class LetterPdf(FPDF):
         )
         self.use()
         self.ln(2)
+
+    def section(self, heading: str, text: str, *, size: float = BODY_SIZE) -> None:
+        """A bold heading and its text, the heading never left alone at the foot of a page."""
+        self.use(bold=True, size=size)
+        needed = self._height_of(heading)
+        self.use(size=size)
+        # The heading moves with the first lines of its text (all of them when they are few).
+        needed += min(self._height_of(text), KEPT_LINES * LINE)
+        if self.get_y() + needed > self.page_break_trigger and self.get_y() > self.t_margin:
+            self.add_page()
+        self.paragraph(heading, bold=True, size=size)
+        self.paragraph(text, size=size)
+
+    def _height_of(self, text: str) -> float:
+        """How tall a paragraph of this text is across the page, in the current font."""
+        lines = self.multi_cell(
+            0, LINE, self.clean(text, keep_newlines=True), dry_run=True, output="LINES"
+        )
+        assert isinstance(lines, list)  # output="LINES" gives the lines alone
+        return len(lines) * LINE + 2
 
     def right_line(self, text: str, *, bold: bool = False) -> None:
         """One line against the right margin (the place and date)."""

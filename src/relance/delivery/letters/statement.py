@@ -73,7 +73,11 @@ def render_statement(content: StatementContent, font: LetterFont) -> bytes:
             ),
         ]
     )
-    pdf.paragraph(wording.payment_details(content.iban, language))
+    pdf.paragraph(
+        wording.payment_details(
+            content.iban, language, bic=content.bic, reference=content.reference
+        )
+    )
     pdf.paragraph(
         "Nous restons à votre disposition pour toute question sur ce relevé."
         if french

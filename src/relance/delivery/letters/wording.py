@@ -125,6 +125,22 @@ def opening(content: FormalNoticeContent) -> str:
     )
 
 
+def time_barred_paragraph(content: FormalNoticeContent) -> str:
+    """The late invoices past their limitation date, named as not claimed ("" when none)."""
+    if not content.time_barred:
+        return ""
+    language = content.language
+    listed = ", ".join(
+        f"{line.number} ({money(line.outstanding, line.currency, language)})"
+        for line in content.time_barred
+    )
+    return _pick(
+        language == "fr",
+        f"Les factures suivantes, prescrites, ne sont pas réclamées par la présente : {listed}.",
+        f"The following invoices are time-barred and are not claimed in this letter: {listed}.",
+    )
+
+
 def law_paragraph(content: FormalNoticeContent) -> str:
     """What the law adds to the debt and on which basis, in the client's language."""
     french = content.language == "fr"
@@ -298,10 +314,15 @@ def _english_route(route: str) -> str:
     return f"({route})" if route else ""
 
 
-def payment_details(iban: str, language: str) -> str:
-    """How to pay, when the creditor gave an IBAN."""
+def payment_details(iban: str, language: str, *, bic: str = "", reference: str = "") -> str:
+    """How to pay, when the creditor gave an IBAN: the account, and the reference to quote."""
     if not iban:
         return ""
+    bank = f"IBAN {iban}, BIC {bic}" if bic else f"IBAN {iban}"
+    if reference and language == "fr":
+        return f"Règlement par virement sur le compte {bank}.\nRéférence à indiquer : {reference}"
+    if reference:
+        return f"Please pay by bank transfer to {bank}.\nReference to quote: {reference}"
     if language == "fr":
         return (
             f"Règlement par virement sur le compte IBAN {iban}, "
@@ -310,11 +331,42 @@ def payment_details(iban: str, language: str) -> str:
     return f"Please pay by bank transfer to IBAN {iban}, quoting the invoice numbers."
 
 
+def scan_to_pay(language: str) -> str:
+    """The caption beside the EPC QR code."""
+    return "Scanner pour payer" if language == "fr" else "Scan to pay"
+
+
 def closing(language: str) -> str:
     """The formula before the signature."""
     if language == "fr":
         return "Veuillez agréer, Madame, Monsieur, l'expression de nos salutations distinguées."
     return "Yours faithfully,"
+
+
+# Payment methods as people type them, in either language, and their words in each letter.
+METHOD_WORDS = {
+    "transfer": ("virement", "transfer"),
+    "bank transfer": ("virement", "bank transfer"),
+    "virement": ("virement", "transfer"),
+    "cheque": ("chèque", "cheque"),
+    "check": ("chèque", "cheque"),
+    "chèque": ("chèque", "cheque"),
+    "card": ("carte", "card"),
+    "carte": ("carte", "card"),
+    "cash": ("espèces", "cash"),
+    "espèces": ("espèces", "cash"),
+    "direct debit": ("prélèvement", "direct debit"),
+    "prélèvement": ("prélèvement", "direct debit"),
+    "import": ("importé", "imported"),
+}
+
+
+def method_words(method: str, language: str) -> str:
+    """A payment method in the letter's language; one relance does not know stays as typed."""
+    known = METHOD_WORDS.get(" ".join(method.lower().split()))
+    if known is None:
+        return method
+    return known[0] if language == "fr" else known[1]
 
 
 def statement_label(line: StatementLine, language: str) -> str:
@@ -331,7 +383,7 @@ def statement_label(line: StatementLine, language: str) -> str:
     else:
         label = "Règlement" if french else "Payment"
         if line.method:
-            label += f" ({line.method})"
+            label += f" ({method_words(line.method, language)})"
     if line.reference:
         label += f" réf. {line.reference}" if french else f" ref. {line.reference}"
     return label
