@@ -432,7 +432,8 @@ async def test_help_lists_keys_and_markers(
     """`?` opens the help with every key (as remapped) and the list's markers; escape closes."""
     config = Config(path=tmp_path / "config.toml", keys={"cycle_sort": "o"})
     app = RelanceApp(db_path, config, today, tmp_path / "outbox")
-    async with app.run_test(size=(100, 60)) as pilot:
+    # Tall enough for the whole help, the ctrl+l redraw line included, without scrolling.
+    async with app.run_test(size=(100, 64)) as pilot:
         await settle(pilot)
         await pilot.press("question_mark")
         await pilot.pause()
