@@ -57,6 +57,7 @@ BINDING_IDS = frozenset(
         "quit",
         "record_payment",
         "reminder_contacts",
+        "redraw",
         "reminder_editor",
         "reminder_recipient",
         "retry_outbox",

@@ -433,7 +433,7 @@ async def test_help_lists_keys_and_markers(
     config = Config(path=tmp_path / "config.toml", keys={"cycle_sort": "o"})
     app = RelanceApp(db_path, config, today, tmp_path / "outbox")
     # Tall enough for every key line and the markers below them, without scrolling.
-    async with app.run_test(size=(100, 96)) as pilot:
+    async with app.run_test(size=(100, 110)) as pilot:
         await settle(pilot)
         await pilot.press("question_mark")
         await pilot.pause()

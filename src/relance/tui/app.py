@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import ClassVar
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.driver import Driver
 from textual.screen import Screen
 
 from relance.clock import now
@@ -28,6 +30,11 @@ def theme_folders(config: Config) -> list[Path]:
     return [BUNDLED_THEMES, config.path.parent / "themes"]
 
 
+# Set, the app writes every frame whole, as Textual does (to compare, or for a terminal that
+# something else writes to behind the app's back).
+FULL_FRAMES_VARIABLE = "RELANCE_FULL_FRAMES"
+
+
 class RelanceApp(App[None]):
     """The morning triage app over one book (the database is opened by the caller)."""
 
@@ -43,6 +50,15 @@ class RelanceApp(App[None]):
             priority=True,
             id="command_palette",
             tooltip="palette: go to a client, switch theme, import",
+        ),
+        Binding(
+            "ctrl+l",
+            "redraw",
+            "Redraw",
+            show=False,
+            priority=True,
+            id="redraw",
+            tooltip="redraw the whole screen (after another program wrote over it)",
         ),
     ]
 
@@ -94,6 +110,26 @@ class RelanceApp(App[None]):
         """relance's own colour variables, taken from the theme's colours when it sets none."""
         generated = self.current_theme.to_color_system().generate()
         return {name: generated[source] for name, source in APP_VARIABLES.items()}
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's own driver, but on Linux one that sends only the cells that change."""
+        driver = super().get_driver_class()
+        if os.environ.get(FULL_FRAMES_VARIABLE):
+            return driver
+        from textual.drivers.linux_driver import LinuxDriver
+
+        if driver is LinuxDriver:
+            from relance.tui.light_driver import LightLinuxDriver
+
+            return LightLinuxDriver
+        return driver
+
+    def action_redraw(self) -> None:
+        """Send the whole screen again, whatever the terminal is believed to show."""
+        forget = getattr(self._driver, "forget_screen", None)
+        if forget is not None:
+            forget()
+        self.screen.refresh(layout=True, repaint=True)
 
     def on_mount(self) -> None:
         """Tell about a missing theme, and apply the key remaps from the config."""
