@@ -115,3 +115,30 @@ def test_a_contract_refused_client_starts_on_the_firmer_ladder(relance: Relance)
     assert "refused to sign a contract once" in atelier["profile_reasons"]
     assert atelier["next_action"] == "call and firm email"
     assert bureau["next_action"] == "courteous email"
+
+
+def test_an_agreed_fixed_fee_above_the_law_is_claimed(relance: Relance) -> None:
+    """60 EUR agreed replaces the 40 EUR of French law; 20 EUR agreed leaves the 40 EUR floor."""
+    for name, fee in (("Atelier", "60"), ("Bureau", "20")):
+        ok(relance("client", "add", name))
+        ok(relance("client", "set", name, "--fixed-fee", fee))
+        ok(
+            relance(
+                "invoice",
+                "add",
+                name,
+                f"{name}-1",
+                "500",
+                "--issued",
+                "2026-09-01",
+                "--due",
+                "2026-10-01",
+            )
+        )
+    fees = {
+        name: ok(relance("show", name, "--json")).json()["claim"]["invoices"][0][
+            "fixed_compensation"
+        ]
+        for name in ("Atelier", "Bureau")
+    }
+    assert fees == {"Atelier": "60.00", "Bureau": "40.00"}
