@@ -218,6 +218,7 @@ def test_invoice_add(relance: Relance, client: int) -> None:
         "outstanding": "99.90",
         "days_overdue": 13,
         "currency": "EUR",
+        "is_deposit": False,
     }
     assert set(invoices) == {"F-1", "F-2", "F-3", "F-4"}
 
@@ -614,6 +615,7 @@ def test_show_json_has_the_whole_client(relance: Relance, client: int) -> None:
         "outstanding": "1000.00",
         "days_overdue": 53,
         "currency": "EUR",
+        "is_deposit": False,
     }
     kinds = [event["kind"] for event in data["history"]]
     assert kinds[:3] == ["plan", "call", "payment"], "history is newest first"

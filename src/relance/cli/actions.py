@@ -31,8 +31,10 @@ from relance.services.contacts import log_contact
 from relance.services.drafting import draft_reminder
 from relance.services.invoices import add_invoice
 from relance.services.mediation import record_mediation
+from relance.services.payment_terms import TermsInput
 from relance.services.payments import record_payment, reverse_payment
 from relance.services.plans import INCLUDED, WAIVED, answer_plan, propose_plan
+from relance.services.prevention import flag_client
 from relance.services.profile import set_profile_override
 from relance.services.reminders import confirm_sent, reminder_recipients, send_reminder
 from relance.services.results import ActionResult
@@ -74,7 +76,7 @@ def client_add(ctx: Context) -> int:
 
 
 def client_set(ctx: Context) -> int:
-    """`relance client set`: the law a client's claims follow and its contract rate."""
+    """`relance client set`: the law a client's claims follow and its payment terms."""
     args = ctx.args
     ctx.open_book()
     result = set_legal_terms(
@@ -83,6 +85,23 @@ def client_set(ctx: Context) -> int:
         jurisdiction_code=args.jurisdiction,
         contract_rate=args.contract_rate,
         region=args.state,
+        terms=TermsInput(
+            delay=args.delay,
+            end_of_month=args.end_of_month,
+            methods=args.methods,
+            fixed_fee=args.fixed_fee,
+            note=args.terms_note,
+        ),
+    )
+    return report(ctx, result)
+
+
+def client_flag(ctx: Context) -> int:
+    """`relance client flag CLIENT deposit-asked|…|contract-refused [--invoice N]`."""
+    args = ctx.args
+    ctx.open_book()
+    result = flag_client(
+        ctx.client_id(), args.flag, ctx.now(), invoice=args.invoice, note=args.note
     )
     return report(ctx, result)
 

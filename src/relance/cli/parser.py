@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from relance import __version__, collector
 from relance.cli.errors import UsageError
 from relance.domain.jurisdictions import SERIES
+from relance.domain.payment_terms import MAX_DELAY_DAYS, PAYMENT_METHODS
 from relance.domain.plans import FREQUENCIES
+from relance.domain.prevention import FLAGS as PREVENTION_FLAGS
 from relance.services.calls import OUTCOMES
 from relance.services.clients import KINDS, LANGUAGES
 from relance.services.contact_marks import MARKS as CONTACT_MARKS
@@ -161,12 +163,14 @@ def build_parser() -> CommandLineParser:
     )
     client_add.set_defaults(handler=_handler("actions", "client_add"))
     client_set = client_commands.add_parser(
-        "set", parents=scripted, help="change the law a client's claims follow"
+        "set", parents=scripted, help="change a client's law and payment terms"
     )
     _client_argument(client_set)
     client_set.add_argument("--jurisdiction", metavar="J", default="", help="fr-b2b, fr-b2c, …")
     client_set.add_argument(
         "--contract-rate",
+        "--penalty-rate",
+        dest="contract_rate",
         metavar="PERCENT",
         default="",
         help="yearly late-payment rate agreed in the contract, like 12.5; `none` removes it",
@@ -174,7 +178,18 @@ def build_parser() -> CommandLineParser:
     client_set.add_argument(
         "--state", metavar="XX", default="", help="US state (CA, NY, TX…) for the court route"
     )
+    _payment_terms_arguments(client_set)
     client_set.set_defaults(handler=_handler("actions", "client_set"))
+    client_flag = client_commands.add_parser(
+        "flag", parents=scripted, help="record a deposit asked, paid or refused, a contract…"
+    )
+    _client_argument(client_flag)
+    client_flag.add_argument("flag", metavar="FLAG", help=", ".join(PREVENTION_FLAGS))
+    client_flag.add_argument(
+        "--invoice", metavar="N", default="", help="the invoice it is about (a deposit invoice)"
+    )
+    client_flag.add_argument("--note", metavar="T", default="")
+    client_flag.set_defaults(handler=_handler("actions", "client_flag"))
 
     invoice = commands.add_parser("invoice", parents=common, help="invoice commands")
     invoice_commands = invoice.add_subparsers(
@@ -185,7 +200,13 @@ def build_parser() -> CommandLineParser:
     invoice_add.add_argument("number", metavar="NUMBER")
     invoice_add.add_argument("amount", metavar="AMOUNT", help="like 1234.56")
     invoice_add.add_argument("--issued", metavar="DATE", action=_GivenDate, required=True)
-    invoice_add.add_argument("--due", metavar="DATE", action=_GivenDate, required=True)
+    invoice_add.add_argument(
+        "--due",
+        metavar="DATE",
+        action=_GivenDate,
+        default="",
+        help="default: from the client's payment terms",
+    )
     invoice_add.add_argument("--currency", metavar="CODE", default="", help="default: the client's")
     invoice_add.set_defaults(handler=_handler("actions", "invoice_add"))
 
@@ -678,6 +699,38 @@ def _letter_command(
         "--letter", metavar="EVENT", type=int, default=None, help="default: the latest letter"
     )
     posted.set_defaults(handler=_handler("letters", "letter_posted"))
+
+
+def _payment_terms_arguments(parser: argparse.ArgumentParser) -> None:
+    """The payment terms `client set` changes; each one left out stays as it is."""
+    parser.add_argument(
+        "--delay", metavar="DAYS", default="", help=f"payment delay, 0 to {MAX_DELAY_DAYS} days"
+    )
+    parser.add_argument(
+        "--end-of-month",
+        dest="end_of_month",
+        action="store_true",
+        default=None,
+        help="the delay runs to the end of the month it ends in",
+    )
+    parser.add_argument(
+        "--no-end-of-month", dest="end_of_month", action="store_false", help="a plain delay"
+    )
+    parser.add_argument(
+        "--methods",
+        metavar="LIST",
+        default="",
+        help=f"accepted methods, comma-separated: {','.join(PAYMENT_METHODS)}; `none`",
+    )
+    parser.add_argument(
+        "--fixed-fee",
+        metavar="AMOUNT",
+        default="",
+        help="recovery fee agreed per late invoice, like 40; `none`: the law's",
+    )
+    parser.add_argument(
+        "--terms-note", metavar="T", default="", help="the terms in your words; `none` clears it"
+    )
 
 
 def _client_argument(parser: argparse.ArgumentParser) -> None:

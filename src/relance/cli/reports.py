@@ -14,6 +14,7 @@ from rich.text import Text
 from relance.domain.money import decimal_string, format_money, format_totals
 from relance.literal import literal
 from relance.markers import markers_of
+from relance.services.payment_terms import terms_record
 from relance.store.detail import ClientDetail, EventRow, PlanRow
 from relance.store.triage import SortKey, Totals, TriageRow, triage_window
 
@@ -131,6 +132,20 @@ def client_record(detail: ClientDetail, today: date) -> dict[str, Any]:
         "state": detail.region,
         "currency": currency,
         "payment_terms_days": detail.payment_terms_days,
+        "payment_terms": {
+            **terms_record(detail.terms),
+            "contract_rate": detail.contract_rate,
+        },
+        "prevention": [
+            {
+                "on": flag.on.isoformat(),
+                "flag": flag.flag,
+                "invoice": flag.invoice_number or None,
+                "summary": flag.summary,
+                "author": flag.author,
+            }
+            for flag in detail.prevention
+        ],
         "payer_profile": detail.payer_profile,
         "outstanding": decimal_string(detail.outstanding),
         "overdue": decimal_string(detail.overdue),
@@ -173,6 +188,7 @@ def client_record(detail: ClientDetail, today: date) -> dict[str, Any]:
                 "outstanding": decimal_string(inv.outstanding),
                 "days_overdue": inv.days_overdue,
                 "currency": inv.currency,
+                "is_deposit": inv.is_deposit,
             }
             for inv in detail.invoices
         ],

@@ -21,8 +21,21 @@ class Compensation:
     reason: str
 
 
-def fixed_compensation(regime: Jurisdiction, invoice_amount: int, days_late: int) -> Compensation:
-    """The fixed recovery fee for one invoice; nothing when it is not late or the law gives none."""
+def fixed_compensation(
+    regime: Jurisdiction, invoice_amount: int, days_late: int, agreed: int | None = None
+) -> Compensation:
+    """The fixed recovery fee for one invoice: the law's, or a higher one agreed in the contract.
+
+    The law's fee is a floor: an agreed fee below it never lowers what is owed.
+    """
+    legal = _legal_compensation(regime, invoice_amount, days_late)
+    if days_late > 0 and agreed and regime.contract_rate_allowed and agreed > legal.amount:
+        return Compensation(agreed, regime.currency, "fee agreed in the contract")
+    return legal
+
+
+def _legal_compensation(regime: Jurisdiction, invoice_amount: int, days_late: int) -> Compensation:
+    """The fixed recovery fee the law gives; nothing when it is not late or the law gives none."""
     if days_late <= 0:
         return Compensation(0, regime.currency, "not late")
     if regime.compensation == CompensationRule.FLAT_40:

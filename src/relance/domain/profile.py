@@ -42,6 +42,8 @@ class PayerFacts:
     kept_promises: int = 0
     refusals: int = 0
     written_reminders: int = 0
+    refused_deposits: int = 0
+    refused_contracts: int = 0
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,11 @@ def _bad_faith_signs(facts: PayerFacts) -> tuple[str, ...]:
         signs.append(f"paid {facts.paid_long_late} invoices over {LONG_DELAY_DAYS} days late")
     if facts.refusals:
         signs.append(f"refused to pay {_times(facts.refusals)}")
+    # Asked before the work, a deposit or a contract refused warns of a payer who will resist.
+    if facts.refused_deposits:
+        signs.append(f"refused a deposit {_times(facts.refused_deposits)}")
+    if facts.refused_contracts:
+        signs.append(f"refused to sign a contract {_times(facts.refused_contracts)}")
     if facts.paid_after_formal_notice:
         signs.append(f"paid only after a formal notice {_times(facts.paid_after_formal_notice)}")
     return tuple(signs)

@@ -149,7 +149,9 @@ def claim_for_client(
             contract_rate=contract_rate,
             formal_notice_on=notice_on,
         )
-        fee = fixed_compensation(regime, invoice.amount, interest.days_late)
+        fee = fixed_compensation(
+            regime, invoice.amount, interest.days_late, client.agreed_fixed_fee
+        )
         claims.append(
             InvoiceClaim(
                 number=invoice.number,

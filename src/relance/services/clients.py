@@ -1,4 +1,4 @@
-"""Client actions: add a client, change its legal terms, note, snooze, dispute on/off."""
+"""Client actions: add a client, change its legal and payment terms, note, snooze, dispute."""
 
 from __future__ import annotations
 
@@ -13,10 +13,13 @@ from relance.domain.jurisdictions import (
     jurisdiction,
 )
 from relance.domain.us_states import US_STATE_CODES
+from relance.services.contact_details import BY_USER
+from relance.services.payment_terms import TermsInput, apply_terms, read_terms, terms_record
 from relance.services.results import ActionResult
 from relance.services.validation import Form, InvalidInput
 from relance.store import clients as store_clients
 from relance.store.client_flags import set_disputed, set_snoozed_until
+from relance.store.client_terms import stored_terms
 from relance.store.clients import insert_billing_contact, insert_client
 from relance.store.database import transaction
 from relance.store.history import record_event
@@ -24,6 +27,7 @@ from relance.store.lookup import get_client, name_taken
 from relance.store.triage_index import refresh_client_summary
 
 KINDS = ("b2b", "b2c")
+NO_TERMS = TermsInput()
 LANGUAGES = ("fr", "en")
 
 
@@ -85,16 +89,18 @@ def set_legal_terms(
     jurisdiction_code: str = "",
     contract_rate: str = "",
     region: str = "",
+    terms: TermsInput = NO_TERMS,
 ) -> ActionResult:
-    """Change the law a client's claims follow, its contract rate and its US state.
+    """Change the law a client's claims follow, its contract rate, US state and payment terms.
 
-    ``none`` removes a contract rate or a state.
+    ``none`` removes a contract rate, a state, the methods, the agreed fee or the terms note.
     """
     form = Form()
     law = _jurisdiction(form, jurisdiction_code)
     rate = _contract_rate(form, contract_rate)
     state = _region(form, region)
-    if not (jurisdiction_code.strip() or contract_rate.strip() or region.strip()):
+    update = read_terms(form, terms)
+    if not (jurisdiction_code.strip() or contract_rate.strip() or region.strip() or terms.given):
         form.fail("jurisdiction", "give a jurisdiction, a contract rate or a state to change")
     form.check()
     with transaction():
@@ -110,14 +116,23 @@ def set_legal_terms(
         if state is not None and state != client.region:
             changes.append(f"state {client.region or 'none'} → {state or 'none'}")
             client.region = state
+        payment_changes = apply_terms(client_id, update, client.currency)
+        changes.extend(payment_changes)
         if not changes:
             raise InvalidInput.one("jurisdiction", f"{client.name} already has these terms")
         store_clients.set_legal_terms(
             client_id, client.jurisdiction, client.contract_rate, client.region
         )
-        summary = "legal terms changed: " + ", ".join(changes)
+        what = "payment terms" if len(payment_changes) == len(changes) else "legal terms"
+        summary = f"{what} changed: " + ", ".join(changes)
         event_id = record_event(
-            client_id, "note", summary, at, direction="internal", outcome="terms-changed"
+            client_id,
+            "note",
+            summary,
+            at,
+            direction="internal",
+            outcome="terms-changed",
+            author=BY_USER,
         )
         # The jurisdiction decides the country whose public holidays the ladder avoids.
         refresh_client_summary(client_id)
@@ -129,6 +144,7 @@ def set_legal_terms(
             "jurisdiction": client.jurisdiction,
             "contract_rate": client.contract_rate,
             "state": client.region,
+            **terms_record(stored_terms(client_id)),
         },
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from relance.domain.money import decimal_string, format_money
+from relance.domain.payment_terms import PaymentDelay
 from relance.services.results import ActionResult
 from relance.services.validation import Form, InvalidInput
 from relance.store.database import transaction
@@ -31,18 +32,25 @@ def add_invoice(
     currency: str = "",
     source: str = "manual",
 ) -> ActionResult:
-    """Record an invoice issued to a client; its number must be new."""
+    """Record an invoice issued to a client; its number must be new.
+
+    Without a due date, the client's payment terms set it from the issue date.
+    """
     form = Form()
     clean_number = form.line("number", number, required=True, limit=60)
     minor = form.amount("amount", amount)
     issued_on = form.day("issued", issued, today=at.date())
-    due_on = form.day("due", due, today=at.date())
+    # No due date: the client's payment terms give it, once the client is read below.
+    due_on = form.day("due", due, today=at.date()) if due.strip() else None
     if issued_on and due_on and due_on < issued_on:
         form.fail("due", "the due date is before the issue date")
     code = form.currency("currency", currency) if currency.strip() else ""
     form.check()
     with transaction():
         client = get_client(client_id)
+        if due_on is None and issued_on is not None:
+            terms = PaymentDelay(client.payment_terms_days, bool(client.terms_end_of_month))
+            due_on = terms.due_on(issued_on)
         if invoice_number_taken(clean_number):
             raise InvalidInput.one("number", f"invoice {clean_number} already exists")
         code = code or client.currency

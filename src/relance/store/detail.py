@@ -10,6 +10,7 @@ from peewee import JOIN, fn
 
 from relance.domain.dates import days_overdue
 from relance.domain.reasons import reason_today
+from relance.store.client_terms import PreventionRow, StoredTerms, prevention_rows, stored_terms
 from relance.store.contacts import ContactDetails, client_contacts
 from relance.store.lookup import ClientNotFound
 from relance.store.models import (
@@ -39,6 +40,7 @@ class InvoiceRow:
     paid: int
     currency: str
     days_overdue: int
+    is_deposit: bool = False
 
     @property
     def outstanding(self) -> int:
@@ -133,6 +135,10 @@ class AllocationRow:
     amount: int
 
 
+# What a client agreed to when nothing was recorded: the schema's defaults.
+NO_STORED_TERMS = StoredTerms(30, False, "", None, "")
+
+
 @dataclass(frozen=True)
 class ClientDetail:
     """The detail pane's content for one client."""
@@ -170,6 +176,9 @@ class ClientDetail:
     broken_promise: BrokenPromise | None = None
     # Why the latest reminder has not reached the server (refused, failed or waiting).
     undelivered: str | None = None
+    terms: StoredTerms = NO_STORED_TERMS
+    contract_rate: str | None = None
+    prevention: tuple[PreventionRow, ...] = ()
 
 
 def client_detail(client_id: int, today: date) -> ClientDetail:
@@ -187,6 +196,7 @@ def client_detail(client_id: int, today: date) -> ClientDetail:
             paid=inv.paid,
             currency=inv.currency,
             days_overdue=days_overdue(inv.due_on, today) if inv.amount > inv.paid else 0,
+            is_deposit=bool(inv.is_deposit),
         )
         for inv in client.invoices.order_by(Invoice.due_on.desc(), Invoice.number.desc())
     ]
@@ -282,6 +292,9 @@ def client_detail(client_id: int, today: date) -> ClientDetail:
         allocations=list(allocation_rows(client_id)),
         broken_promise=promise_to_follow_up(client_id, today),
         undelivered=undelivered_note(client_id),
+        terms=stored_terms(client_id),
+        contract_rate=client.contract_rate,
+        prevention=tuple(prevention_rows(client_id)),
     )
 
 

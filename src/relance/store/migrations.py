@@ -278,6 +278,16 @@ CREATE INDEX instalment_unpaid_by_day ON instalment (due_on) WHERE paid < amount
 CREATE INDEX contact_event_by_kind ON contact_event (kind, happened_at);
 """
 
+# A client's payment terms beside the delay (end of month, methods, the fixed fee agreed, a note),
+# and invoices asked as a deposit; the prevention flags themselves are history events.
+SCHEMA_CLIENT_TERMS = """
+ALTER TABLE client ADD COLUMN terms_end_of_month INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE client ADD COLUMN payment_methods TEXT NOT NULL DEFAULT '';
+ALTER TABLE client ADD COLUMN agreed_fixed_fee INTEGER CHECK (agreed_fixed_fee > 0);
+ALTER TABLE client ADD COLUMN terms_note TEXT NOT NULL DEFAULT '';
+ALTER TABLE invoice ADD COLUMN is_deposit INTEGER NOT NULL DEFAULT 0;
+"""
+
 Migration = Callable[[sqlite3.Connection], None]
 
 
@@ -309,6 +319,7 @@ _CONTACT_MARKS = _script(SCHEMA_CONTACT_MARKS)
 _CLIENT_IDENTITY = _script(SCHEMA_CLIENT_IDENTITY)
 _BANK_LINES = _script(SCHEMA_BANK_LINES)
 _MEDIATION = _script(SCHEMA_MEDIATION)
+_CLIENT_TERMS = _script(SCHEMA_CLIENT_TERMS)
 
 # Index i holds the migration that brings the schema from version i to version i + 1.
 MIGRATIONS: list[Migration] = [
@@ -324,17 +335,19 @@ MIGRATIONS: list[Migration] = [
     _CLIENT_IDENTITY,
     _BANK_LINES,
     _MEDIATION,
+    _CLIENT_TERMS,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 # Versions whose migration adds indexes only, unrelated tables (bank lines), or columns that start
-# empty and that the triage columns do not read (contact marks, a client's VAT id and country):
+# empty and that the triage columns do not read (contact marks, a client's VAT id and country,
+# its payment terms):
 # an upgrade through these alone leaves every client's triage columns as they were, and need not
 # recompute them (minutes on a big book). The later ones are found by their place.
 KEEPS_SUMMARIES = frozenset(
     {8}
     | {
         MIGRATIONS.index(step) + 1
-        for step in (_CONTACT_MARKS, _CLIENT_IDENTITY, _BANK_LINES, _MEDIATION)
+        for step in (_CONTACT_MARKS, _CLIENT_IDENTITY, _BANK_LINES, _MEDIATION, _CLIENT_TERMS)
     }
 )
 

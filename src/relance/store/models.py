@@ -73,6 +73,12 @@ class Client(BaseModel):
     # The name case-folded, the filter's search key: filled with the triage columns, NULL until
     # then (a row another program wrote); not data, so never exported (store/export.py).
     folded_name = CharField(null=True)
+    # Payment terms beside the delay: "end of month", the methods accepted ("transfer,card"),
+    # the fixed recovery fee agreed in minor units (None: the law's), and a free note.
+    terms_end_of_month = BooleanField(default=False)
+    payment_methods = CharField(default="")
+    agreed_fixed_fee = IntegerField(null=True)
+    terms_note = TextField(default="")
 
     # Backrefs that Peewee adds at run time, declared for the type checker only.
     contacts: ModelSelect[Contact]
@@ -116,6 +122,8 @@ class Invoice(BaseModel):
     paid = IntegerField(default=0)
     source = CharField(default="manual")
     created_at = DateTimeField()
+    # Issued for a deposit asked before the work: tracked and reminded like any other.
+    is_deposit = BooleanField(default=False)
 
 
 class Payment(BaseModel):

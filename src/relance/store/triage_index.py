@@ -18,6 +18,7 @@ from relance.domain.policy import (
     policy_fingerprint,
 )
 from relance.domain.policy import next_action as policy_next_action
+from relance.domain.prevention import CONTRACT_REFUSED, DEPOSIT_REFUSED, PREVENTION_KIND
 from relance.domain.profile import (
     LONG_DELAY_DAYS,
     Classification,
@@ -138,7 +139,11 @@ SELECT
                         WHERE e.client_id = ?1)),
     (SELECT COUNT(*) FROM contact_event e
      WHERE e.client_id = ?1 AND e.kind = 'call' AND e.outcome = 'refused'),
-    (SELECT COUNT(*) FROM promise pr WHERE pr.client_id = ?1 AND pr.status = 'kept')
+    (SELECT COUNT(*) FROM promise pr WHERE pr.client_id = ?1 AND pr.status = 'kept'),
+    (SELECT COUNT(*) FROM contact_event e WHERE e.client_id = ?1
+       AND e.kind = '{PREVENTION_KIND}' AND e.outcome = '{DEPOSIT_REFUSED}'),
+    (SELECT COUNT(*) FROM contact_event e WHERE e.client_id = ?1
+       AND e.kind = '{PREVENTION_KIND}' AND e.outcome = '{CONTRACT_REFUSED}')
 """
 
 # The contact to call after a wrong number: billing first, a number nobody found wrong.
@@ -172,7 +177,8 @@ def open_position(client_id: int) -> tuple[int, int, date | None]:
 def payer_facts(client_id: int, written_reminders: int) -> PayerFacts:
     """Count what the payer profile is judged on."""
     row = database.execute_sql(_FACTS_SQL, (client_id,)).fetchone()
-    paid, late, long_late, after_reminder, after_notice, broken, refusals, kept = row
+    paid, late, long_late, after_reminder, after_notice, broken, refusals, kept = row[:8]
+    refused_deposits, refused_contracts = row[8:]
     return PayerFacts(
         paid_invoices=int(paid),
         paid_late=int(late),
@@ -183,6 +189,8 @@ def payer_facts(client_id: int, written_reminders: int) -> PayerFacts:
         kept_promises=int(kept),
         refusals=int(refusals),
         written_reminders=written_reminders,
+        refused_deposits=int(refused_deposits),
+        refused_contracts=int(refused_contracts),
     )
 
 
