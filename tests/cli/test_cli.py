@@ -790,7 +790,9 @@ def test_demo_opens_a_throwaway_sample_book(
     before = real_book.read_bytes()
     demo = relance("demo")
     assert demo.status == 0, demo.err
-    assert demo.err == "relance: preparing the sample book…\n", "one progress line, no noise"
+    progress, statement = demo.err.splitlines()
+    assert progress == "relance: preparing the sample book…", "one progress line, no noise"
+    assert statement.startswith("relance: a bank statement to try with B then i: ")
     (run,) = app_runs
     assert run["exists"] and 30 <= run["clients"] <= 50
     assert run["db_path"].is_relative_to(temporary_folder)

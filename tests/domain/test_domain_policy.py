@@ -261,6 +261,21 @@ def test_plan_instalments_drive() -> None:
     assert action.step == 1
 
 
+def test_a_promise_and_a_plan_proposal_waiting_together_come_in_date_order() -> None:
+    promise_first = next_action(
+        state(plan_proposed_on=date(2026, 11, 28), promise_check_on=date(2026, 12, 1))
+    )
+    assert (promise_first.action, promise_first.on) == ("check promise", date(2026, 12, 1))
+    proposal_first = next_action(
+        state(plan_proposed_on=date(2026, 11, 20), promise_check_on=date(2026, 12, 1))
+    )
+    assert (proposal_first.action, proposal_first.on) == (
+        "follow up plan proposal",
+        date(2026, 11, 27),
+    )
+    assert "plan proposed on 2026-11-20, the ladder waits for the answer" in proposal_first.reason
+
+
 def test_plan_instalment_notice_then_missed_then_grace() -> None:
     due = date(2026, 12, 10)
     # The notice went out on the 7th: next, the reminder the day after the due date.

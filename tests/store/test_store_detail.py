@@ -133,8 +133,9 @@ def test_detail_payments_promises_plans(client_id: int, today: date) -> None:
         (2, date(2027, 1, 20), 43333, 0),
         (3, date(2027, 2, 22), 43334, 0),
     ]
-    assert detail.next_action == "check promise"
-    assert detail.next_action_on == date(2026, 12, 1)
+    # The proposal's answer is due on the 30th, the day before the promise is checked: first.
+    assert detail.next_action == "follow up plan proposal"
+    assert detail.next_action_on == date(2026, 11, 30)
 
 
 def test_detail_counts_an_overpayment_as_credit(book: object, at: datetime, today: date) -> None:

@@ -185,16 +185,22 @@ def _held_action(state: ClientState, policy: Policy, step: int) -> NextAction | 
         return NextAction("resolve dispute", on, step, f"resolve dispute — {why}")
     if state.plan_next_due_on is not None:
         return _instalment_action(state, policy, step, state.plan_next_due_on)
+    held: list[NextAction] = []
+    if state.promise_check_on is not None:
+        promised = state.promise_check_on - timedelta(days=1)
+        why = f"promised to pay by {promised.isoformat()}, the ladder waits until the day after"
+        held.append(
+            NextAction("check promise", state.promise_check_on, step, f"check promise — {why}")
+        )
     if state.plan_proposed_on is not None:
         on = state.plan_proposed_on + timedelta(days=policy.plan_answer_days)
         proposed = state.plan_proposed_on.isoformat()
         why = f"plan proposed on {proposed}, the ladder waits for the answer"
-        return NextAction("follow up plan proposal", on, step, f"follow up plan proposal — {why}")
-    if state.promise_check_on is not None:
-        promised = state.promise_check_on - timedelta(days=1)
-        why = f"promised to pay by {promised.isoformat()}, the ladder waits until the day after"
-        return NextAction("check promise", state.promise_check_on, step, f"check promise — {why}")
-    return None
+        held.append(
+            NextAction("follow up plan proposal", on, step, f"follow up plan proposal — {why}")
+        )
+    # A promise and a proposal may wait side by side: whichever falls due first comes first.
+    return min(held, key=lambda action: action.on or date.max, default=None)
 
 
 def _instalment_action(state: ClientState, policy: Policy, step: int, due: date) -> NextAction:
