@@ -188,24 +188,7 @@ class ImportScreen(ActionModal):
 
     def compose_fields(self) -> ComposeResult:
         """The file to import, and a mapping file for unusual CSV column titles."""
-        yield from self.field(
-            "path",
-            "File",
-            Input(
-                placeholder="~/invoices.csv, an e-invoice, or an export",
-                id="field-path",
-                compact=True,
-            ),
-        )
-        yield from self.field(
-            "mapping",
-            "Mapping",
-            Input(
-                placeholder="optional: a TOML [columns] file, for CSV only",
-                id="field-mapping",
-                compact=True,
-            ),
-        )
+        yield from self.file_fields("~/invoices.csv, an e-invoice, or an export")
 
     def compose_below_fields(self) -> ComposeResult:
         """The preview, scrolling on its own under the fields."""

@@ -50,24 +50,7 @@ class BankImportModal(ActionModal):
 
     def compose_fields(self) -> ComposeResult:
         """The statement's path, and a mapping file for a CSV with unusual column titles."""
-        yield from self.field(
-            "path",
-            "File",
-            Input(
-                placeholder="~/releve.csv, a camt.053, MT940 or OFX file",
-                id="field-path",
-                compact=True,
-            ),
-        )
-        yield from self.field(
-            "mapping",
-            "Mapping",
-            Input(
-                placeholder="optional: a TOML [columns] file, for CSV only",
-                id="field-mapping",
-                compact=True,
-            ),
-        )
+        yield from self.file_fields("~/releve.csv, a camt.053, MT940 or OFX file")
 
     def hint_line(self) -> Text:
         """Ctrl+s imports."""

@@ -285,6 +285,22 @@ class ActionModal(ModalScreen[ActionResult | None]):
         yield Horizontal(*parts, classes="field-row -tight" if tight else "field-row")
         yield Label("", id=f"error-{name}", classes="field-error")
 
+    @classmethod
+    def file_fields(cls, placeholder: str) -> ComposeResult:
+        """The rows of a file import: its path, and a mapping file for unusual CSV titles."""
+        yield from cls.field(
+            "path", "File", Input(placeholder=placeholder, id="field-path", compact=True)
+        )
+        yield from cls.field(
+            "mapping",
+            "Mapping",
+            Input(
+                placeholder="optional: a TOML [columns] file, for CSV only",
+                id="field-mapping",
+                compact=True,
+            ),
+        )
+
     def on_mount(self) -> None:
         """Start with the focus on the first field."""
         self.focus_first_field()

@@ -30,10 +30,6 @@ class MediationModal(ActionModal):
     }
     """
 
-    def __init__(self, client_id: int, client_name: str) -> None:
-        """A mediation with this client."""
-        super().__init__(client_id, client_name)
-
     def compose_fields(self) -> ComposeResult:
         """Outcome, mediator, then the amount and day agreed, and a note."""
         yield from self.field(
