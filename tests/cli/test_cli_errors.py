@@ -285,7 +285,8 @@ def test_unknown_client(relance: Relance, book: None, argv: tuple[str, ...]) -> 
             ("plan", "propose", "Durand SARL", "--instalments", "2", "--every", "day"),
             "invalid choice",
         ),
-        (("invoice", "add", "Durand SARL", "F-9", "10", "--issued", "2026-11-01"), "--due"),
+        # --due is optional (the client's payment terms give it); --issued never is.
+        (("invoice", "add", "Durand SARL", "F-9", "10", "--due", "2026-12-01"), "--issued"),
         (("dispute", "Durand SARL", "maybe"), "invalid choice"),
         (("snooze", "Durand SARL"), "--until"),
         (("note", "Durand SARL"), "TEXT"),
