@@ -1,4 +1,4 @@
-"""The reminder modal: the rendered draft, $EDITOR, call scripts and broken templates."""
+"""The reminder modal: the rendered draft, $EDITOR, call scripts, SMS texts and broken templates."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from textual.widgets import Input, Static, TextArea
 
 from relance.config import Config, Creditor
 from relance.services import clients, invoices
-from relance.services.drafting import call_script, draft_reminder
+from relance.services.drafting import call_script, draft_reminder, sms_text
 from relance.services.results import ActionResult
 from relance.store.database import transaction
 from relance.store.detail import client_detail
@@ -245,3 +245,41 @@ def test_phone_step_shows_the_call_script(
     assert seen["script"] == script
     assert "F-001, F-002" in seen["script"]
     assert seen["step"] == "phone call · template second (fr)"
+
+
+def test_sms_step_shows_the_text_to_copy(
+    book: SqliteDatabase, client_id: int, today: date, tmp_path: Path
+) -> None:
+    """A ladder that opens with an SMS: the modal shows the text to copy, with the hint."""
+    folder = tmp_path / "sms-config"
+    folder.mkdir()
+    sms_first = {
+        "steps": [
+            {"after": 3, "channel": "sms", "tone": "courteous", "template": "sms", "label": "text"},
+            {"after": 10, "from": "previous", "channel": "email", "tone": "firm"},
+        ]
+    }
+    config = Config(
+        path=folder / "config.toml",
+        creditor=CREDITOR,
+        raw={"policy": {"ladders": {"fr-careless": sms_first}}},
+    )
+    text = sms_text(client_id, today, config)
+    seen: dict[str, str] = {}
+
+    async def scenario(app: ModalHostApp, pilot: Pilot[None], modal: ReminderModal) -> None:
+        seen["title"] = str(modal.query_one("#script-title", Static).content)
+        seen["script"] = modal.query_one("#script", TextArea).text
+        seen["shown"] = str(modal.query_one("#script", TextArea).display)
+        seen["step"] = shown(modal, "#field-step")
+        await pilot.press("escape")
+
+    run_modal(book, today, config, client_id, scenario)
+    assert seen["shown"] == "True"
+    assert seen["title"].startswith("SMS text")
+    assert "copy this text into your phone" in seen["title"]
+    assert seen["script"] == text
+    assert "F-001" in seen["script"] and "F-002" in seen["script"]
+    assert len(seen["script"]) <= 320
+    # The step writes no e-mail of its own: the draft beside it uses the courteous template.
+    assert seen["step"] == "text · template courteous (fr)"
