@@ -1,13 +1,16 @@
-"""The payer profile in the app: `b` sets it by hand; the detail shows it and the reason."""
+"""The payer profile in the app: `b` sets it by hand; the detail shows it, the terms and flags."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from peewee import SqliteDatabase
 from textual.binding import Binding
 
+from relance.services.clients import set_legal_terms
+from relance.services.payment_terms import TermsInput
+from relance.services.prevention import flag_client
 from relance.store.models import Client, ContactEvent
 from relance.tui.main_screen import MainScreen
 from relance.tui.modals.profile import ProfileModal
@@ -60,3 +63,32 @@ def test_the_key_is_bound_and_in_the_help() -> None:
     assert keys["set_profile"] == "b"
     bound = {b.id: b.key for b in MainScreen.BINDINGS if isinstance(b, Binding)}
     assert bound["set_profile"] == "b"
+
+
+@run_async
+async def test_the_detail_shows_the_terms_and_where_deposit_and_contract_stand(
+    book: SqliteDatabase, tmp_path: Path, today: date
+) -> None:
+    """Agreed terms replace the bare delay; the latest flag of each kind shows, a refusal too."""
+    seeded = seed_book(today)
+    dupont = seeded["dupont"]
+    at = datetime.combine(today, time(9))
+    terms = TermsInput(delay="45", end_of_month=True, methods="transfer,cheque")
+    set_legal_terms(dupont, at, terms=terms)
+    flag_client(dupont, "deposit-asked", at - timedelta(days=40), invoice="F-2026-031")
+    flag_client(dupont, "deposit-paid", at - timedelta(days=30), invoice="F-2026-031")
+    flag_client(dupont, "contract-refused", at - timedelta(days=20))
+    app = make_app(Path(book.database), tmp_path / "config.toml", today)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        assert screen.current is not None and screen.current.client_id == dupont
+        text = screen_text(app)
+    assert "terms 45 days end of month by bank transfer, cheque" in text
+    paid_on, refused_on = today - timedelta(days=30), today - timedelta(days=20)
+    assert (
+        f"Before work: deposit paid on {paid_on} (F-2026-031) · contract refused on {refused_on}"
+        in text
+    )
+    assert "deposit asked" not in text

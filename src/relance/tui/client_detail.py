@@ -16,6 +16,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from relance.domain.payment_terms import PaymentDelay, method_words
+from relance.domain.prevention import FLAG_WORDS, REFUSALS
 from relance.domain.profile import Profile
 from relance.domain.written_dates import short_day
 from relance.literal import literal, one_line
@@ -24,6 +26,7 @@ from relance.tui.look import VERY_LATE_DAYS, CellStyles, money, user_text
 if TYPE_CHECKING:
     # Only named in annotations: the claim's interest code is loaded with the first detail.
     from relance.services.claims import ClientClaim
+    from relance.store.client_terms import PreventionRow
     from relance.store.detail import ClientDetail, EventRow, InvoiceRow, PlanRow
 
 
@@ -89,7 +92,7 @@ LANGUAGES = {"fr": "French", "en": "English"}
 def header(detail: ClientDetail, today: date, styles: CellStyles) -> RenderableType:
     """Name, badges, profile and the money position of the client."""
     facts = [detail.kind.upper(), LANGUAGES.get(detail.language, detail.language)]
-    facts.append(f"terms {detail.payment_terms_days} days")
+    facts.append(terms_words(detail))
     title = Text(" · ".join(facts), style=styles.muted)
     for badge, active, style in (
         ("DISPUTE", detail.disputed, styles.late),
@@ -141,9 +144,37 @@ def header(detail: ClientDetail, today: date, styles: CellStyles) -> RenderableT
             reason.stylize(styles.muted)
             lines.append(reason)
     lines.append(payer_line(detail, styles))
+    if detail.prevention:
+        lines.append(prevention_line(detail, styles))
     if detail.notes.strip():
         lines.append(literal(detail.notes.strip(), "italic"))
     return Group(*lines)
+
+
+def terms_words(detail: ClientDetail) -> str:
+    """The agreed payment terms in a few words: "terms 30 days end of month by card"."""
+    delay = PaymentDelay(detail.payment_terms_days, detail.terms.end_of_month).words("en")
+    methods = tuple(method for method in detail.terms.methods.split(",") if method)
+    return f"terms {delay}" + (f" by {method_words(methods, 'en')}" if methods else "")
+
+
+def prevention_line(detail: ClientDetail, styles: CellStyles) -> Text:
+    """Where the deposit and the contract stand: the latest flag of each, refusals in red."""
+    latest: dict[str, PreventionRow] = {}
+    for row in detail.prevention:  # oldest first: a later flag replaces an earlier one
+        latest[row.flag.split("-")[0]] = row
+    line = Text("Before work: ", styles.muted)
+    for index, row in enumerate(latest.values()):
+        if index:
+            line.append(" · ", styles.muted)
+        word = FLAG_WORDS.get(row.flag, row.flag)
+        line.append(word, styles.late if row.flag in REFUSALS else styles.strong)
+        line.append(f" on {row.on}", styles.muted)
+        if row.invoice_number:
+            line.append(" (", styles.muted)
+            line.append_text(user_text(row.invoice_number, styles.muted))
+            line.append(")", styles.muted)
+    return line
 
 
 def payer_line(detail: ClientDetail, styles: CellStyles) -> Text:
