@@ -29,6 +29,7 @@ from relance.services.plans import default_first_date
 from relance.services.results import ActionResult
 from relance.store.detail import ClientDetail, client_detail
 from relance.store.lookup import find_client_id
+from relance.store.models import Client
 from relance.tui.modals.base import ActionModal
 from relance.tui.modals.call import CallModal
 from relance.tui.modals.choice import Choice
@@ -735,6 +736,36 @@ def test_add_client_refusals(book: SqliteDatabase, acme: int, today: date) -> No
     assert seen["taken"] == f"a client named {HOSTILE_NAME!r} already exists"
     assert seen["email-again"] == ""
     assert app.results == [None]
+
+
+def test_add_client_with_its_payment_terms(book: SqliteDatabase, today: date) -> None:
+    """A bad method is refused next to its field; then the terms are stored and in the history."""
+    seen: dict[str, str] = {}
+
+    async def scenario(app: ModalHostApp, pilot: Pilot[None], modal: ActionModal) -> None:
+        modal.query_one("#field-name", Input).value = "Verrerie Blanc"
+        modal.query_one("#field-delay", Input).value = "45"
+        modal.query_one("#field-end_of_month", Choice).value = "yes"
+        modal.query_one("#field-methods", Input).value = "transfer, bitcoin"
+        await save(pilot)
+        seen["methods"] = error_under(modal, "methods")
+        seen["clients"] = str(Client.select().count())
+        modal.query_one("#field-methods", Input).value = "card, transfer"
+        await save(pilot)
+
+    app = run_modal(book, today, AddClientModal, scenario)
+    assert seen["methods"].startswith("unknown payment method 'bitcoin'")
+    assert seen["clients"] == "0"  # the refused save wrote nothing
+    result = app.results[-1]
+    assert result is not None
+    client = detail(result.client_id, today)
+    assert (client.terms.delay_days, client.terms.end_of_month, client.terms.methods) == (
+        45,
+        True,
+        "transfer,card",
+    )
+    [added] = client.history
+    assert added.summary == "client added, terms 45 days end of month by bank transfer, card"
 
 
 def test_add_invoice_saves_what_was_typed(book: SqliteDatabase, acme: int, today: date) -> None:

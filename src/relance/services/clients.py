@@ -14,7 +14,13 @@ from relance.domain.jurisdictions import (
 )
 from relance.domain.us_states import US_STATE_CODES
 from relance.services.contact_details import BY_USER
-from relance.services.payment_terms import TermsInput, apply_terms, read_terms, terms_record
+from relance.services.payment_terms import (
+    TermsInput,
+    apply_terms,
+    read_terms,
+    terms_record,
+    terms_words,
+)
 from relance.services.results import ActionResult
 from relance.services.validation import Form, InvalidInput
 from relance.store import clients as store_clients
@@ -42,8 +48,9 @@ def add_client(
     contact_name: str = "",
     address: str = "",
     jurisdiction_code: str = "",
+    terms: TermsInput = NO_TERMS,
 ) -> ActionResult:
-    """Create a client with its billing contact; no jurisdiction means the French default."""
+    """Create a client with its billing contact and terms; no jurisdiction means French law."""
     form = Form()
     clean_name = form.line("name", name, required=True)
     clean_email = form.line("email", email)
@@ -55,6 +62,7 @@ def add_client(
     clean_contact = form.line("contact", contact_name)
     clean_address = form.text("address", address)
     law = _jurisdiction(form, jurisdiction_code) or default_jurisdiction(clean_kind)
+    update = read_terms(form, terms)
     form.check()
     with transaction():
         if name_taken(clean_name):
@@ -64,8 +72,11 @@ def add_client(
             insert_billing_contact(
                 client_id, clean_contact, clean_email, clean_phone, clean_address
             )
+        # Terms agreed from the start belong to the client's first line, not to a change.
+        agreed = apply_terms(client_id, update, get_client(client_id).currency)
+        summary = "client added" + (f", {terms_words(stored_terms(client_id))}" if agreed else "")
         event_id = record_event(
-            client_id, "note", "client added", at, direction="internal", outcome="client-added"
+            client_id, "note", summary, at, direction="internal", outcome="client-added"
         )
         refresh_client_summary(client_id)
     return ActionResult(

@@ -9,6 +9,7 @@ from relance.domain.payment_terms import (
     MAX_DELAY_DAYS,
     PaymentDelay,
     UnknownMethod,
+    method_words,
     parse_methods,
 )
 from relance.services.validation import Form
@@ -113,6 +114,13 @@ def terms_record(terms: StoredTerms) -> dict[str, object]:
         "fixed_fee": None if terms.fixed_fee is None else decimal_string(terms.fixed_fee),
         "terms_note": terms.note,
     }
+
+
+def terms_words(terms: StoredTerms) -> str:
+    """The delay and the methods in a few words: "terms 45 days end of month by card"."""
+    delay = PaymentDelay(terms.delay_days, terms.end_of_month).words("en")
+    methods = tuple(method for method in terms.methods.split(",") if method)
+    return f"terms {delay}" + (f" by {method_words(methods, 'en')}" if methods else "")
 
 
 def _fee(minor: int | None, currency: str) -> str:

@@ -16,11 +16,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from relance.domain.payment_terms import PaymentDelay, method_words
 from relance.domain.prevention import FLAG_WORDS, REFUSALS
 from relance.domain.profile import Profile
 from relance.domain.written_dates import short_day
 from relance.literal import literal, one_line
+from relance.services.payment_terms import terms_words
 from relance.tui.look import VERY_LATE_DAYS, CellStyles, money, user_text
 
 if TYPE_CHECKING:
@@ -92,7 +92,7 @@ LANGUAGES = {"fr": "French", "en": "English"}
 def header(detail: ClientDetail, today: date, styles: CellStyles) -> RenderableType:
     """Name, badges, profile and the money position of the client."""
     facts = [detail.kind.upper(), LANGUAGES.get(detail.language, detail.language)]
-    facts.append(terms_words(detail))
+    facts.append(terms_words(detail.terms))
     title = Text(" · ".join(facts), style=styles.muted)
     for badge, active, style in (
         ("DISPUTE", detail.disputed, styles.late),
@@ -149,13 +149,6 @@ def header(detail: ClientDetail, today: date, styles: CellStyles) -> RenderableT
     if detail.notes.strip():
         lines.append(literal(detail.notes.strip(), "italic"))
     return Group(*lines)
-
-
-def terms_words(detail: ClientDetail) -> str:
-    """The agreed payment terms in a few words: "terms 30 days end of month by card"."""
-    delay = PaymentDelay(detail.payment_terms_days, detail.terms.end_of_month).words("en")
-    methods = tuple(method for method in detail.terms.methods.split(",") if method)
-    return f"terms {delay}" + (f" by {method_words(methods, 'en')}" if methods else "")
 
 
 def prevention_line(detail: ClientDetail, styles: CellStyles) -> Text:

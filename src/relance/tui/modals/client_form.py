@@ -1,4 +1,4 @@
-"""Adding a client: name, kind, language and the billing contact."""
+"""Adding a client: name, kind, language, the billing contact and the payment terms."""
 
 from __future__ import annotations
 
@@ -9,11 +9,13 @@ from textual.widgets import Input, TextArea
 
 from relance.domain.jurisdictions import default_jurisdiction
 from relance.services.clients import add_client
+from relance.services.payment_terms import TermsInput
 from relance.tui.modals.base import ActionModal, SaveCall
 from relance.tui.modals.choice import Choice
 
 KIND_OPTIONS = [("b2b", "business (b2b)"), ("b2c", "individual (b2c)")]
 LANGUAGE_OPTIONS = [("fr", "français"), ("en", "English")]
+END_OF_MONTH_OPTIONS = [("no", "a plain delay"), ("yes", "then to the end of the month")]
 
 
 class AddClientModal(ActionModal):
@@ -32,7 +34,7 @@ class AddClientModal(ActionModal):
         super().__init__(None, "")
 
     def compose_fields(self) -> ComposeResult:
-        """Name, kind, language, then the contact's details."""
+        """Name, kind, language, the contact's details, then the payment terms."""
         yield from self.field(
             "name",
             "Name",
@@ -60,6 +62,21 @@ class AddClientModal(ActionModal):
             "Address",
             TextArea(id="field-address", compact=True, soft_wrap=True),
         )
+        yield from self.field(
+            "delay",
+            "Pays in",
+            Input(placeholder="days after issue (30 if empty)", id="field-delay", compact=True),
+        )
+        yield from self.field(
+            "end_of_month",
+            "End of month",
+            Choice(END_OF_MONTH_OPTIONS, "no", id="field-end_of_month"),
+        )
+        yield from self.field(
+            "methods",
+            "Pays by",
+            Input(placeholder="transfer, card, cheque…", id="field-methods", compact=True),
+        )
 
     def prepare_save(self) -> SaveCall:
         """The client as typed, under the jurisdiction the config sets for new clients."""
@@ -75,4 +92,10 @@ class AddClientModal(ActionModal):
             contact_name=self.value_of("contact"),
             address=self.value_of("address"),
             jurisdiction_code=default_jurisdiction(kind, self.host.config.law.default_jurisdiction),
+            terms=TermsInput(
+                delay=self.value_of("delay"),
+                # "no" is the schema's default: only a "yes" is a term agreed.
+                end_of_month=True if self.value_of("end_of_month") == "yes" else None,
+                methods=self.value_of("methods"),
+            ),
         )
