@@ -47,6 +47,8 @@ async def test_a_burst_with_tabs_fills_each_field_of_the_client_form(
             "field-contact": "Mme B",
             "field-email": "b@burst.fr",
             "field-phone": "0102030405",
+            "field-delay": "",
+            "field-methods": "",
         }
         for key in burst("shift+tab", "shift+tab"):
             app.post_message(key)
