@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import pytest
+
 
 @dataclass(frozen=True)
 class Run:
@@ -30,3 +32,14 @@ def ok(run: Run) -> Run:
     assert run.status == 0, run.err
     assert run.err == ""
     return run
+
+
+def next_action(relance: Relance) -> tuple[str, str, str]:
+    """The only client's next action, its date and its reason, as `relance today --json` says."""
+    [row] = ok(relance("today", "--json")).json()
+    return row["next_action"], row["next_action_on"], row["reason"]
+
+
+def on(monkeypatch: pytest.MonkeyPatch, day: str) -> None:
+    """Move the clock the commands read to a day."""
+    monkeypatch.setenv("RELANCE_TODAY", day)

@@ -4,20 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from cli_fixtures import Relance, ok
+from cli_fixtures import Relance, next_action, ok, on
 
 CLIENT = "Atelier Noir"
-
-
-def next_action(relance: Relance) -> tuple[str, str, str]:
-    """The client's next action, its date and its reason, as `relance today --json` tells them."""
-    [row] = ok(relance("today", "--json")).json()
-    return row["next_action"], row["next_action_on"], row["reason"]
-
-
-def on(monkeypatch: pytest.MonkeyPatch, day: str) -> None:
-    """Move the clock the commands read to a day."""
-    monkeypatch.setenv("RELANCE_TODAY", day)
 
 
 def test_a_refused_contract_brings_the_firm_call_and_email_at_five_days(

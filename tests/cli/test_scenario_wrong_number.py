@@ -4,20 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from cli_fixtures import Relance, ok
+from cli_fixtures import Relance, next_action, ok, on
 
 CLIENT = "Brun SA"
-
-
-def next_action(relance: Relance) -> tuple[str, str, str]:
-    """The client's next action, its date and its reason, as `relance today --json` tells them."""
-    [row] = ok(relance("today", "--json")).json()
-    return row["next_action"], row["next_action_on"], row["reason"]
-
-
-def on(monkeypatch: pytest.MonkeyPatch, day: str) -> None:
-    """Move the clock the commands read to a day."""
-    monkeypatch.setenv("RELANCE_TODAY", day)
 
 
 def test_a_wrong_number_moves_the_call_to_the_next_contact(

@@ -48,6 +48,16 @@ def client_id(book: SqliteDatabase, at: datetime) -> int:
     return cid
 
 
+def script_panel(modal: ReminderModal) -> dict[str, str]:
+    """The call script or SMS panel as shown: its title, text, visibility and the step line."""
+    return {
+        "title": str(modal.query_one("#script-title", Static).content),
+        "script": modal.query_one("#script", TextArea).text,
+        "shown": str(modal.query_one("#script", TextArea).display),
+        "step": shown(modal, "#field-step"),
+    }
+
+
 def run_modal(
     book: SqliteDatabase, today: date, config: Config, client: int, scenario: Scenario
 ) -> ModalHostApp:
@@ -233,10 +243,7 @@ def test_phone_step_shows_the_call_script(
     seen: dict[str, str] = {}
 
     async def scenario(app: ModalHostApp, pilot: Pilot[None], modal: ReminderModal) -> None:
-        seen["title"] = str(modal.query_one("#script-title", Static).content)
-        seen["script"] = modal.query_one("#script", TextArea).text
-        seen["shown"] = str(modal.query_one("#script", TextArea).display)
-        seen["step"] = shown(modal, "#field-step")
+        seen.update(script_panel(modal))
         await pilot.press("escape")
 
     run_modal(book, today, config, client_id, scenario)
@@ -268,10 +275,7 @@ def test_sms_step_shows_the_text_to_copy(
     seen: dict[str, str] = {}
 
     async def scenario(app: ModalHostApp, pilot: Pilot[None], modal: ReminderModal) -> None:
-        seen["title"] = str(modal.query_one("#script-title", Static).content)
-        seen["script"] = modal.query_one("#script", TextArea).text
-        seen["shown"] = str(modal.query_one("#script", TextArea).display)
-        seen["step"] = shown(modal, "#field-step")
+        seen.update(script_panel(modal))
         await pilot.press("escape")
 
     run_modal(book, today, config, client_id, scenario)

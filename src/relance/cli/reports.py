@@ -131,7 +131,7 @@ def client_record(detail: ClientDetail, today: date) -> dict[str, Any]:
         "jurisdiction": detail.jurisdiction,
         "state": detail.region,
         "currency": currency,
-        "payment_terms_days": detail.payment_terms_days,
+        "payment_terms_days": detail.terms.delay_days,
         "payment_terms": {
             **terms_record(detail.terms),
             "contract_rate": detail.contract_rate,

@@ -22,3 +22,8 @@ FLAG_WORDS = {
     CONTRACT_SIGNED: "contract signed",
     CONTRACT_REFUSED: "contract refused",
 }
+
+
+def subject_of(flag: str) -> str:
+    """What a flag is about, "deposit" or "contract": a later flag replaces an earlier one."""
+    return flag.split("-", 1)[0]

@@ -105,12 +105,17 @@ def apply_terms(client_id: int, update: TermsUpdate, currency: str) -> list[str]
     return changes
 
 
+def stored_methods(terms: StoredTerms) -> tuple[str, ...]:
+    """The methods the book holds as a comma list, in their stored order."""
+    return tuple(method for method in terms.methods.split(",") if method)
+
+
 def terms_record(terms: StoredTerms) -> dict[str, object]:
     """The terms as `show --json` and the command results give them."""
     return {
         "payment_terms_days": terms.delay_days,
         "end_of_month": terms.end_of_month,
-        "payment_methods": [method for method in terms.methods.split(",") if method],
+        "payment_methods": list(stored_methods(terms)),
         "fixed_fee": None if terms.fixed_fee is None else decimal_string(terms.fixed_fee),
         "terms_note": terms.note,
     }
@@ -119,7 +124,7 @@ def terms_record(terms: StoredTerms) -> dict[str, object]:
 def terms_words(terms: StoredTerms) -> str:
     """The delay and the methods in a few words: "terms 45 days end of month by card"."""
     delay = PaymentDelay(terms.delay_days, terms.end_of_month).words("en")
-    methods = tuple(method for method in terms.methods.split(",") if method)
+    methods = stored_methods(terms)
     return f"terms {delay}" + (f" by {method_words(methods, 'en')}" if methods else "")
 
 

@@ -36,7 +36,11 @@ class PreventionRow:
 
 def stored_terms(client_id: int) -> StoredTerms:
     """The client's payment terms."""
-    client = Client.get_by_id(client_id)
+    return terms_of(Client.get_by_id(client_id))
+
+
+def terms_of(client: Client) -> StoredTerms:
+    """The payment terms of a client row already read."""
     return StoredTerms(
         client.payment_terms_days,
         bool(client.terms_end_of_month),

@@ -10,7 +10,7 @@ from peewee import JOIN, fn
 
 from relance.domain.dates import days_overdue
 from relance.domain.reasons import reason_today
-from relance.store.client_terms import PreventionRow, StoredTerms, prevention_rows, stored_terms
+from relance.store.client_terms import PreventionRow, StoredTerms, prevention_rows, terms_of
 from relance.store.contacts import ContactDetails, client_contacts
 from relance.store.lookup import ClientNotFound
 from relance.store.models import (
@@ -150,7 +150,6 @@ class ClientDetail:
     jurisdiction: str
     region: str
     currency: str
-    payment_terms_days: int
     payer_profile: str
     disputed: bool
     snoozed_until: date | None
@@ -227,7 +226,6 @@ def client_detail(client_id: int, today: date) -> ClientDetail:
         jurisdiction=client.jurisdiction,
         region=client.region,
         currency=client.currency,
-        payment_terms_days=client.payment_terms_days,
         payer_profile=client.profile_override or client.payer_profile,
         disputed=client.disputed,
         snoozed_until=client.snoozed_until,
@@ -292,7 +290,7 @@ def client_detail(client_id: int, today: date) -> ClientDetail:
         allocations=list(allocation_rows(client_id)),
         broken_promise=promise_to_follow_up(client_id, today),
         undelivered=undelivered_note(client_id),
-        terms=stored_terms(client_id),
+        terms=terms_of(client),
         contract_rate=client.contract_rate,
         prevention=tuple(prevention_rows(client_id)),
     )

@@ -16,7 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from relance.domain.prevention import FLAG_WORDS, REFUSALS
+from relance.domain.prevention import FLAG_WORDS, REFUSALS, subject_of
 from relance.domain.profile import Profile
 from relance.domain.written_dates import short_day
 from relance.literal import literal, one_line
@@ -155,7 +155,7 @@ def prevention_line(detail: ClientDetail, styles: CellStyles) -> Text:
     """Where the deposit and the contract stand: the latest flag of each, refusals in red."""
     latest: dict[str, PreventionRow] = {}
     for row in detail.prevention:  # oldest first: a later flag replaces an earlier one
-        latest[row.flag.split("-")[0]] = row
+        latest[subject_of(row.flag)] = row
     line = Text("Before work: ", styles.muted)
     for index, row in enumerate(latest.values()):
         if index:
