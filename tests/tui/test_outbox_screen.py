@@ -8,10 +8,11 @@ import json
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, tzinfo
 from pathlib import Path
 from typing import Any
 
+import pytest
 from peewee import SqliteDatabase
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
@@ -36,6 +37,25 @@ NARROW = (80, 24)
 GONE = "gone@brun.fr"
 REFUSAL = "550 5.1.1 no such mailbox"
 SnapCompare = Callable[..., bool]
+
+
+class MiddayClock(datetime):
+    """A wall clock that always reads noon, after every set-up hour below."""
+
+    @classmethod
+    def now(cls, tz: tzinfo | None = None) -> MiddayClock:
+        """Noon of the system's day."""
+        return cls.combine(date.today(), time(12, 0))
+
+
+@pytest.fixture(autouse=True)
+def midday(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pin the time of day the app stamps its actions with.
+
+    The app's actions fall on the session's day at the wall clock's time; set up at 08:00, a
+    client would otherwise have its history out of order in a run before 08:00.
+    """
+    monkeypatch.setattr("relance.clock.datetime", MiddayClock)
 
 
 def moment(today: date, hour: int) -> datetime:
